@@ -1,0 +1,55 @@
+import net from 'node:net';
+
+/** A stack component could not start; the message is meant for a person, not a stack trace. */
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Fails with a message naming the port, its purpose and the way out (an env var). */
+export async function assertPortFree(port: number, purpose: string, alternative: string): Promise<void> {
+  if (!(await isPortFree(port))) {
+    throw new StackError(
+      `Port ${port} (${purpose}) is already in use. Stop whatever holds it, or ${alternative}.`,
+    );
+  }
+}
+
+/** A free port chosen by the OS, for tests that start their own servers. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  { timeoutMs = 60_000, intervalMs = 250 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await attempt();
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new StackError(`${what} did not become ready within ${timeoutMs / 1000}s: ${reason}`);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idempotent toolchain bootstrap. Everything comes from the package registries (npm, the Go module
+# proxy, Maven Central); each step leaves a stamp so a second run takes a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+mkdir -p "$TOOLS/bin" "$TOOLS/stamps"
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# 1. npm dependencies (npm 11 runs only the install scripts allowed in package.json "allowScripts").
+npm_hash=$(hash_of package.json package-lock.json)
+if [ "$(cat "$TOOLS/stamps/npm" 2>/dev/null)" != "$npm_hash" ] || [ ! -d node_modules ]; then
+  log "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
+  echo "$npm_hash" > "$TOOLS/stamps/npm"
+fi
+
+# 2. Temporal CLI (dev server + UI). A `temporal` on PATH wins; otherwise build the official CLI.
+#    v1.5.1 is the newest tag that `go install` accepts (later tags carry a replace directive).
+if ! command -v temporal >/dev/null 2>&1 && [ ! -x "$TOOLS/bin/temporal" ]; then
+  command -v go >/dev/null || { log "need Go (or a temporal CLI on PATH) to build the Temporal dev server"; exit 1; }
+  log "building the Temporal CLI with go install (a few minutes, once)"
+  GOBIN="$TOOLS/bin" go install github.com/temporalio/cli/cmd/temporal@v1.5.1
+fi
+
+# 3. Time-skipping test server (Java) from Maven Central, with a wrapper executable that the
+#    TS SDK starts as `<wrapper> <port> --enable-time-skipping`.
+TS_DIR=$TOOLS/test-server
+ts_hash=$(hash_of scripts/test-server/pom.xml)
+if [ "$(cat "$TOOLS/stamps/test-server" 2>/dev/null)" != "$ts_hash" ]; then
+  command -v mvn >/dev/null || { log "need Maven (and Java 17+) for the time-skipping test server"; exit 1; }
+  log "resolving io.temporal:temporal-test-server from Maven Central"
+  rm -rf "$TS_DIR/lib"
+  (cd scripts/test-server && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$TS_DIR/lib" -DincludeScope=runtime)
+  cat > "$TS_DIR/test-server" <<WRAP
+#!/usr/bin/env bash
+exec java -Xms64m -Xmx512m -XX:+UseSerialGC -cp "$TS_DIR/lib/*" io.temporal.testserver.TestServer "\$@"
+WRAP
+  chmod +x "$TS_DIR/test-server"
+  echo "$ts_hash" > "$TOOLS/stamps/test-server"
+fi
+
+# 4. Prisma client. The CLI wants a schema-engine binary even for `generate`, which never uses it;
+#    any stub satisfies the check, so nothing is downloaded.
+prisma_hash=$(hash_of prisma/schema.prisma prisma.config.ts package-lock.json)
+if [ -f prisma/schema.prisma ] && { [ "$(cat "$TOOLS/stamps/prisma" 2>/dev/null)" != "$prisma_hash" ] || [ ! -d generated/prisma ]; }; then
+  log "generating the Prisma client"
+  PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_HIDE_UPDATE_MESSAGE=1 npx prisma generate >/dev/null
+  echo "$prisma_hash" > "$TOOLS/stamps/prisma"
+fi

@@ -1,0 +1,178 @@
+/**
+ * The case workflow's public surface, defined once and shared by the workflow, the worker and the
+ * API: human steps are updates (validated before anything changes), new concerns are signals,
+ * the case view is a query. Payloads carry IDs and codes only; narratives stay in the database.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
+
+export type CaseStep =
+  | 'screening'
+  | 'assessment'
+  | 'planDraft'
+  | 'planApproval'
+  | 'followUp'
+  | 'closureApproval'
+  | 'closed';
+
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  /** Test hook and safety valve: continue-as-new once history passes this many events. */
+  maxHistoryEvents?: number;
+  /** Set by continue-as-new; absent on a new case. */
+  carried?: CaseState;
+}
+
+/** Protocol facts pinned when the case opens, so the rules never change under a running case. */
+export interface ProtocolFacts {
+  version: number;
+  riskOrder: RiskLevel[];
+  emergencyRisks: RiskLevel[];
+  emergencyWhenImmediateNeeds: RiskLevel[];
+  judicialNotificationCategories: string[];
+  serviceTypes: string[];
+  closureReasons: string[];
+  checkBackRisks: RiskLevel[];
+}
+
+export interface ReferralSummary {
+  referralId: string;
+  serviceType: string;
+  partnerId: string;
+  status: 'requested' | 'acknowledged' | 'declined' | 'started' | 'completed' | 'cancelled';
+  declineReason?: string;
+}
+
+export interface CaseState {
+  caseId: string;
+  reference: string;
+  province: string;
+  assigneeId: string | null;
+  step: CaseStep;
+  /** Step to return to when a supervisor returns a closure request. */
+  stepBeforeClosure: CaseStep | null;
+  risk: RiskLevel | null;
+  urgent: boolean;
+  categories: string[];
+  facts: ProtocolFacts;
+  deadlines: OpenDeadline[];
+  escalations: EscalationRecord[];
+  referrals: ReferralSummary[];
+  planId: string | null;
+  /** Services of the submitted plan, referred once the supervisor approves it. */
+  planItems: { planItemId: string; serviceType: string; partnerId: string }[];
+  transfer: { toProvince: string; deadlineId: string } | null;
+  closureReason: string | null;
+  stepsOnTime: number;
+  stepsLate: number;
+  concerns: number;
+}
+
+/** What `GET /cases/{id}` shows: derived from the state, nothing identifying. */
+export interface CaseView {
+  caseId: string;
+  reference: string;
+  province: string;
+  assigneeId: string | null;
+  step: CaseStep;
+  risk: RiskLevel | null;
+  protocolVersion: number;
+  openDeadlines: { step: string; dueAt: string; overdue: boolean; subjectId?: string; escalationLevel: number }[];
+  openEscalations: EscalationRecord[];
+  referrals: ReferralSummary[];
+  transferTo: string | null;
+  closureReason: string | null;
+  stepsOnTime: number;
+  stepsLate: number;
+}
+
+interface Actor {
+  actorId: string;
+}
+
+export interface ScreeningInput extends Actor {
+  screeningId: string;
+  risk: RiskLevel;
+  immediateNeeds: boolean;
+  categories: string[];
+}
+export interface EmergencyInput extends Actor {
+  measures: string[];
+}
+export interface JudicialNotificationInput extends Actor {
+  status: 'sent' | 'acknowledged';
+}
+export interface AssessmentInput extends Actor {
+  assessmentId: string;
+  risk?: RiskLevel;
+}
+export interface PlanInput extends Actor {
+  planId: string;
+  items: { planItemId: string; serviceType: string; partnerId: string }[];
+}
+export interface PlanApprovalInput extends Actor {
+  decision: 'approve' | 'return';
+}
+export interface ReferralInput extends Actor {
+  serviceType: string;
+  partnerId: string;
+  planItemId?: string;
+  /** The declined referral this one replaces, if any. */
+  replaces?: string;
+}
+export interface ReviewInput extends Actor {
+  reviewId: string;
+  risk: RiskLevel;
+  decision: 'continue' | 'reassess' | 'revisePlan';
+}
+export interface AssignmentInput extends Actor {
+  assigneeId: string;
+}
+export interface TransferInput extends Actor {
+  toProvince: string;
+}
+export interface TransferAcceptanceInput extends Actor {
+  accept: boolean;
+}
+export interface ClosureInput extends Actor {
+  reason: string;
+}
+export interface ClosureApprovalInput extends Actor {
+  decision: 'approve' | 'return';
+}
+export interface CheckBackInput extends Actor {
+  outcome: 'stable' | 'concern';
+}
+export interface ConcernInput {
+  reportId: string;
+  urgent: boolean;
+}
+export interface ReferralChangedInput {
+  referralId: string;
+  status: ReferralSummary['status'];
+  declineReason?: string;
+}
+
+export const screeningUpdate = defineUpdate<CaseView, [ScreeningInput]>('screening');
+export const emergencyUpdate = defineUpdate<CaseView, [EmergencyInput]>('emergency');
+export const judicialNotificationUpdate = defineUpdate<CaseView, [JudicialNotificationInput]>(
+  'judicialNotification',
+);
+export const assessmentUpdate = defineUpdate<CaseView, [AssessmentInput]>('assessment');
+export const planUpdate = defineUpdate<CaseView, [PlanInput]>('plan');
+export const planApprovalUpdate = defineUpdate<CaseView, [PlanApprovalInput]>('planApproval');
+export const referralUpdate = defineUpdate<CaseView, [ReferralInput]>('referral');
+export const reviewUpdate = defineUpdate<CaseView, [ReviewInput]>('review');
+export const assignmentUpdate = defineUpdate<CaseView, [AssignmentInput]>('assignment');
+export const transferUpdate = defineUpdate<CaseView, [TransferInput]>('transfer');
+export const transferAcceptanceUpdate = defineUpdate<CaseView, [TransferAcceptanceInput]>('transferAcceptance');
+export const closureUpdate = defineUpdate<CaseView, [ClosureInput]>('closure');
+export const closureApprovalUpdate = defineUpdate<CaseView, [ClosureApprovalInput]>('closureApproval');
+export const checkBackUpdate = defineUpdate<CaseView, [CheckBackInput]>('checkBack');
+
+export const concernSignal = defineSignal<[ConcernInput]>('concern');
+export const referralChangedSignal = defineSignal<[ReferralChangedInput]>('referralChanged');
+
+export const caseViewQuery = defineQuery<CaseView>('caseView');

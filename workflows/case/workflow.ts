@@ -1,0 +1,526 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
+import { watchDeadline } from '../deadlines/watch';
+import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
+import { referralWorkflow } from '../referral/workflow';
+import {
+  CaseStepKey,
+  EscalationLevelKey,
+  NextDeadlineKey,
+  OverdueKey,
+  ProvinceKey,
+  RiskLevelKey,
+} from '../search-attributes';
+import {
+  assessmentUpdate,
+  assignmentUpdate,
+  caseViewQuery,
+  checkBackUpdate,
+  closureApprovalUpdate,
+  closureUpdate,
+  concernSignal,
+  emergencyUpdate,
+  judicialNotificationUpdate,
+  planApprovalUpdate,
+  planUpdate,
+  referralChangedSignal,
+  referralUpdate,
+  reviewUpdate,
+  screeningUpdate,
+  transferAcceptanceUpdate,
+  transferUpdate,
+  type CaseState,
+  type CaseStep,
+  type CaseView,
+  type CaseWorkflowInput,
+  type ReferralInput,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Case storage: PostgreSQL outages are retried without limit; each call is idempotent.
+const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
+
+/** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
+function reject(reason: string): never {
+  throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
+}
+
+/** The protection circuit for one case (protocol.md §3): screening to closure, every deadline watched. */
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
+  const state: CaseState = input.carried ?? (await loadCase({ caseId: input.caseId }));
+  const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  const now = () => new Date().toISOString();
+  const has = (step: DeadlineStep, subjectId?: string) =>
+    state.deadlines.find((d) => d.step === step && (subjectId === undefined || d.subjectId === subjectId));
+  const riskRank = (risk: RiskLevel | null) => (risk ? state.facts.riskOrder.indexOf(risk) : -1);
+
+  // --- deadlines ---------------------------------------------------------------------------
+  const watch = (deadline: OpenDeadline) => {
+    void watchDeadline(
+      state.caseId,
+      deadline,
+      () => state.deadlines.includes(deadline),
+      (record) => {
+        state.escalations.push(record);
+        publish();
+      },
+    );
+  };
+  const open = async (step: DeadlineStep, extra: { service?: string; subjectId?: string; province?: string } = {}) => {
+    const deadline = await openDeadline({
+      caseId: state.caseId,
+      step,
+      province: extra.province ?? state.province,
+      protocolVersion: state.facts.version,
+      risk: state.risk,
+      urgent: state.urgent,
+      from: now(),
+      ...(extra.service ? { service: extra.service } : {}),
+      ...(extra.subjectId ? { subjectId: extra.subjectId } : {}),
+    });
+    state.deadlines.push(deadline);
+    watch(deadline);
+    publish();
+    return deadline;
+  };
+  /** Closes a deadline in state at once (so a racing update sees it closed), then records lateness. */
+  const close = async (deadline: OpenDeadline | undefined, outcome: 'done' | 'cancelled' = 'done') => {
+    if (!deadline) return;
+    state.deadlines = state.deadlines.filter((d) => d !== deadline);
+    state.escalations = state.escalations.filter((e) => e.deadlineId !== deadline.id);
+    publish();
+    const result = await closeDeadline({ caseId: state.caseId, deadlineId: deadline.id, at: now(), outcome });
+    if (outcome === 'done') {
+      if (result.late) state.stepsLate += 1;
+      else state.stepsOnTime += 1;
+    }
+  };
+  const record = (action: string, actorId: string, details: Record<string, unknown> = {}) =>
+    recordCaseAction({
+      caseId: state.caseId,
+      action,
+      actorId,
+      step: state.step,
+      risk: state.risk,
+      province: state.province,
+      assigneeId: state.assigneeId,
+      details,
+    });
+
+  // --- operator view ------------------------------------------------------------------------
+  let published = '';
+  function publish(): void {
+    const nextDue = state.deadlines.map((d) => d.dueAt).sort()[0];
+    const level = Math.max(-1, ...state.escalations.map((e) => e.level));
+    const overdue = state.deadlines.some((d) => Date.parse(d.dueAt) <= Date.now());
+    const signature = JSON.stringify([state.step, state.risk, state.province, level, overdue, nextDue]);
+    if (signature === published) return;
+    published = signature;
+    upsertSearchAttributes([
+      { key: CaseStepKey, value: state.step },
+      { key: RiskLevelKey, value: state.risk ?? 'UNSCREENED' },
+      { key: ProvinceKey, value: state.province },
+      { key: EscalationLevelKey, value: level },
+      { key: OverdueKey, value: overdue },
+      { key: NextDeadlineKey, value: nextDue ? new Date(nextDue) : null },
+    ]);
+    upsertMemo({
+      summary: `${state.reference}: ${state.step}, risk ${state.risk ?? 'not screened'}, ${state.deadlines.length} open deadline(s)${level >= 0 ? `, escalated to level ${level}` : ''}`,
+    });
+  }
+  const view = (): CaseView => ({
+    caseId: state.caseId,
+    reference: state.reference,
+    province: state.province,
+    assigneeId: state.assigneeId,
+    step: state.step,
+    risk: state.risk,
+    protocolVersion: state.facts.version,
+    openDeadlines: state.deadlines.map((d) => ({
+      step: d.step,
+      dueAt: d.dueAt,
+      overdue: Date.parse(d.dueAt) <= Date.now(),
+      escalationLevel: Math.max(-1, ...d.fired),
+      ...(d.subjectId ? { subjectId: d.subjectId } : {}),
+    })),
+    openEscalations: state.escalations,
+    referrals: state.referrals,
+    transferTo: state.transfer?.toProvince ?? null,
+    closureReason: state.closureReason,
+    stepsOnTime: state.stepsOnTime,
+    stepsLate: state.stepsLate,
+  });
+  const requireStep = (...steps: CaseStep[]) => {
+    if (!steps.includes(state.step)) {
+      reject(`the case is at step '${state.step}'; this action needs step ${steps.map((s) => `'${s}'`).join(' or ')}`);
+    }
+  };
+  const requireOpen = () => {
+    if (state.step === 'closed') reject('the case is closed');
+  };
+
+  // --- referrals (child workflows, abandoned on continue-as-new, they report by signal) -------
+  const refer = async (item: ReferralInput) => {
+    const referralId = uuid4();
+    state.referrals.push({
+      referralId,
+      serviceType: item.serviceType,
+      partnerId: item.partnerId,
+      status: 'requested',
+    });
+    await startChild(referralWorkflow, {
+      workflowId: referralWorkflowId(referralId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: `referral ${item.serviceType} for ${state.reference}`,
+      args: [
+        {
+          caseId: state.caseId,
+          referralId,
+          serviceType: item.serviceType,
+          partnerId: item.partnerId,
+          province: state.province,
+          risk: state.risk ?? 'LOW',
+          protocolVersion: state.facts.version,
+          actorId: item.actorId,
+          ...(item.planItemId ? { planItemId: item.planItemId } : {}),
+          ...(item.replaces ? { replaces: item.replaces } : {}),
+        },
+      ],
+    });
+  };
+  const activeReferrals = () =>
+    state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
+
+  // --- steps -------------------------------------------------------------------------------
+  setHandler(caseViewQuery, view);
+
+  setHandler(
+    screeningUpdate,
+    async (input) => {
+      const first = state.step === 'screening';
+      const previousRisk = state.risk;
+      await close(has('screening'));
+      state.risk = input.risk;
+      state.categories = [...new Set([...state.categories, ...input.categories])];
+      if (first) state.step = 'assessment';
+      const riskRose = !first && riskRank(input.risk) < riskRank(previousRisk);
+      if (riskRose && ['followUp', 'planDraft', 'planApproval'].includes(state.step)) {
+        await close(has('review'), 'cancelled');
+        await close(has('planDraft'), 'cancelled');
+        await close(has('planApproval'), 'cancelled');
+        state.step = 'assessment';
+      }
+      await record('screening', input.actorId, { screeningId: input.screeningId, categories: input.categories });
+      const needsEmergency =
+        state.facts.emergencyRisks.includes(input.risk) ||
+        (input.immediateNeeds && state.facts.emergencyWhenImmediateNeeds.includes(input.risk));
+      if (needsEmergency && !has('emergency')) await open('emergency');
+      const needsJudicial = input.categories.some((c) => state.facts.judicialNotificationCategories.includes(c));
+      if (needsJudicial && !has('judicialNotification')) await open('judicialNotification');
+      if (state.step === 'assessment' && !has('assessment')) await open('assessment');
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireOpen();
+        if (!has('screening')) reject('there is no report waiting to be screened');
+        if (!state.facts.riskOrder.includes(input.risk)) reject(`unknown risk level '${input.risk}'`);
+      },
+    },
+  );
+
+  setHandler(
+    emergencyUpdate,
+    async (input) => {
+      await close(has('emergency'));
+      await record('emergency', input.actorId, { measures: input.measures });
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireOpen();
+        if (!has('emergency')) reject('no emergency protection is pending for this case');
+        if (input.measures.length === 0) reject('measures: at least one emergency measure is required');
+      },
+    },
+  );
+
+  setHandler(
+    judicialNotificationUpdate,
+    async (input) => {
+      if (input.status === 'acknowledged') await close(has('judicialNotification'));
+      await record(`judicialNotification.${input.status}`, input.actorId);
+      return view();
+    },
+    {
+      validator: () => {
+        requireOpen();
+        if (!has('judicialNotification')) reject('no judicial notification is pending for this case');
+      },
+    },
+  );
+
+  setHandler(
+    assessmentUpdate,
+    async (input) => {
+      state.step = 'planDraft';
+      await close(has('assessment'));
+      if (input.risk) state.risk = input.risk;
+      await record('assessment', input.actorId, { assessmentId: input.assessmentId });
+      await open('planDraft');
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireStep('assessment');
+        if (input.risk && !state.facts.riskOrder.includes(input.risk)) reject(`unknown risk level '${input.risk}'`);
+      },
+    },
+  );
+
+  setHandler(
+    planUpdate,
+    async (input) => {
+      state.step = 'planApproval';
+      state.planId = input.planId;
+      state.planItems = input.items;
+      await close(has('planDraft'));
+      await record('plan.submitted', input.actorId, { planId: input.planId, items: input.items.length });
+      await open('planApproval');
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireStep('planDraft');
+        if (input.items.length === 0) reject('items: a plan needs at least one service');
+        const unknown = input.items.find((i) => !state.facts.serviceTypes.includes(i.serviceType));
+        if (unknown) reject(`items: unknown service type '${unknown.serviceType}'`);
+      },
+    },
+  );
+  setHandler(
+    planApprovalUpdate,
+    async (input) => {
+      await close(has('planApproval'));
+      if (input.decision === 'return') {
+        state.step = 'planDraft';
+        await record('plan.returned', input.actorId, { planId: state.planId });
+        await open('planDraft');
+        return view();
+      }
+      state.step = 'followUp';
+      await record('plan.approved', input.actorId, { planId: state.planId });
+      for (const item of state.planItems) await refer({ ...item, actorId: input.actorId });
+      state.planItems = [];
+      await open('review');
+      return view();
+    },
+    { validator: () => requireStep('planApproval') },
+  );
+
+  setHandler(
+    referralUpdate,
+    async (input) => {
+      const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
+      await close(reassignment);
+      await record('referral.requested', input.actorId, { serviceType: input.serviceType, replaces: input.replaces });
+      await refer(input);
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireStep('followUp', 'planApproval', 'planDraft', 'assessment');
+        if (!state.facts.serviceTypes.includes(input.serviceType)) {
+          reject(`serviceType: unknown service type '${input.serviceType}'`);
+        }
+        if (input.replaces && !has('referralReassignment', input.replaces)) {
+          reject(`referral ${input.replaces} is not waiting to be re-referred`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    reviewUpdate,
+    async (input) => {
+      const rose = riskRank(input.risk) < riskRank(state.risk);
+      await close(has('review'));
+      state.risk = input.risk;
+      await record('review', input.actorId, { reviewId: input.reviewId, decision: input.decision });
+      if (input.decision === 'reassess' || rose) {
+        state.step = 'assessment';
+        await open('assessment');
+      } else if (input.decision === 'revisePlan') {
+        state.step = 'planDraft';
+        await open('planDraft');
+      } else {
+        await open('review');
+      }
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireStep('followUp');
+        if (!state.facts.riskOrder.includes(input.risk)) reject(`risk: unknown risk level '${input.risk}'`);
+      },
+    },
+  );
+
+  setHandler(
+    assignmentUpdate,
+    async (input) => {
+      // Deadlines are deliberately untouched: reassignment never resets the clock.
+      state.assigneeId = input.assigneeId;
+      await record('assignment', input.actorId, { assigneeId: input.assigneeId });
+      publish();
+      return view();
+    },
+    { validator: () => requireOpen() },
+  );
+
+  setHandler(
+    transferUpdate,
+    async (input) => {
+      const deadline = await open('transferAcceptance', { province: input.toProvince });
+      state.transfer = { toProvince: input.toProvince, deadlineId: deadline.id };
+      await record('transfer.requested', input.actorId, { toProvince: input.toProvince });
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireOpen();
+        if (state.transfer) reject(`a transfer to ${state.transfer.toProvince} is already pending`);
+        if (input.toProvince === state.province) reject('toProvince: the case is already in this province');
+      },
+    },
+  );
+
+  setHandler(
+    transferAcceptanceUpdate,
+    async (input) => {
+      const transfer = state.transfer;
+      if (!transfer) return view();
+      state.transfer = null;
+      await close(state.deadlines.find((d) => d.id === transfer.deadlineId));
+      if (input.accept) {
+        state.province = transfer.toProvince;
+        state.assigneeId = null;
+        // Open deadlines keep their instants but now climb the receiving province's ladder.
+        for (const d of state.deadlines) d.province = transfer.toProvince;
+      }
+      await record(input.accept ? 'transfer.accepted' : 'transfer.refused', input.actorId, {
+        toProvince: transfer.toProvince,
+      });
+      publish();
+      return view();
+    },
+    { validator: () => (state.transfer ? undefined : reject('no transfer is pending for this case')) },
+  );
+
+  setHandler(
+    closureUpdate,
+    async (input) => {
+      state.stepBeforeClosure = state.step;
+      state.step = 'closureApproval';
+      state.closureReason = input.reason;
+      await record('closure.requested', input.actorId, { reason: input.reason });
+      await open('closureApproval');
+      return view();
+    },
+    {
+      validator: (input) => {
+        requireStep('assessment', 'planDraft', 'planApproval', 'followUp');
+        if (!state.facts.closureReasons.includes(input.reason)) reject(`reason: unknown closure reason '${input.reason}'`);
+      },
+    },
+  );
+
+  setHandler(
+    closureApprovalUpdate,
+    async (input) => {
+      await close(has('closureApproval'));
+      if (input.decision === 'return') {
+        state.step = state.stepBeforeClosure ?? 'followUp';
+        state.closureReason = null;
+        await record('closure.returned', input.actorId);
+        publish();
+        return view();
+      }
+      state.step = 'closed';
+      for (const d of [...state.deadlines]) await close(d, 'cancelled');
+      for (const r of activeReferrals()) {
+        r.status = 'cancelled';
+        await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
+      }
+      await record('closure.approved', input.actorId, { reason: state.closureReason });
+      if (state.risk && state.facts.checkBackRisks.includes(state.risk)) await open('closureCheckBack');
+      return view();
+    },
+    { validator: () => requireStep('closureApproval') },
+  );
+
+  setHandler(
+    checkBackUpdate,
+    async (input) => {
+      await close(has('closureCheckBack'));
+      await record('closure.checkBack', input.actorId, { outcome: input.outcome });
+      return view();
+    },
+    { validator: () => (has('closureCheckBack') ? undefined : reject('no check-back is due for this case')) },
+  );
+
+  setHandler(concernSignal, async (concern) => {
+    state.concerns += 1;
+    if (concern.urgent) state.urgent = true;
+    if (state.step !== 'closed' && !has('screening')) await open('screening');
+  });
+
+  setHandler(referralChangedSignal, async (change) => {
+    const referral = state.referrals.find((r) => r.referralId === change.referralId);
+    if (!referral || referral.status === 'cancelled') return;
+    referral.status = change.status;
+    if (change.declineReason) referral.declineReason = change.declineReason;
+    // A decline puts the handler on the clock to refer the child elsewhere.
+    if (change.status === 'declined' && state.step !== 'closed') {
+      await open('referralReassignment', { subjectId: change.referralId, service: referral.serviceType });
+    }
+  });
+
+  // --- life ---------------------------------------------------------------------------------
+  if (!input.carried) {
+    await record('case.opened', 'system');
+    await open('screening');
+  }
+  for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
+  publish();
+
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
+  await condition(() => (state.step === 'closed' && state.deadlines.length === 0) || historyTooLong());
+  await condition(allHandlersFinished);
+  if (state.step !== 'closed' || state.deadlines.length > 0) {
+    return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+  }
+  return view();
+}

@@ -1,0 +1,77 @@
+/** Shapes shared by workflow code, activities and the API. IDs and codes only, never identities. */
+
+export type RiskLevel = 'IMMEDIATE' | 'HIGH' | 'MEDIUM' | 'LOW';
+export type EscalationRole = 'handler' | 'supervisor' | 'coordinator' | 'committee' | 'partner' | 'mediator';
+
+/** Protocol step codes that carry a deadline (keys of `steps` in the protocol definition). */
+export type DeadlineStep =
+  | 'screening'
+  | 'emergency'
+  | 'judicialNotification'
+  | 'assessment'
+  | 'planDraft'
+  | 'planApproval'
+  | 'referralAcknowledgement'
+  | 'serviceStart'
+  | 'referralReassignment'
+  | 'review'
+  | 'closureApproval'
+  | 'transferAcceptance'
+  | 'closureCheckBack';
+
+export interface DeadlineRung {
+  level: number;
+  role: EscalationRole;
+  /** ISO instant at which this rung fires. */
+  at: string;
+}
+
+/** One open deadline of a case: the step, when it falls due, and its escalation ladder. */
+export interface OpenDeadline {
+  /** Step-record id in the case database. */
+  id: string;
+  step: DeadlineStep;
+  /** Province whose staff the ladder climbs (the receiving province for a transfer). */
+  province: string;
+  /** The referral (or other entity) this deadline is about, when it is not the case itself. */
+  subjectId?: string;
+  openedAt: string;
+  dueAt: string;
+  ladder: DeadlineRung[];
+  /** Levels whose rung has already fired (kept across continue-as-new). */
+  fired: number[];
+}
+
+export interface OpenDeadlineRequest {
+  caseId: string;
+  step: DeadlineStep;
+  province: string;
+  protocolVersion: number;
+  risk: RiskLevel | null;
+  /** Start of the clock (ISO); the workflow passes its own deterministic time. */
+  from: string;
+  urgent?: boolean;
+  service?: string;
+  subjectId?: string;
+}
+
+export interface EscalationRecord {
+  deadlineId: string;
+  step: DeadlineStep;
+  level: number;
+  role: EscalationRole;
+  firedAt: string;
+  /** False when nobody could be reached at this rung (no recipient, or mail failed). */
+  notified: boolean;
+}
+
+export interface NotifyEscalationRequest {
+  caseId: string;
+  deadline: OpenDeadline;
+  rung: DeadlineRung;
+}
+
+export interface NotifyEscalationResult {
+  escalationId: string;
+  notified: boolean;
+}

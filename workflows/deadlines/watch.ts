@@ -1,0 +1,56 @@
+import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { EscalationRecord, OpenDeadline } from './types';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Escalations must reach people even through long outages: retry for a day, then report.
+const { notifyEscalation } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/**
+ * Races one deadline against the human action: while the step stays open, each rung of the ladder
+ * fires at its instant, exactly once (fired levels are remembered in the deadline itself, which
+ * survives continue-as-new). Returns when the step is done or the ladder is exhausted.
+ */
+export async function watchDeadline(
+  caseId: string,
+  deadline: OpenDeadline,
+  isOpen: () => boolean,
+  onEscalated: (record: EscalationRecord) => void,
+): Promise<void> {
+  for (const rung of deadline.ladder) {
+    if (deadline.fired.includes(rung.level)) continue;
+    const wait = Date.parse(rung.at) - Date.now();
+    const closed =
+      wait > 0
+        ? await condition(() => !isOpen(), wait, {
+            summary: `${deadline.step} escalation level ${rung.level} (${rung.role})`,
+          })
+        : !isOpen();
+    if (closed) return;
+    // The activity marks a notification failed itself once mail has been unreachable for the
+    // configured period; reaching this catch means even that bookkeeping failed for a day.
+    const notified = await notifyEscalation
+      .executeWithOptions({ summary: `escalate ${deadline.step} to ${rung.role} (level ${rung.level})` }, [
+        { caseId, deadline, rung },
+      ])
+      .then((result) => result.notified)
+      .catch((err: unknown) => {
+        if (err instanceof ActivityFailure) return false;
+        throw err;
+      });
+    deadline.fired.push(rung.level);
+    onEscalated({
+      deadlineId: deadline.id,
+      step: deadline.step,
+      level: rung.level,
+      role: rung.role,
+      firedAt: new Date().toISOString(),
+      notified,
+    });
+  }
+}

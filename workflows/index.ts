@@ -1,0 +1,3 @@
+// Every workflow type the worker registers.
+export { caseWorkflow } from './case/workflow';
+export { referralWorkflow } from './referral/workflow';

@@ -1,0 +1,168 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
+import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
+import { watchDeadline } from '../deadlines/watch';
+import {
+  acknowledgementUpdate,
+  declineUpdate,
+  outcomeUpdate,
+  referralCancelSignal,
+  referralViewQuery,
+  startUpdate,
+  type ReferralView,
+  type ReferralWorkflowInput,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { openDeadline, closeDeadline, recordReferralAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const reject = (reason: string): never => {
+  throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
+};
+
+/**
+ * One service of a protection plan, sent to one partner: acknowledge, then start, then outcome,
+ * each on the protocol's clock. A decline ends it; the case workflow then puts the handler on the
+ * clock to re-refer. Status changes are signalled to the case so it survives continue-as-new.
+ */
+export async function referralWorkflow(input: ReferralWorkflowInput): Promise<ReferralView> {
+  let status: ReferralSummary['status'] = 'requested';
+  let deadlines: OpenDeadline[] = [];
+  const now = () => new Date().toISOString();
+  const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
+
+  const open = async (step: DeadlineStep) => {
+    const deadline = await openDeadline({
+      caseId: input.caseId,
+      step,
+      province: input.province,
+      protocolVersion: input.protocolVersion,
+      risk: input.risk,
+      from: now(),
+      service: input.serviceType,
+      subjectId: input.referralId,
+    });
+    deadlines.push(deadline);
+    void watchDeadline(input.caseId, deadline, () => deadlines.includes(deadline), () => undefined);
+  };
+  const closeAll = async (outcome: 'done' | 'cancelled') => {
+    const closing = deadlines;
+    deadlines = [];
+    for (const d of closing) await closeDeadline({ caseId: input.caseId, deadlineId: d.id, at: now(), outcome });
+  };
+  const transition = async (
+    next: ReferralSummary['status'],
+    actorId: string,
+    details: { declineReason?: string; outcome?: string } = {},
+  ) => {
+    status = next;
+    await recordReferralAction({
+      caseId: input.caseId,
+      referralId: input.referralId,
+      status: next,
+      actorId,
+      at: now(),
+      ...details,
+    });
+    await caseHandle.signal(referralChangedSignal, {
+      referralId: input.referralId,
+      status: next,
+      ...(details.declineReason ? { declineReason: details.declineReason } : {}),
+    });
+  };
+  const view = (): ReferralView => ({
+    referralId: input.referralId,
+    caseId: input.caseId,
+    partnerId: input.partnerId,
+    serviceType: input.serviceType,
+    status,
+    openDeadlines: deadlines.map((d) => ({
+      step: d.step,
+      dueAt: d.dueAt,
+      escalationLevel: Math.max(-1, ...d.fired),
+    })),
+  });
+  const requireStatus = (...allowed: ReferralSummary['status'][]) => {
+    if (!allowed.includes(status)) {
+      reject(`the referral is '${status}'; this action needs ${allowed.map((s) => `'${s}'`).join(' or ')}`);
+    }
+  };
+
+  setHandler(referralViewQuery, view);
+  setHandler(
+    acknowledgementUpdate,
+    async (update) => {
+      status = 'acknowledged';
+      await closeAll('done');
+      await transition('acknowledged', update.actorId);
+      await open('serviceStart');
+      return view();
+    },
+    { validator: () => requireStatus('requested') },
+  );
+  setHandler(
+    declineUpdate,
+    async (update) => {
+      status = 'declined';
+      await closeAll('done');
+      await transition('declined', update.actorId, { declineReason: update.reason });
+      return view();
+    },
+    {
+      validator: (update) => {
+        requireStatus('requested', 'acknowledged');
+        if (!update.reason.trim()) reject('reason: a decline needs a reason');
+      },
+    },
+  );
+  setHandler(
+    startUpdate,
+    async (update) => {
+      status = 'started';
+      await closeAll('done');
+      await transition('started', update.actorId);
+      return view();
+    },
+    { validator: () => requireStatus('acknowledged') },
+  );
+  setHandler(
+    outcomeUpdate,
+    async (update) => {
+      status = 'completed';
+      await transition('completed', update.actorId, { outcome: update.outcome });
+      return view();
+    },
+    { validator: () => requireStatus('started') },
+  );
+  setHandler(referralCancelSignal, () => {
+    status = 'cancelled';
+  });
+
+  await recordReferralAction({
+    caseId: input.caseId,
+    referralId: input.referralId,
+    status: 'requested',
+    actorId: input.actorId,
+    at: now(),
+    serviceType: input.serviceType,
+    partnerId: input.partnerId,
+    ...(input.planItemId ? { planItemId: input.planItemId } : {}),
+  });
+  await open('referralAcknowledgement');
+  await condition(() => ['declined', 'completed', 'cancelled'].includes(status));
+  await condition(allHandlersFinished);
+  if (status === 'cancelled') await closeAll('cancelled');
+  return view();
+}
