@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../devstack/postgres';
 import { freePort } from '../../devstack/ports';
+import { workflowBundle } from './workflow-bundle';
 
 declare global {
   var __testPostgres: { pg: RunningPostgres; dir: string } | undefined;
@@ -12,6 +13,11 @@ declare global {
  * every test file creates its own database on it (test/support/database.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // Bundle the workflows once for every test file (webpack takes seconds per bundle).
+  const bundleFile = path.resolve(__dirname, '..', '..', '.data', `workflow-bundle-${process.pid}.js`);
+  fs.mkdirSync(path.dirname(bundleFile), { recursive: true });
+  fs.writeFileSync(bundleFile, (await workflowBundle()).code);
+  process.env.TEST_WORKFLOW_BUNDLE = bundleFile;
   if (process.env.TEST_DATABASE_ADMIN_URL) return;
   const dir = path.resolve(__dirname, '..', '..', '.data', `test-postgres-${process.pid}`);
   fs.rmSync(dir, { recursive: true, force: true });

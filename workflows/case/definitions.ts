@@ -32,6 +32,8 @@ export interface ProtocolFacts {
   emergencyRisks: RiskLevel[];
   emergencyWhenImmediateNeeds: RiskLevel[];
   judicialNotificationCategories: string[];
+  /** Categories that need a judicial notification only when the child is injured. */
+  judicialNotificationIfInjured: string[];
   serviceTypes: string[];
   closureReasons: string[];
   checkBackRisks: RiskLevel[];
@@ -96,6 +98,8 @@ export interface ScreeningInput extends Actor {
   screeningId: string;
   risk: RiskLevel;
   immediateNeeds: boolean;
+  /** Violence with injury: some categories then require a judicial notification. */
+  injury?: boolean;
   categories: string[];
 }
 export interface EmergencyInput extends Actor {

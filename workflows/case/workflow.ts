@@ -236,7 +236,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         state.facts.emergencyRisks.includes(input.risk) ||
         (input.immediateNeeds && state.facts.emergencyWhenImmediateNeeds.includes(input.risk));
       if (needsEmergency && !has('emergency')) await open('emergency');
-      const needsJudicial = input.categories.some((c) => state.facts.judicialNotificationCategories.includes(c));
+      const needsJudicial = input.categories.some(
+        (c) =>
+          state.facts.judicialNotificationCategories.includes(c) ||
+          (input.injury === true && state.facts.judicialNotificationIfInjured.includes(c)),
+      );
       if (needsJudicial && !has('judicialNotification')) await open('judicialNotification');
       if (state.step === 'assessment' && !has('assessment')) await open('assessment');
       return view();

@@ -1,0 +1,8 @@
+# Image for the worker and the API (docker-compose.yml). Node 20 with the project's dependencies.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm install --no-save prisma@7 tsx
+COPY . .
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate
+USER node

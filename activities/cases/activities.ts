@@ -1,0 +1,111 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { loadProtocol, RISK_LEVELS, type ProtocolDefinition } from '../../protocol';
+import type { CaseState, ProtocolFacts } from '../../workflows/case/definitions';
+import type { RiskLevel } from '../../workflows/deadlines/types';
+import { activityKey, type ActivityDeps } from '../context';
+
+/** The parts of a protocol version the case workflow decides with, pinned when the case opens. */
+export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
+  const checkBack = protocol.steps.closureCheckBack;
+  return {
+    version: protocol.version,
+    riskOrder: [...RISK_LEVELS],
+    emergencyRisks: [...protocol.emergency.risks],
+    emergencyWhenImmediateNeeds: [...protocol.emergency.withImmediateNeeds],
+    judicialNotificationCategories: [...protocol.judicialNotificationCategories],
+    judicialNotificationIfInjured: [...protocol.judicialNotificationIfInjured],
+    serviceTypes: Object.keys(protocol.services),
+    closureReasons: [...protocol.closureReasons],
+    checkBackRisks: checkBack.enabled ? [...checkBack.forRisk] : [],
+  };
+}
+
+export interface RecordCaseActionInput {
+  caseId: string;
+  action: string;
+  actorId: string;
+  step: CaseState['step'];
+  risk: RiskLevel | null;
+  province: string;
+  assigneeId: string | null;
+  details: Record<string, unknown>;
+}
+
+export function caseActivities({ prisma }: ActivityDeps) {
+  return {
+    /** Reads the case's codes (never its child's identity) and pins the protocol version. */
+    async loadCase({ caseId }: { caseId: string }): Promise<CaseState> {
+      const found = await prisma.case.findUnique({
+        where: { id: caseId },
+        select: {
+          reference: true,
+          provinceCode: true,
+          assigneeId: true,
+          urgent: true,
+          categories: true,
+          protocolVersion: true,
+        },
+      });
+      if (!found) {
+        throw ApplicationFailure.create({ type: 'CaseNotFound', message: `case ${caseId} does not exist`, nonRetryable: true });
+      }
+      const protocol = loadProtocol({ version: found.protocolVersion, province: found.provinceCode });
+      return {
+        caseId,
+        reference: found.reference,
+        province: found.provinceCode,
+        assigneeId: found.assigneeId,
+        step: 'screening',
+        stepBeforeClosure: null,
+        risk: null,
+        urgent: found.urgent,
+        categories: found.categories,
+        facts: protocolFacts(protocol),
+        deadlines: [],
+        escalations: [],
+        referrals: [],
+        planId: null,
+        planItems: [],
+        transfer: null,
+        closureReason: null,
+        stepsOnTime: 0,
+        stepsLate: 0,
+        concerns: 1,
+      };
+    },
+
+    /** Mirrors the workflow's state on the case row and appends the audit event, in one transaction. */
+    async recordCaseAction(input: RecordCaseActionInput): Promise<void> {
+      const key = activityKey();
+      const closing = input.action === 'closure.approved';
+      await prisma.$transaction(async (tx) => {
+        const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+        if (done) return;
+        await tx.case.update({
+          where: { id: input.caseId },
+          data: {
+            step: input.step,
+            risk: input.risk,
+            provinceCode: input.province,
+            assigneeId: input.assigneeId,
+            ...(closing
+              ? { status: 'closed', closedAt: new Date(), closureReason: String(input.details.reason ?? '') }
+              : {}),
+          },
+        });
+        await tx.auditEvent.create({
+          data: {
+            idempotencyKey: key,
+            actorType: input.actorId === 'system' ? 'system' : 'staff',
+            actorId: input.actorId === 'system' ? null : input.actorId,
+            action: input.action,
+            caseId: input.caseId,
+            entity: 'case',
+            entityId: input.caseId,
+            details: JSON.parse(JSON.stringify(input.details)),
+          },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { Context } from '@temporalio/activity';
+import type { Transporter } from 'nodemailer';
+import type { AppConfig } from '../lib/config';
+import type { PrismaClient } from '../lib/db';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  mailer: Transporter;
+  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'>;
+}
+
+/**
+ * A key that is the same on every retry of this activity and different for every other call:
+ * rows written with it are upserted, so a retry never duplicates a row.
+ */
+export function activityKey(): string {
+  const info = Context.current().info;
+  return `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}/${info.activityId}`;
+}

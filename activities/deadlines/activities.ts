@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { loadCalendar, loadProtocol, planDeadline, workingDaysLate } from '../../protocol';
+import type { OpenDeadline, OpenDeadlineRequest } from '../../workflows/deadlines/types';
+import { activityKey, type ActivityDeps } from '../context';
+
+export interface CloseDeadlineInput {
+  caseId: string;
+  deadlineId: string;
+  at: string;
+  outcome: 'done' | 'cancelled';
+}
+
+export function deadlineActivities({ prisma }: ActivityDeps) {
+  return {
+    /**
+     * Computes a step's deadline and ladder from the case's protocol version and the holiday
+     * calendar (data that can change, hence an activity: the result is recorded in history), and
+     * opens the step record that feeds the statistics.
+     */
+    async openDeadline(request: OpenDeadlineRequest): Promise<OpenDeadline> {
+      const key = activityKey();
+      const protocol = loadProtocol({ version: request.protocolVersion, province: request.province });
+      const plan = planDeadline(protocol, loadCalendar(), {
+        step: request.step,
+        risk: request.risk ?? 'LOW',
+        from: new Date(request.from),
+        urgent: request.urgent ?? false,
+        ...(request.service ? { service: request.service } : {}),
+      });
+      const row = await prisma.stepRecord.upsert({
+        where: { idempotencyKey: key },
+        update: {},
+        create: {
+          id: randomUUID(),
+          idempotencyKey: key,
+          caseId: request.caseId,
+          step: request.step,
+          subjectId: request.subjectId ?? null,
+          openedAt: new Date(request.from),
+          dueAt: new Date(plan.dueAt),
+        },
+      });
+      return {
+        id: row.id,
+        step: request.step,
+        province: request.province,
+        ...(request.subjectId ? { subjectId: request.subjectId } : {}),
+        openedAt: request.from,
+        dueAt: plan.dueAt,
+        ladder: plan.ladder,
+        fired: [],
+      };
+    },
+
+    /** Records completion and lateness (clock and working days) and resolves the step's escalations. */
+    async closeDeadline(input: CloseDeadlineInput): Promise<{ late: boolean }> {
+      const at = new Date(input.at);
+      return prisma.$transaction(async (tx) => {
+        const record = await tx.stepRecord.findUniqueOrThrow({ where: { id: input.deadlineId } });
+        const lateByMs = Math.max(0, at.getTime() - record.dueAt.getTime());
+        if (!record.completedAt) {
+          await tx.stepRecord.update({
+            where: { id: record.id },
+            data: {
+              completedAt: at,
+              outcome: input.outcome,
+              lateByMs: BigInt(lateByMs),
+              lateWorkingDays: workingDaysLate(record.dueAt, at, loadCalendar()),
+            },
+          });
+          await tx.escalation.updateMany({
+            where: { stepRecordId: record.id, resolvedAt: null },
+            data: { resolvedAt: at },
+          });
+        }
+        return { late: lateByMs > 0 };
+      });
+    },
+  };
+}

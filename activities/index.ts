@@ -1,0 +1,17 @@
+import { caseActivities } from './cases/activities';
+import type { ActivityDeps } from './context';
+import { deadlineActivities } from './deadlines/activities';
+import { notificationActivities } from './notifications/activities';
+import { referralActivities } from './referrals/activities';
+
+export type { ActivityDeps } from './context';
+
+/** Every activity the worker registers, bound to its dependencies (database, mail). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...caseActivities(deps),
+    ...deadlineActivities(deps),
+    ...notificationActivities(deps),
+    ...referralActivities(deps),
+  };
+}

@@ -1,0 +1,20 @@
+// Plain JS so that jest needs no TypeScript loader for its own configuration.
+const transform = { '^.+\\.ts$': '@swc/jest' };
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  // Two cores: one test file per core keeps the servers from starving each other.
+  maxWorkers: 2,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 180_000,
+  projects: [project('unit'), project('workflow'), project('integration'), project('e2e')],
+};

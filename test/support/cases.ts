@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../../lib/db';
+import { caseWorkflowId } from '../../workflows/case/definitions';
+
+let counter = 0;
+
+/** Inserts a child, a case and its first report (what POST /cases does), without the API. */
+export async function insertCase(
+  prisma: PrismaClient,
+  options: { province?: string; urgent?: boolean; categories?: string[]; childName?: string } = {},
+): Promise<{ caseId: string; reference: string }> {
+  const province = options.province ?? 'DEMO';
+  const caseId = randomUUID();
+  const childId = randomUUID();
+  counter += 1;
+  const reference = `${province}-TEST-${String(counter).padStart(6, '0')}-${caseId.slice(0, 4)}`;
+  const [firstName, lastName] = (options.childName ?? 'Test Child').split(' ');
+  await prisma.$transaction(async (tx) => {
+    await tx.child.create({
+      data: {
+        id: childId,
+        firstName: firstName ?? 'Test',
+        lastName: lastName ?? 'Child',
+        birthDate: new Date('2014-03-01'),
+        birthDateApproximate: false,
+        sex: 'female',
+        migrantStatus: 'none',
+        civilRegistration: 'registered',
+      },
+    });
+    const unit = await tx.unit.findFirstOrThrow({ where: { provinceCode: province }, orderBy: { id: 'asc' } });
+    await tx.case.create({
+      data: {
+        id: caseId,
+        reference,
+        workflowId: caseWorkflowId(caseId),
+        childId,
+        provinceCode: province,
+        unitId: unit.id,
+        step: 'screening',
+        urgent: options.urgent ?? false,
+        categories: options.categories ?? [],
+        status: 'open',
+        protocolVersion: 1,
+      },
+    });
+    await tx.report.create({
+      data: {
+        id: randomUUID(),
+        caseId,
+        channel: 'hotline',
+        receivedAt: new Date(),
+        urgent: options.urgent ?? false,
+        anonymous: true,
+        categories: options.categories ?? [],
+      },
+    });
+  });
+  return { caseId, reference };
+}
+
+export async function startCase(
+  client: Client,
+  prisma: PrismaClient,
+  taskQueue: string,
+  options: Parameters<typeof insertCase>[1] & { maxHistoryEvents?: number } = {},
+) {
+  const { caseId, reference } = await insertCase(prisma, options);
+  const handle = await client.workflow.start('caseWorkflow', {
+    taskQueue,
+    workflowId: caseWorkflowId(caseId),
+    args: [{ caseId, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) }],
+  });
+  return { caseId, reference, handle };
+}

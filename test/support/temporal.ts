@@ -1,0 +1,21 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporalCliPath, timeSkippingServerPath } from '../../devstack/temporal';
+import { ensureSearchAttributes } from '../../lib/temporal';
+
+/** Temporal's Java time-skipping server (from Maven Central): protocol durations in seconds. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+  });
+  await ensureSearchAttributes(env.connection, 'default');
+  return env;
+}
+
+/** The real Temporal dev server (the CLI built by bootstrap), with its persistence in memory. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCliPath() }, ip: '127.0.0.1', ui: false },
+  });
+  await ensureSearchAttributes(env.connection, 'default');
+  return env;
+}

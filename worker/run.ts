@@ -1,0 +1,44 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../activities';
+import { loadConfig } from '../lib/config';
+import { createPrismaClient } from '../lib/db';
+import { ensureSearchAttributes } from '../lib/temporal';
+import { loadProtocol } from '../protocol';
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker: validates the protocol definition first (a bad file stops start-up with the
+ * path and value at fault), registers search attributes, then polls the task queue.
+ */
+export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
+  const config = loadConfig(env);
+  loadProtocol({});
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const mailer = nodemailer.createTransport(config.SMTP_URL);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const { Connection } = await import('@temporalio/client');
+  const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  await admin.close();
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ prisma, mailer, config }),
+  });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      mailer.close();
+      await prisma.$disconnect();
+      await connection.close();
+    },
+  };
+}
