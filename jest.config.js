@@ -4,6 +4,8 @@ const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
+  // The generated Prisma client imports its siblings as './x.js' (ESM style) from .ts files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...extra,
 });

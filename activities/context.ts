@@ -14,6 +14,7 @@ export interface ActivityDeps {
  * rows written with it are upserted, so a retry never duplicates a row.
  */
 export function activityKey(): string {
-  const info = Context.current().info;
-  return `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}/${info.activityId}`;
+  const { workflowExecution, activityId } = Context.current().info;
+  if (!workflowExecution) throw new Error('this activity must be called from a workflow');
+  return `${workflowExecution.workflowId}/${workflowExecution.runId}/${activityId}`;
 }

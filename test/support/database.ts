@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { applyMigrations } from '../../devstack/migrate';
-import { createDatabaseIfMissing, dropDatabase } from '../../devstack/postgres';
+import { createDatabaseIfMissing, dropDatabase } from '../../devstack/databases';
 import { seedDemoData } from '../../devstack/seed';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 

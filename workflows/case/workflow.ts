@@ -16,6 +16,7 @@ import {
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { watchDeadline } from '../deadlines/watch';
+import { onUpdate } from '../updates';
 import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
 import { referralWorkflow } from '../referral/workflow';
 import {
@@ -215,7 +216,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // --- steps -------------------------------------------------------------------------------
   setHandler(caseViewQuery, view);
 
-  setHandler(
+  onUpdate(
     screeningUpdate,
     async (input) => {
       const first = state.step === 'screening';
@@ -254,7 +255,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     emergencyUpdate,
     async (input) => {
       await close(has('emergency'));
@@ -270,7 +271,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     judicialNotificationUpdate,
     async (input) => {
       if (input.status === 'acknowledged') await close(has('judicialNotification'));
@@ -285,7 +286,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     assessmentUpdate,
     async (input) => {
       state.step = 'planDraft';
@@ -303,7 +304,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     planUpdate,
     async (input) => {
       state.step = 'planApproval';
@@ -323,7 +324,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       },
     },
   );
-  setHandler(
+  onUpdate(
     planApprovalUpdate,
     async (input) => {
       await close(has('planApproval'));
@@ -343,7 +344,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireStep('planApproval') },
   );
 
-  setHandler(
+  onUpdate(
     referralUpdate,
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
@@ -365,7 +366,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     reviewUpdate,
     async (input) => {
       const rose = riskRank(input.risk) < riskRank(state.risk);
@@ -391,7 +392,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     assignmentUpdate,
     async (input) => {
       // Deadlines are deliberately untouched: reassignment never resets the clock.
@@ -403,7 +404,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireOpen() },
   );
 
-  setHandler(
+  onUpdate(
     transferUpdate,
     async (input) => {
       const deadline = await open('transferAcceptance', { province: input.toProvince });
@@ -420,7 +421,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     transferAcceptanceUpdate,
     async (input) => {
       const transfer = state.transfer;
@@ -442,7 +443,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => (state.transfer ? undefined : reject('no transfer is pending for this case')) },
   );
 
-  setHandler(
+  onUpdate(
     closureUpdate,
     async (input) => {
       state.stepBeforeClosure = state.step;
@@ -460,7 +461,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
+  onUpdate(
     closureApprovalUpdate,
     async (input) => {
       await close(has('closureApproval'));
@@ -484,7 +485,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireStep('closureApproval') },
   );
 
-  setHandler(
+  onUpdate(
     checkBackUpdate,
     async (input) => {
       await close(has('closureCheckBack'));

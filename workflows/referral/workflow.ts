@@ -10,6 +10,7 @@ import type { createActivities } from '../../activities';
 import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
 import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
 import { watchDeadline } from '../deadlines/watch';
+import { onUpdate } from '../updates';
 import {
   acknowledgementUpdate,
   declineUpdate,
@@ -101,7 +102,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   };
 
   setHandler(referralViewQuery, view);
-  setHandler(
+  onUpdate(
     acknowledgementUpdate,
     async (update) => {
       status = 'acknowledged';
@@ -112,7 +113,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('requested') },
   );
-  setHandler(
+  onUpdate(
     declineUpdate,
     async (update) => {
       status = 'declined';
@@ -127,7 +128,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       },
     },
   );
-  setHandler(
+  onUpdate(
     startUpdate,
     async (update) => {
       status = 'started';
@@ -137,7 +138,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('acknowledged') },
   );
-  setHandler(
+  onUpdate(
     outcomeUpdate,
     async (update) => {
       status = 'completed';
@@ -163,6 +164,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   await open('referralAcknowledgement');
   await condition(() => ['declined', 'completed', 'cancelled'].includes(status));
   await condition(allHandlersFinished);
-  if (status === 'cancelled') await closeAll('cancelled');
+  // A cancelled referral's deadlines close without counting as done (no lateness recorded).
+  await closeAll('cancelled');
   return view();
 }
