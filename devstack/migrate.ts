@@ -35,7 +35,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((name) => {
       const bytes = fs.readFileSync(path.join(dir, name, 'migration.sql'));
-      return { name, sql: bytes.toString('utf8'), checksum: createHash('sha256').update(bytes).digest('hex') };
+      return {
+        name,
+        sql: bytes.toString('utf8'),
+        checksum: createHash('sha256').update(bytes).digest('hex'),
+      };
     });
 }
 
@@ -62,7 +66,9 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       finished_at: Date | null;
       rolled_back_at: Date | null;
     }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
-    const done = new Map(rows.rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows.rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]),
+    );
     for (const migration of listMigrations(dir)) {
       const previous = done.get(migration.name);
       if (previous?.finished_at) {

@@ -26,7 +26,11 @@ export async function startEmbeddedPostgres(options: {
   quiet?: boolean;
 }): Promise<RunningPostgres> {
   const { dataDir, port, database } = options;
-  await assertPortFree(port, 'embedded PostgreSQL', 'set DATABASE_URL to use an existing PostgreSQL, or PGPORT');
+  await assertPortFree(
+    port,
+    'embedded PostgreSQL',
+    'set DATABASE_URL to use an existing PostgreSQL, or PGPORT',
+  );
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   // ESM-only package: loaded on demand so CommonJS callers (jest's module runtime) need not load it.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -96,7 +96,7 @@ export async function startSmtpCapture(options: {
       });
     },
   });
-  const netServer = (server as unknown as { server: import('node:net').Server }).server;
+  const netServer = (server as unknown as { server: Server }).server;
   netServer.on('connection', (socket: Socket) => {
     const key = `${socket.remoteAddress}:${socket.remotePort}`;
     sockets.set(key, socket);
@@ -134,7 +134,10 @@ export async function startSmtpCapture(options: {
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 async function servePage(
   req: http.IncomingMessage,

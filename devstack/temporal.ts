@@ -41,7 +41,11 @@ export async function startTemporalDevServer(options: {
   namespace: string;
   logFile?: string;
 }): Promise<RunningTemporal> {
-  await assertPortFree(options.port, 'Temporal gRPC', 'set TEMPORAL_ADDRESS to use an existing Temporal server');
+  await assertPortFree(
+    options.port,
+    'Temporal gRPC',
+    'set TEMPORAL_ADDRESS to use an existing Temporal server',
+  );
   if (options.uiPort) {
     await assertPortFree(options.uiPort, 'Temporal UI', 'set TEMPORAL_UI_PORT to another port');
   }
@@ -76,7 +80,9 @@ export async function startTemporalDevServer(options: {
       }
     }),
     exited.then((code) => {
-      throw new StackError(`Temporal dev server exited during start-up (code ${code}); see ${options.logFile}`);
+      throw new StackError(
+        `Temporal dev server exited during start-up (code ${code}); see ${options.logFile}`,
+      );
     }),
   ]);
   return {

@@ -86,7 +86,9 @@ async function main(): Promise<void> {
 
     console.log('\nchild-protection stack is up:');
     for (const [name, url] of urls) console.log(`  ${name.padEnd(14)} ${url}`);
-    console.log(`\ndemo token (handler): npm run token -- staff-demo-handler\nCtrl-C stops everything; data is kept in ${DATA}`);
+    console.log(
+      `\ndemo token (handler): npm run token -- staff-demo-handler\nCtrl-C stops everything; data is kept in ${DATA}`,
+    );
   } catch (err) {
     if (err instanceof StackError || err instanceof ConfigError) console.error(`\n${err.message}`);
     else console.error(err);

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import type { UpdateHandlerOptions } from '@temporalio/workflow/lib/interfaces';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any update definition, as setHandler does
@@ -8,14 +8,35 @@ type UpdateArgs<D> = D extends UpdateDefinition<unknown, infer A, string> ? A : 
 type UpdateResult<D> = D extends UpdateDefinition<infer R, infer _A, string> ? R : never;
 
 /**
- * `setHandler` for an update, typed from the definition itself: its argument types flow into the
- * handler and the validator (plain `setHandler` infers them from the validator, so a validator
- * that ignores its input would erase them).
+ * `setHandler` for an update, typed from the definition itself (plain `setHandler` infers the
+ * argument types from the validator, so a validator that ignores its input would erase them).
+ *
+ * `isReady` covers the start of a workflow: an update that arrives before the workflow has loaded
+ * its state is accepted without validation, waits for the state, and is validated then — so a
+ * step sent right after the case opens is neither lost nor let through unchecked.
  */
 export function onUpdate<D extends AnyUpdate>(
   definition: D,
   handler: (...args: UpdateArgs<D>) => Promise<UpdateResult<D>>,
   options: UpdateHandlerOptions<UpdateArgs<D>>,
+  isReady: () => boolean = () => true,
 ): void {
-  setHandler(definition, handler as never, options as never);
+  const { validator } = options;
+  const guarded = async (...args: UpdateArgs<D>) => {
+    if (!isReady()) {
+      await condition(isReady);
+      validator?.(...args);
+    }
+    return handler(...args);
+  };
+  setHandler(
+    definition,
+    guarded as never,
+    {
+      ...options,
+      ...(validator
+        ? { validator: (...args: UpdateArgs<D>) => (isReady() ? validator(...args) : undefined) }
+        : {}),
+    } as never,
+  );
 }

@@ -47,7 +47,11 @@ export function caseActivities({ prisma }: ActivityDeps) {
         },
       });
       if (!found) {
-        throw ApplicationFailure.create({ type: 'CaseNotFound', message: `case ${caseId} does not exist`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'CaseNotFound',
+          message: `case ${caseId} does not exist`,
+          nonRetryable: true,
+        });
       }
       const protocol = loadProtocol({ version: found.protocolVersion, province: found.provinceCode });
       return {

@@ -38,7 +38,11 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
      * it. Keyed by (deadline, level), so a retried activity — or a rung replayed after
      * continue-as-new — never writes or sends a second one.
      */
-    async notifyEscalation({ caseId, deadline, rung }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
+    async notifyEscalation({
+      caseId,
+      deadline,
+      rung,
+    }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
       const key = `escalation/${deadline.id}/${rung.level}`;
       const kase = await prisma.case.findUniqueOrThrow({
         where: { id: caseId },
@@ -53,7 +57,8 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               include: { notification: true },
             })
           : null;
-      const previousUnreachable = !!previous && (!previous.notification || previous.notification.status === 'failed');
+      const previousUnreachable =
+        !!previous && (!previous.notification || previous.notification.status === 'failed');
 
       const { escalation, notification } = await prisma.$transaction(async (tx) => {
         const existing = await tx.escalation.findUnique({

@@ -66,7 +66,8 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
 
 const TEXT = {
   fr: {
-    subject: (m: EscalationMessage, step: string) => `[${m.reference}] Étape en retard : ${step} (niveau ${m.level})`,
+    subject: (m: EscalationMessage, step: string) =>
+      `[${m.reference}] Étape en retard : ${step} (niveau ${m.level})`,
     lead: 'Une étape du circuit de protection a dépassé son échéance.',
     labels: ['Dossier', 'Province', 'Étape', 'Échéance', 'Retard', 'Niveau d’escalade'],
     unreachable: 'Le niveau précédent n’a pas pu être joint.',
@@ -74,7 +75,8 @@ const TEXT = {
     hours: (h: number) => `${h} h`,
   },
   ar: {
-    subject: (m: EscalationMessage, step: string) => `[${m.reference}] مرحلة متأخرة: ${step} (المستوى ${m.level})`,
+    subject: (m: EscalationMessage, step: string) =>
+      `[${m.reference}] مرحلة متأخرة: ${step} (المستوى ${m.level})`,
     lead: 'تجاوزت مرحلة من مسار الحماية أجلها المحدد.',
     labels: ['الملف', 'الإقليم', 'المرحلة', 'الأجل', 'التأخير', 'مستوى التصعيد'],
     unreachable: 'تعذر الوصول إلى المستوى السابق.',
@@ -82,7 +84,8 @@ const TEXT = {
     hours: (h: number) => `${h} ساعة`,
   },
   en: {
-    subject: (m: EscalationMessage, step: string) => `[${m.reference}] Overdue step: ${step} (level ${m.level})`,
+    subject: (m: EscalationMessage, step: string) =>
+      `[${m.reference}] Overdue step: ${step} (level ${m.level})`,
     lead: 'A step of the protection circuit has passed its deadline.',
     labels: ['Case', 'Province', 'Step', 'Deadline', 'Late by', 'Escalation level'],
     unreachable: 'The previous level could not be reached.',
@@ -92,7 +95,10 @@ const TEXT = {
 } as const;
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export function renderEscalation(
   language: Language,

@@ -10,9 +10,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SECRETS = { POSTGRES_PASSWORD: 'pw', JWT_SECRET: 'jwt', PAYLOAD_ENCRYPTION_KEYS: 'keys' };
 
 function composeCheck(env: Record<string, string>) {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !(k in SECRETS)),
-  ) as Record<string, string>;
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in SECRETS))) as Record<
+    string,
+    string
+  >;
   return spawnSync('go', ['run', '.', path.join(ROOT, 'docker-compose.yml')], {
     cwd: path.join(ROOT, 'scripts', 'compose-check'),
     env: { ...base, ...env },
@@ -38,7 +39,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['api', 'mail', 'migrate', 'postgres', 'temporal', 'temporal-ui', 'worker'].sort(),
     );
-    for (const name of ['api', 'worker', 'postgres', 'temporal', 'mail']) expect(services[name]?.health).toBe(true);
+    for (const name of ['api', 'worker', 'postgres', 'temporal', 'mail'])
+      expect(services[name]?.health).toBe(true);
     expect(services.worker?.replicas).toBeGreaterThan(1);
   });
 

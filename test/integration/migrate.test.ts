@@ -39,11 +39,18 @@ describe('migrations', () => {
     write('20260102000000_second', 'CREATE TABLE b (id int PRIMARY KEY);');
     expect(await applyMigrations(db.url, dir)).toEqual(['20260101000000_first', '20260102000000_second']);
     expect(await applyMigrations(db.url, dir)).toEqual([]);
-    const rows = await query<{ migration_name: string; checksum: string; applied_steps_count: number; finished_at: Date }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+      finished_at: Date;
+    }>(
       'SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations ORDER BY migration_name',
     );
     expect(rows.map((r) => r.migration_name)).toEqual(['20260101000000_first', '20260102000000_second']);
-    expect(rows[0]?.checksum).toBe(createHash('sha256').update('CREATE TABLE a (id int PRIMARY KEY);').digest('hex'));
+    expect(rows[0]?.checksum).toBe(
+      createHash('sha256').update('CREATE TABLE a (id int PRIMARY KEY);').digest('hex'),
+    );
     expect(rows.every((r) => r.applied_steps_count === 1 && r.finished_at instanceof Date)).toBe(true);
   });
 
@@ -59,8 +66,12 @@ describe('migrations', () => {
   it('rolls back a failing migration completely and names it', async () => {
     write('20260101000000_first', 'CREATE TABLE a (id int PRIMARY KEY);');
     write('20260102000000_broken', 'CREATE TABLE c (id int PRIMARY KEY); INSERT INTO nowhere VALUES (1);');
-    await expect(applyMigrations(db.url, dir)).rejects.toThrow(/migration 20260102000000_broken failed: .*nowhere/);
-    const tables = await query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    await expect(applyMigrations(db.url, dir)).rejects.toThrow(
+      /migration 20260102000000_broken failed: .*nowhere/,
+    );
+    const tables = await query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    );
     expect(tables.map((t) => t.tablename)).toEqual(['_prisma_migrations', 'a']);
   });
 
@@ -68,7 +79,11 @@ describe('migrations', () => {
     const names = listMigrations(MIGRATIONS_DIR).map((m) => m.name);
     expect(names.length).toBeGreaterThan(0);
     expect(await applyMigrations(db.url)).toEqual(names);
-    const tables = await query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
-    expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['cases', 'audit_events', 'step_records']));
+    const tables = await query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    );
+    expect(tables.map((t) => t.tablename)).toEqual(
+      expect.arrayContaining(['cases', 'audit_events', 'step_records']),
+    );
   });
 });

@@ -29,7 +29,10 @@ export async function insertCase(
         civilRegistration: 'registered',
       },
     });
-    const unit = await tx.unit.findFirstOrThrow({ where: { provinceCode: province }, orderBy: { id: 'asc' } });
+    const unit = await tx.unit.findFirstOrThrow({
+      where: { provinceCode: province },
+      orderBy: { id: 'asc' },
+    });
     await tx.case.create({
       data: {
         id: caseId,
@@ -73,4 +76,28 @@ export async function startCase(
     args: [{ caseId, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) }],
   });
   return { caseId, reference, handle };
+}
+
+/** Writes a submitted plan and its items (what POST /cases/{id}/plan does before the update). */
+export async function insertPlan(
+  prisma: PrismaClient,
+  caseId: string,
+  services: { serviceType: string; partnerId: string }[],
+): Promise<{ planId: string; items: { planItemId: string; serviceType: string; partnerId: string }[] }> {
+  const planId = randomUUID();
+  const version = (await prisma.plan.count({ where: { caseId } })) + 1;
+  const items = services.map((s) => ({ planItemId: randomUUID(), ...s }));
+  await prisma.plan.create({
+    data: {
+      id: planId,
+      caseId,
+      version,
+      status: 'submitted',
+      submittedAt: new Date(),
+      items: {
+        create: items.map((i) => ({ id: i.planItemId, serviceType: i.serviceType, partnerId: i.partnerId })),
+      },
+    },
+  });
+  return { planId, items };
 }

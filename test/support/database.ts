@@ -18,7 +18,9 @@ function adminUrl(): string {
 }
 
 /** A fresh database on the test server with every migration applied (and the demo seed, unless told not to). */
-export async function createTestDatabase(options: { seed?: boolean; migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { seed?: boolean; migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   await createDatabaseIfMissing(adminUrl(), name);
   const url = adminUrl().replace(/\/postgres$/, `/${name}`);

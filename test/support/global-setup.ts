@@ -21,7 +21,12 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_ADMIN_URL) return;
   const dir = path.resolve(__dirname, '..', '..', '.data', `test-postgres-${process.pid}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'scratch', quiet: true });
+  const pg = await startEmbeddedPostgres({
+    dataDir: dir,
+    port: await freePort(),
+    database: 'scratch',
+    quiet: true,
+  });
   process.env.TEST_DATABASE_ADMIN_URL = pg.adminUrl;
   globalThis.__testPostgres = { pg, dir };
 }

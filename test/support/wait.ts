@@ -6,9 +6,18 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await check();
+    let value: T | undefined | false;
+    let failure: unknown;
+    try {
+      value = await check();
+    } catch (err) {
+      failure = err; // e.g. a query sent before the workflow registered its handlers
+    }
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const reason = failure instanceof Error ? `: ${failure.message}` : '';
+      throw new Error(`timed out waiting for ${what}${reason}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

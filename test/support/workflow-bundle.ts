@@ -13,7 +13,14 @@ export function workflowBundle(): Promise<{ code: string }> {
   if (file && fs.existsSync(file)) return Promise.resolve({ code: fs.readFileSync(file, 'utf8') });
   cached ??= bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
   });
   return cached;
 }

@@ -39,16 +39,28 @@ describe('case steps', () => {
     const before: CaseView = await handle.query(caseViewQuery);
     const auditBefore = await h.db.prisma.auditEvent.count({ where: { caseId } });
 
-    expect(await rejection(handle.executeUpdate(assessmentUpdate, { args: [{ actorId: HANDLER, assessmentId: 'a' }] }))).toBe(
-      "the case is at step 'screening'; this action needs step 'assessment'",
-    );
     expect(
-      await rejection(handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] })),
+      await rejection(
+        handle.executeUpdate(assessmentUpdate, { args: [{ actorId: HANDLER, assessmentId: 'a' }] }),
+      ),
+    ).toBe("the case is at step 'screening'; this action needs step 'assessment'");
+    expect(
+      await rejection(
+        handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] }),
+      ),
     ).toMatch(/needs step 'closureApproval'/);
     expect(
       await rejection(
         handle.executeUpdate(screeningUpdate, {
-          args: [{ actorId: HANDLER, screeningId: 's', risk: 'SEVERE' as never, immediateNeeds: false, categories: [] }],
+          args: [
+            {
+              actorId: HANDLER,
+              screeningId: 's',
+              risk: 'SEVERE' as never,
+              immediateNeeds: false,
+              categories: [],
+            },
+          ],
         }),
       ),
     ).toBe("unknown risk level 'SEVERE'");
@@ -65,12 +77,20 @@ describe('case steps', () => {
     });
     await handle.executeUpdate(assessmentUpdate, { args: [{ actorId: HANDLER, assessmentId: 'a' }] });
     expect(
-      await rejection(handle.executeUpdate(planUpdate, { args: [{ actorId: HANDLER, planId: 'p', items: [] }] })),
+      await rejection(
+        handle.executeUpdate(planUpdate, { args: [{ actorId: HANDLER, planId: 'p', items: [] }] }),
+      ),
     ).toBe('items: a plan needs at least one service');
     expect(
       await rejection(
         handle.executeUpdate(planUpdate, {
-          args: [{ actorId: HANDLER, planId: 'p', items: [{ planItemId: 'i', serviceType: 'astrology', partnerId: 'x' }] }],
+          args: [
+            {
+              actorId: HANDLER,
+              planId: 'p',
+              items: [{ planItemId: 'i', serviceType: 'astrology', partnerId: 'x' }],
+            },
+          ],
         }),
       ),
     ).toBe("items: unknown service type 'astrology'");
@@ -81,9 +101,21 @@ describe('case steps', () => {
     const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     await waitForDeadline(handle, 'screening');
     const view = await handle.executeUpdate(screeningUpdate, {
-      args: [{ actorId: HANDLER, screeningId: 's', risk: 'IMMEDIATE', immediateNeeds: true, categories: ['sexualAbuse'] }],
+      args: [
+        {
+          actorId: HANDLER,
+          screeningId: 's',
+          risk: 'IMMEDIATE',
+          immediateNeeds: true,
+          categories: ['sexualAbuse'],
+        },
+      ],
     });
-    expect(view.openDeadlines.map((d) => d.step).sort()).toEqual(['assessment', 'emergency', 'judicialNotification']);
+    expect(view.openDeadlines.map((d) => d.step).sort()).toEqual([
+      'assessment',
+      'emergency',
+      'judicialNotification',
+    ]);
     const now = await h.env.currentTimeMs();
     const emergency = view.openDeadlines.find((d) => d.step === 'emergency');
     const judicial = view.openDeadlines.find((d) => d.step === 'judicialNotification');
@@ -94,7 +126,7 @@ describe('case steps', () => {
 
   it('sends a case whose risk rises at review back to assessment, and closes with supervisor approval', async () => {
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
-    await driveToFollowUp(handle, 'LOW');
+    await driveToFollowUp(h.db.prisma, handle, 'LOW');
     await waitForDeadline(handle, 'review');
     const view = await handle.executeUpdate(reviewUpdate, {
       args: [{ actorId: HANDLER, reviewId: 'r1', risk: 'HIGH', decision: 'continue' }],
@@ -104,7 +136,9 @@ describe('case steps', () => {
     expect(view.openDeadlines.map((d) => d.step)).toEqual(['assessment']);
 
     await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'untraceable' }] });
-    const closed = await handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+    const closed = await handle.executeUpdate(closureApprovalUpdate, {
+      args: [{ actorId: SUPERVISOR, decision: 'approve' }],
+    });
     expect(closed.step).toBe('closed');
     // HIGH cases get the optional 90-day check-back (protocol v1 default: enabled).
     expect(closed.openDeadlines.map((d) => d.step)).toEqual(['closureCheckBack']);
@@ -121,9 +155,17 @@ describe('case steps', () => {
     });
     await handle.executeUpdate(assessmentUpdate, { args: [{ actorId: HANDLER, assessmentId: 'a' }] });
     await handle.executeUpdate(planUpdate, {
-      args: [{ actorId: HANDLER, planId: 'p', items: [{ planItemId: 'i', serviceType: 'medical', partnerId: 'partner-demo-health' }] }],
+      args: [
+        {
+          actorId: HANDLER,
+          planId: 'p',
+          items: [{ planItemId: 'i', serviceType: 'medical', partnerId: 'partner-demo-health' }],
+        },
+      ],
     });
-    const view = await handle.executeUpdate(planApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'return' }] });
+    const view = await handle.executeUpdate(planApprovalUpdate, {
+      args: [{ actorId: SUPERVISOR, decision: 'return' }],
+    });
     expect(view.step).toBe('planDraft');
     expect(view.openDeadlines.map((d) => d.step)).toEqual(['planDraft']);
     expect(view.referrals).toEqual([]);

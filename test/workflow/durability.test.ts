@@ -33,8 +33,12 @@ describe('durability', () => {
 
   it('runs a two-year HIGH-risk case of monthly reviews in a bounded history', async () => {
     const worker = await h.startWorker();
-    const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { maxHistoryEvents: 400 });
-    await driveToFollowUp(handle, 'HIGH', [{ serviceType: 'psychological', partnerId: 'partner-demo-association' }]);
+    const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue, {
+      maxHistoryEvents: 400,
+    });
+    await driveToFollowUp(h.db.prisma, handle, 'HIGH', [
+      { serviceType: 'psychological', partnerId: 'partner-demo-association' },
+    ]);
     // Every run id, seen as the case continues-as-new (each run answers at least one review).
     const runs = new Set<string>();
     let reviews = 0;

@@ -72,31 +72,46 @@ describe('escalation ladder', () => {
     await sleepUntil('2027-01-07T22:59:00Z');
     expect((await escalations(caseId, 'assessment')).map((e) => e.level)).toEqual([0]);
     await sleepUntil('2027-01-07T23:01:00Z');
-    await eventually('the supervisor rung', async () => (await escalations(caseId, 'assessment')).length === 2);
-    // +3 working days skips Monday 11 January (Independence Manifesto): end of Wednesday 13.
-    await sleepUntil('2027-01-13T22:59:00Z');
+    await eventually(
+      'the supervisor rung',
+      async () => (await escalations(caseId, 'assessment')).length === 2,
+    );
+    // +3 working days: Thu 7, Fri 8, then Monday 11 January (Independence Manifesto) is skipped:
+    // end of Tuesday 12.
+    await sleepUntil('2027-01-12T22:59:00Z');
     expect(await escalations(caseId, 'assessment')).toHaveLength(2);
-    await sleepUntil('2027-01-13T23:01:00Z');
-    await eventually('the coordinator rung', async () => (await escalations(caseId, 'assessment')).length === 3);
-    // +5 working days skips Thursday 14 January (Amazigh new year) and the weekend: end of Monday 18.
-    await sleepUntil('2027-01-18T22:59:00Z');
+    await sleepUntil('2027-01-12T23:01:00Z');
+    await eventually(
+      'the coordinator rung',
+      async () => (await escalations(caseId, 'assessment')).length === 3,
+    );
+    // +5 working days: Wed 13, then Thursday 14 January (Amazigh new year) is skipped: end of Friday 15.
+    await sleepUntil('2027-01-15T22:59:00Z');
     expect(await escalations(caseId, 'assessment')).toHaveLength(3);
-    await sleepUntil('2027-01-18T23:01:00Z');
-    await eventually('the committee rung', async () => (await escalations(caseId, 'assessment')).length === 4);
+    await sleepUntil('2027-01-15T23:01:00Z');
+    await eventually(
+      'the committee rung',
+      async () => (await escalations(caseId, 'assessment')).length === 4,
+    );
 
     const rows = await escalations(caseId, 'assessment');
     expect(rows.map((e) => [e.level, e.role, e.firedAt.toISOString()])).toEqual([
       [0, 'handler', '2027-01-06T23:00:00.000Z'],
       [1, 'supervisor', '2027-01-07T23:00:00.000Z'],
-      [2, 'coordinator', '2027-01-13T23:00:00.000Z'],
-      [3, 'committee', '2027-01-18T23:00:00.000Z'],
+      [2, 'coordinator', '2027-01-12T23:00:00.000Z'],
+      [3, 'committee', '2027-01-15T23:00:00.000Z'],
     ]);
     // Nothing more fires later: each rung exactly once.
     await h.env.sleep(30 * 24 * HOUR);
     expect(await escalations(caseId, 'assessment')).toHaveLength(4);
     const mails = (await mailTo(reference)).filter((m) => m.subject.includes('('));
     expect(mails.map((m) => m.to).sort()).toEqual(
-      ['committee@demo.example', 'coordinator@demo.example', 'handler@demo.example', 'supervisor@demo.example'].sort(),
+      [
+        'committee@demo.example',
+        'coordinator@demo.example',
+        'handler@demo.example',
+        'supervisor@demo.example',
+      ].sort(),
     );
     const view: CaseView = await handle.query(caseViewQuery);
     expect(view.openEscalations.map((e) => e.level)).toEqual([0, 1, 2, 3]);
@@ -113,8 +128,15 @@ describe('escalation ladder', () => {
     await sleepUntil(Date.parse(deadline.dueAt) - MINUTE);
     expect(await escalations(caseId, 'screening')).toHaveLength(0);
     await sleepUntil(Date.parse(deadline.dueAt) + MINUTE);
-    await eventually('three rungs at the deadline', async () => (await escalations(caseId, 'screening')).length === 3);
-    expect((await escalations(caseId, 'screening')).map((e) => e.role)).toEqual(['handler', 'supervisor', 'coordinator']);
+    await eventually(
+      'three rungs at the deadline',
+      async () => (await escalations(caseId, 'screening')).length === 3,
+    );
+    expect((await escalations(caseId, 'screening')).map((e) => e.role)).toEqual([
+      'handler',
+      'supervisor',
+      'coordinator',
+    ]);
     await sleepUntil(Date.parse(deadline.dueAt) + 2 * HOUR - MINUTE);
     expect(await escalations(caseId, 'screening')).toHaveLength(3);
     await sleepUntil(Date.parse(deadline.dueAt) + 2 * HOUR + MINUTE);

@@ -1,6 +1,12 @@
 /** Referrals as child workflows: unacknowledged → the coordinator hears of it; a decline forces a re-referral. */
 import { caseViewQuery, referralUpdate, type CaseView } from '../../workflows/case/definitions';
-import { declineUpdate, referralWorkflowId, acknowledgementUpdate, startUpdate, outcomeUpdate } from '../../workflows/referral/definitions';
+import {
+  declineUpdate,
+  referralWorkflowId,
+  acknowledgementUpdate,
+  startUpdate,
+  outcomeUpdate,
+} from '../../workflows/referral/definitions';
 import { driveToFollowUp, HANDLER, waitForDeadline } from '../support/case-steps';
 import { startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
@@ -18,19 +24,26 @@ const PARTNER = 'staff-demo-partner';
 describe('referrals', () => {
   it('escalates an unacknowledged referral to the coordinator', async () => {
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
-    const view = await driveToFollowUp(handle, 'HIGH', [{ serviceType: 'medical', partnerId: 'partner-demo-health' }]);
+    const view = await driveToFollowUp(h.db.prisma, handle, 'HIGH', [
+      { serviceType: 'medical', partnerId: 'partner-demo-health' },
+    ]);
     expect(view.referrals).toHaveLength(1);
     const referralId = view.referrals[0]?.referralId ?? '';
     const referral = h.env.client.workflow.getHandle(referralWorkflowId(referralId));
     const ack = await eventually('the acknowledgement deadline', async () => {
-      const r = await h.db.prisma.stepRecord.findFirst({ where: { caseId, step: 'referralAcknowledgement', subjectId: referralId } });
+      const r = await h.db.prisma.stepRecord.findFirst({
+        where: { caseId, step: 'referralAcknowledgement', subjectId: referralId },
+      });
       return r ?? undefined;
     });
     // HIGH: 1 working day to acknowledge; the coordinator is told a working day after that.
     await h.env.sleep(ack.dueAt.getTime() - (await h.env.currentTimeMs()) + 60_000);
     await h.env.sleep(7 * 24 * 3_600_000); // a working day, whatever weekend or Eid falls in it
     const rows = await eventually('referral escalations', async () => {
-      const found = await h.db.prisma.escalation.findMany({ where: { caseId, step: 'referralAcknowledgement' }, orderBy: { level: 'asc' } });
+      const found = await h.db.prisma.escalation.findMany({
+        where: { caseId, step: 'referralAcknowledgement' },
+        orderBy: { level: 'asc' },
+      });
       return found.some((e) => e.role === 'coordinator') ? found : undefined;
     });
     expect(rows.map((e) => e.role)).toContain('coordinator');
@@ -56,13 +69,18 @@ describe('referrals', () => {
 
   it('forces a re-referral after a decline, on its own deadline', async () => {
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
-    const view = await driveToFollowUp(handle, 'MEDIUM', [{ serviceType: 'education', partnerId: 'partner-demo-school' }]);
+    const view = await driveToFollowUp(h.db.prisma, handle, 'MEDIUM', [
+      { serviceType: 'education', partnerId: 'partner-demo-school' },
+    ]);
     const referralId = view.referrals[0]?.referralId ?? '';
     const referral = h.env.client.workflow.getHandle(referralWorkflowId(referralId));
-    await eventually('the referral to start', async () =>
-      (await h.db.prisma.referral.findUnique({ where: { id: referralId } })) ?? undefined,
+    await eventually(
+      'the referral to start',
+      async () => (await h.db.prisma.referral.findUnique({ where: { id: referralId } })) ?? undefined,
     );
-    await referral.executeUpdate(declineUpdate, { args: [{ actorId: PARTNER, reason: 'no places this term' }] });
+    await referral.executeUpdate(declineUpdate, {
+      args: [{ actorId: PARTNER, reason: 'no places this term' }],
+    });
     const reassignment = await waitForDeadline(handle, 'referralReassignment', referralId);
     expect(reassignment.subjectId).toBe(referralId);
     const declined = await h.db.prisma.referral.findUniqueOrThrow({ where: { id: referralId } });
@@ -70,11 +88,20 @@ describe('referrals', () => {
     expect(declined.declineReason).toBe('no places this term');
 
     const after = await handle.executeUpdate(referralUpdate, {
-      args: [{ actorId: HANDLER, serviceType: 'education', partnerId: 'partner-demo-association', replaces: referralId }],
+      args: [
+        {
+          actorId: HANDLER,
+          serviceType: 'education',
+          partnerId: 'partner-demo-association',
+          replaces: referralId,
+        },
+      ],
     });
     expect(after.openDeadlines.find((d) => d.step === 'referralReassignment')).toBeUndefined();
     expect(after.referrals.map((r) => r.status)).toEqual(['declined', 'requested']);
-    const record = await h.db.prisma.stepRecord.findFirstOrThrow({ where: { caseId, step: 'referralReassignment' } });
+    const record = await h.db.prisma.stepRecord.findFirstOrThrow({
+      where: { caseId, step: 'referralReassignment' },
+    });
     expect(record.completedAt).not.toBeNull();
   });
 });

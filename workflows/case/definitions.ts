@@ -7,13 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
 
 export type CaseStep =
-  | 'screening'
-  | 'assessment'
-  | 'planDraft'
-  | 'planApproval'
-  | 'followUp'
-  | 'closureApproval'
-  | 'closed';
+  'screening' | 'assessment' | 'planDraft' | 'planApproval' | 'followUp' | 'closureApproval' | 'closed';
 
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
 
@@ -81,7 +75,13 @@ export interface CaseView {
   step: CaseStep;
   risk: RiskLevel | null;
   protocolVersion: number;
-  openDeadlines: { step: string; dueAt: string; overdue: boolean; subjectId?: string; escalationLevel: number }[];
+  openDeadlines: {
+    step: string;
+    dueAt: string;
+    overdue: boolean;
+    subjectId?: string;
+    escalationLevel: number;
+  }[];
   openEscalations: EscalationRecord[];
   referrals: ReferralSummary[];
   transferTo: string | null;
@@ -171,7 +171,9 @@ export const referralUpdate = defineUpdate<CaseView, [ReferralInput]>('referral'
 export const reviewUpdate = defineUpdate<CaseView, [ReviewInput]>('review');
 export const assignmentUpdate = defineUpdate<CaseView, [AssignmentInput]>('assignment');
 export const transferUpdate = defineUpdate<CaseView, [TransferInput]>('transfer');
-export const transferAcceptanceUpdate = defineUpdate<CaseView, [TransferAcceptanceInput]>('transferAcceptance');
+export const transferAcceptanceUpdate = defineUpdate<CaseView, [TransferAcceptanceInput]>(
+  'transferAcceptance',
+);
 export const closureUpdate = defineUpdate<CaseView, [ClosureInput]>('closure');
 export const closureApprovalUpdate = defineUpdate<CaseView, [ClosureApprovalInput]>('closureApproval');
 export const checkBackUpdate = defineUpdate<CaseView, [CheckBackInput]>('checkBack');

@@ -69,7 +69,11 @@ function reject(reason: string): never {
 
 /** The protection circuit for one case (protocol.md §3): screening to closure, every deadline watched. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
-  const state: CaseState = input.carried ?? (await loadCase({ caseId: input.caseId }));
+  // Handlers are registered before the case is loaded, so nothing sent early is rejected or lost.
+  let state: CaseState;
+  let loaded = false;
+  const onStep: typeof onUpdate = (definition, handler, options) =>
+    onUpdate(definition, handler, options, () => loaded);
   const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const now = () => new Date().toISOString();
   const has = (step: DeadlineStep, subjectId?: string) =>
@@ -88,7 +92,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       },
     );
   };
-  const open = async (step: DeadlineStep, extra: { service?: string; subjectId?: string; province?: string } = {}) => {
+  const open = async (
+    step: DeadlineStep,
+    extra: { service?: string; subjectId?: string; province?: string } = {},
+  ) => {
     const deadline = await openDeadline({
       caseId: state.caseId,
       step,
@@ -174,7 +181,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   });
   const requireStep = (...steps: CaseStep[]) => {
     if (!steps.includes(state.step)) {
-      reject(`the case is at step '${state.step}'; this action needs step ${steps.map((s) => `'${s}'`).join(' or ')}`);
+      reject(
+        `the case is at step '${state.step}'; this action needs step ${steps.map((s) => `'${s}'`).join(' or ')}`,
+      );
     }
   };
   const requireOpen = () => {
@@ -214,9 +223,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
 
   // --- steps -------------------------------------------------------------------------------
-  setHandler(caseViewQuery, view);
+  setHandler(caseViewQuery, () => {
+    if (!loaded) throw new Error('the case is still opening; ask again in a moment');
+    return view();
+  });
 
-  onUpdate(
+  onStep(
     screeningUpdate,
     async (input) => {
       const first = state.step === 'screening';
@@ -232,7 +244,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         await close(has('planApproval'), 'cancelled');
         state.step = 'assessment';
       }
-      await record('screening', input.actorId, { screeningId: input.screeningId, categories: input.categories });
+      await record('screening', input.actorId, {
+        screeningId: input.screeningId,
+        categories: input.categories,
+      });
       const needsEmergency =
         state.facts.emergencyRisks.includes(input.risk) ||
         (input.immediateNeeds && state.facts.emergencyWhenImmediateNeeds.includes(input.risk));
@@ -255,7 +270,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     emergencyUpdate,
     async (input) => {
       await close(has('emergency'));
@@ -271,7 +286,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     judicialNotificationUpdate,
     async (input) => {
       if (input.status === 'acknowledged') await close(has('judicialNotification'));
@@ -286,7 +301,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     assessmentUpdate,
     async (input) => {
       state.step = 'planDraft';
@@ -299,12 +314,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     {
       validator: (input) => {
         requireStep('assessment');
-        if (input.risk && !state.facts.riskOrder.includes(input.risk)) reject(`unknown risk level '${input.risk}'`);
+        if (input.risk && !state.facts.riskOrder.includes(input.risk))
+          reject(`unknown risk level '${input.risk}'`);
       },
     },
   );
 
-  onUpdate(
+  onStep(
     planUpdate,
     async (input) => {
       state.step = 'planApproval';
@@ -324,7 +340,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       },
     },
   );
-  onUpdate(
+  onStep(
     planApprovalUpdate,
     async (input) => {
       await close(has('planApproval'));
@@ -344,12 +360,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireStep('planApproval') },
   );
 
-  onUpdate(
+  onStep(
     referralUpdate,
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      await record('referral.requested', input.actorId, { serviceType: input.serviceType, replaces: input.replaces });
+      await record('referral.requested', input.actorId, {
+        serviceType: input.serviceType,
+        replaces: input.replaces,
+      });
       await refer(input);
       return view();
     },
@@ -366,7 +385,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     reviewUpdate,
     async (input) => {
       const rose = riskRank(input.risk) < riskRank(state.risk);
@@ -392,7 +411,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     assignmentUpdate,
     async (input) => {
       // Deadlines are deliberately untouched: reassignment never resets the clock.
@@ -404,7 +423,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireOpen() },
   );
 
-  onUpdate(
+  onStep(
     transferUpdate,
     async (input) => {
       const deadline = await open('transferAcceptance', { province: input.toProvince });
@@ -421,7 +440,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  onUpdate(
+  onStep(
     transferAcceptanceUpdate,
     async (input) => {
       const transfer = state.transfer;
@@ -443,7 +462,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => (state.transfer ? undefined : reject('no transfer is pending for this case')) },
   );
 
-  onUpdate(
+  onStep(
     closureUpdate,
     async (input) => {
       state.stepBeforeClosure = state.step;
@@ -456,12 +475,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     {
       validator: (input) => {
         requireStep('assessment', 'planDraft', 'planApproval', 'followUp');
-        if (!state.facts.closureReasons.includes(input.reason)) reject(`reason: unknown closure reason '${input.reason}'`);
+        if (!state.facts.closureReasons.includes(input.reason))
+          reject(`reason: unknown closure reason '${input.reason}'`);
       },
     },
   );
 
-  onUpdate(
+  onStep(
     closureApprovalUpdate,
     async (input) => {
       await close(has('closureApproval'));
@@ -485,7 +505,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     { validator: () => requireStep('closureApproval') },
   );
 
-  onUpdate(
+  onStep(
     checkBackUpdate,
     async (input) => {
       await close(has('closureCheckBack'));
@@ -496,12 +516,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   );
 
   setHandler(concernSignal, async (concern) => {
+    await condition(() => loaded);
     state.concerns += 1;
     if (concern.urgent) state.urgent = true;
     if (state.step !== 'closed' && !has('screening')) await open('screening');
   });
 
   setHandler(referralChangedSignal, async (change) => {
+    await condition(() => loaded);
     const referral = state.referrals.find((r) => r.referralId === change.referralId);
     if (!referral || referral.status === 'cancelled') return;
     referral.status = change.status;
@@ -513,6 +535,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   });
 
   // --- life ---------------------------------------------------------------------------------
+  state = input.carried ?? (await loadCase({ caseId: input.caseId }));
+  loaded = true;
   if (!input.carried) {
     await record('case.opened', 'system');
     await open('screening');

@@ -56,12 +56,18 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       subjectId: input.referralId,
     });
     deadlines.push(deadline);
-    void watchDeadline(input.caseId, deadline, () => deadlines.includes(deadline), () => undefined);
+    void watchDeadline(
+      input.caseId,
+      deadline,
+      () => deadlines.includes(deadline),
+      () => undefined,
+    );
   };
   const closeAll = async (outcome: 'done' | 'cancelled') => {
     const closing = deadlines;
     deadlines = [];
-    for (const d of closing) await closeDeadline({ caseId: input.caseId, deadlineId: d.id, at: now(), outcome });
+    for (const d of closing)
+      await closeDeadline({ caseId: input.caseId, deadlineId: d.id, at: now(), outcome });
   };
   const transition = async (
     next: ReferralSummary['status'],
