@@ -15,7 +15,9 @@ export interface Harness {
   smtp: SmtpCapture;
   taskQueue: string;
   /** A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a crash). */
-  startWorker(): Promise<{ stop(): Promise<void> }>;
+  startWorker(options?: { sticky?: boolean }): Promise<{ stop(): Promise<void> }>;
+  /** Stops every worker started so far (e.g. between tests that each start their own). */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,11 +36,13 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
   const workers: { stop(): Promise<void> }[] = [];
   const bundle = await workflowBundle();
 
-  const startWorker = async () => {
+  const startWorker = async ({ sticky = true } = {}) => {
     const mailer = nodemailer.createTransport(smtp.url);
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
+      // Without a workflow cache the server never routes tasks to this worker's sticky queue.
+      ...(sticky ? {} : { maxCachedWorkflows: 0 }),
       workflowBundle: bundle,
       activities: createActivities({
         prisma: db.prisma,
@@ -58,14 +62,19 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
     return handle;
   };
 
+  const stopWorkers = async () => {
+    for (const w of workers.splice(0)) await w.stop().catch(() => undefined);
+  };
+
   return {
     env,
     db,
     smtp,
     taskQueue,
     startWorker,
+    stopWorkers,
     stop: async () => {
-      for (const w of workers) await w.stop().catch(() => undefined);
+      await stopWorkers();
       await env.teardown();
       await smtp.stop();
       await db.drop();
