@@ -6,7 +6,7 @@ import { createActivities } from '../../activities';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
-import { createDevServerEnv, createTimeSkippingEnv } from './temporal';
+import { createDevServerEnv, createTimeSkippingEnv, testDataConverter } from './temporal';
 import { workflowBundle } from './workflow-bundle';
 
 export interface Harness {
@@ -44,6 +44,7 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
       // Without a workflow cache the server never routes tasks to this worker's sticky queue.
       ...(sticky ? {} : { maxCachedWorkflows: 0 }),
       workflowBundle: bundle,
+      dataConverter: testDataConverter(),
       activities: createActivities({
         prisma: db.prisma,
         mailer,
