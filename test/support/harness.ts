@@ -26,9 +26,16 @@ export interface Harness {
  * PostgreSQL database with migrations and seed, and an SMTP capture; workers run the real
  * activities against them.
  */
-export async function createHarness(options: { server?: 'time-skipping' | 'dev' } = {}): Promise<Harness> {
+export async function createHarness(
+  options: {
+    server?: 'time-skipping' | 'dev';
+    /** False only to record histories as readable fixtures (test/histories); default true. */
+    encrypted?: boolean;
+  } = {},
+): Promise<Harness> {
+  const encrypted = options.encrypted ?? true;
   const [env, db, smtp] = await Promise.all([
-    options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv(),
+    options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv({ encrypted }),
     createTestDatabase(),
     freePort().then((port) => startSmtpCapture({ port })),
   ]);
@@ -44,7 +51,7 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
       // Without a workflow cache the server never routes tasks to this worker's sticky queue.
       ...(sticky ? {} : { maxCachedWorkflows: 0 }),
       workflowBundle: bundle,
-      dataConverter: testDataConverter(),
+      ...(encrypted ? { dataConverter: testDataConverter() } : {}),
       activities: createActivities({
         prisma: db.prisma,
         mailer,

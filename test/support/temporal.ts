@@ -8,10 +8,10 @@ export const TEST_PAYLOAD_KEYS = (process.env.PAYLOAD_ENCRYPTION_KEYS ??= genera
 export const testDataConverter = () => encryptedDataConverter(TEST_PAYLOAD_KEYS);
 
 /** Temporal's Java time-skipping server (from Maven Central): protocol durations in seconds. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv({ encrypted = true } = {}): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
-    client: { dataConverter: testDataConverter() },
+    ...(encrypted ? { client: { dataConverter: testDataConverter() } } : {}),
   });
   await ensureSearchAttributes(env.connection, 'default');
   return env;
