@@ -102,7 +102,7 @@ async function fullCircuit(h: Harness): Promise<void> {
   await referral.result();
   await waitForDeadline(handle, 'review');
   await handle.executeUpdate(reviewUpdate, {
-    args: [{ actorId: HANDLER, reviewId: 'review-1', risk: 'MEDIUM', decision: 'continue' }],
+    args: [{ actorId: HANDLER, reviewId: 'review-1', risk: 'HIGH', decision: 'continue' }],
   });
   await handle.executeUpdate(assignmentUpdate, { args: [{ actorId: SUPERVISOR, assigneeId: HANDLER }] });
   await handle.executeUpdate(transferUpdate, { args: [{ actorId: HANDLER, toProvince: 'OTHR' }] });
@@ -111,16 +111,14 @@ async function fullCircuit(h: Harness): Promise<void> {
   });
   await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'objectivesMet' }] });
   await handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
-  await save(h, 'case-full-circuit', handle);
-  await save(h, 'referral-completed', referral);
-  // HIGH or IMMEDIATE at some point: the 90-day check-back stays open; answer it.
-  await waitForDeadline(handle, 'closureCheckBack').catch(() => undefined);
-  const view: CaseView = await handle.query(caseViewQuery);
-  if (view.openDeadlines.some((d) => d.step === 'closureCheckBack')) {
-    await handle.executeUpdate(checkBackUpdate, { args: [{ actorId: HANDLER, outcome: 'stable' }] });
-  }
+  // A HIGH case closes into the 90-day check-back (protocol v1); answering it ends the workflow.
+  await waitForDeadline(handle, 'closureCheckBack');
+  await handle.executeUpdate(checkBackUpdate, { args: [{ actorId: HANDLER, outcome: 'stable' }] });
   await handle.result();
-  await save(h, 'case-full-circuit-completed', handle);
+  await save(h, 'case-full-circuit', handle, handle.firstExecutionRunId);
+  const lastRun = (await handle.describe()).runId;
+  if (lastRun !== handle.firstExecutionRunId) await save(h, 'case-full-circuit-continued', handle, lastRun);
+  await save(h, 'referral-completed', referral);
 }
 
 /** An urgent report nobody screens: every rung of the clock-hour ladder fires, then screening. */
@@ -186,7 +184,7 @@ async function main(): Promise<void> {
   try {
     await h.startWorker();
     for (const scenario of [fullCircuit, escalatedScreening, declinedReferral, continuedAsNew]) {
-      console.log(scenario.name);
+      console.log(scenario.name, new Date(await h.env.currentTimeMs()).toISOString());
       await scenario(h);
     }
   } finally {
