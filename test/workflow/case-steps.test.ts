@@ -69,6 +69,15 @@ describe('case steps', () => {
     expect(await h.db.prisma.auditEvent.count({ where: { caseId } })).toBe(auditBefore);
   });
 
+  it('accepts a screening sent the moment the case starts, once the case is open', async () => {
+    const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
+    const view = await handle.executeUpdate(screeningUpdate, {
+      args: [{ actorId: HANDLER, screeningId: 's', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] }],
+    });
+    expect(view.step).toBe('assessment');
+    expect(view.stepsOnTime).toBe(1);
+  });
+
   it('rejects a plan with an unknown service type and one without services', async () => {
     const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     await waitForDeadline(handle, 'screening');
@@ -142,6 +151,9 @@ describe('case steps', () => {
     expect(closed.step).toBe('closed');
     // HIGH cases get the optional 90-day check-back (protocol v1 default: enabled).
     expect(closed.openDeadlines.map((d) => d.step)).toEqual(['closureCheckBack']);
+    // The run waits for the check-back itself: no continue-as-new just because the case closed.
+    await h.env.sleep(60_000);
+    expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
     const row = await h.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row.status).toBe('closed');
     expect(row.closureReason).toBe('untraceable');

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -61,6 +62,10 @@ const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivit
 });
 
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
+
+/** Workflow code changes, kept while histories recorded before them may still be replayed. */
+export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-new';
+export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -536,20 +541,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   // --- life ---------------------------------------------------------------------------------
   state = input.carried ?? (await loadCase({ caseId: input.caseId }));
-  loaded = true;
+  // Patch: steps sent right after the case opens used to be validated before the screening
+  // deadline existed (and refused); now they wait until the case is fully open.
+  if (!patched(PATCH_READY_AFTER_OPENING)) loaded = true;
   if (!input.carried) {
     await record('case.opened', 'system');
     await open('screening');
   }
+  loaded = true;
   for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
   publish();
 
   const historyTooLong = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
-  await condition(() => (state.step === 'closed' && state.deadlines.length === 0) || historyTooLong());
-  await condition(allHandlersFinished);
-  if (state.step !== 'closed' || state.deadlines.length > 0) {
-    return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+  const finished = () => state.step === 'closed' && state.deadlines.length === 0;
+  // Patch: a closure approval that opens the check-back used to look finished for a moment and
+  // continue-as-new for nothing; now the run waits until it is really finished or really long.
+  const waitUntilFinished = patched(PATCH_NO_SPURIOUS_CONTINUE_AS_NEW);
+  for (;;) {
+    await condition(() => finished() || historyTooLong());
+    await condition(allHandlersFinished);
+    if (finished()) return view();
+    if (!waitUntilFinished || historyTooLong()) {
+      return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+    }
   }
-  return view();
 }
