@@ -72,7 +72,9 @@ describe('case steps', () => {
   it('accepts a screening sent the moment the case starts, once the case is open', async () => {
     const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     const view = await handle.executeUpdate(screeningUpdate, {
-      args: [{ actorId: HANDLER, screeningId: 's', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] }],
+      args: [
+        { actorId: HANDLER, screeningId: 's', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] },
+      ],
     });
     expect(view.step).toBe('assessment');
     expect(view.stepsOnTime).toBe(1);
