@@ -5,6 +5,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Development-only signing key of the API's tokens: refused when NODE_ENV=production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -18,7 +21,16 @@ const schema = z.object({
   API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+  /** HS256 key of the API's bearer tokens. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
+  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How long the API waits for a workflow start, update or query before answering 503. */
+  API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
+
+const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEYS?$/;
 
 export type AppConfig = z.infer<typeof schema>;
 
@@ -28,9 +40,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = env[name];
-      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${JSON.stringify(value)})`}`;
+      const shown = SECRET_NAME.test(name) ? '(hidden)' : JSON.stringify(value);
+      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${shown})`}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigError(
+      'invalid configuration:\n  JWT_SECRET: must be set when NODE_ENV=production (the development default is refused)',
+    );
   }
   return parsed.data;
 }
