@@ -172,19 +172,17 @@ export async function reportCase(
   logger: Logger,
 ): Promise<{ status: 200 | 201; body: Created }> {
   const province = body.province ?? actor.province;
+  // An unknown province is bad input (400) before it is someone else's province (403).
+  if (!(await deps.prisma.province.count({ where: { code: province } }))) {
+    throw invalidField('body.province', 'unknown province');
+  }
   authorize(actor, 'case.report', { province });
   const unit = await deps.prisma.unit.findFirst({
     where: { provinceCode: province, kind: 'protectionUnit' },
     orderBy: { id: 'asc' },
     select: { id: true },
   });
-  if (!unit) {
-    const known = await deps.prisma.province.count({ where: { code: province } });
-    throw invalidField(
-      'body.province',
-      known ? 'this province has no child-protection unit' : 'unknown province',
-    );
-  }
+  if (!unit) throw invalidField('body.province', 'this province has no child-protection unit');
 
   // Twice at most: a concurrent report may open the child's case between our read and our insert.
   for (let attempt = 0; ; attempt += 1) {

@@ -64,7 +64,9 @@ async function queryView(deps: ApiDeps, caseId: string): Promise<WorkflowCaseVie
     try {
       return await withinDeadline(deps, () => caseHandle(deps, caseId).query(caseViewQuery));
     } catch (err) {
-      const opening = err instanceof Error && /still opening/.test(err.message);
+      const opening = [err, (err as { cause?: unknown }).cause].some(
+        (e) => e instanceof Error && /still opening/.test(e.message),
+      );
       if (!opening || attempt >= 20) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -9,6 +9,7 @@ import type {
   CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
 import { z } from '../openapi/zod';
+import { isCursor } from './cursor';
 
 const protocol = loadProtocol();
 const codes = (values: readonly string[]) => values as [string, ...string[]];
@@ -41,14 +42,16 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 const CLOCK_SKEW_MS = 5 * 60_000;
 const Instant = z.iso
   .datetime({ offset: true })
-  .refine((v) => Date.parse(v) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future')
+  // Refinements run on malformed values too (zod reports the format first): judge only real dates.
+  .refine((v) => !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS), 'must not be in the future')
   .openapi({ example: '2026-03-02T09:30:00Z' });
 
 const today = () => new Date().toISOString().slice(0, 10);
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
 const BirthDate = z.iso
   .date()
-  .refine((v) => v <= today(), 'must not be in the future')
-  .refine((v) => v >= '1900-01-01', 'must not be before 1900-01-01')
+  .refine((v) => !isDate(v) || v <= today(), 'must not be in the future')
+  .refine((v) => !isDate(v) || v >= '1900-01-01', 'must not be before 1900-01-01')
   .openapi({ example: '2014-05-17' });
 
 export const CaseIdParams = z.object({
@@ -242,6 +245,7 @@ export const Limit = z.coerce.number().int().min(1).max(100).default(25);
 export const Cursor = z
   .string()
   .max(500)
+  .refine(isCursor, 'not a cursor returned by this API')
   .optional()
   .openapi({ description: 'nextCursor of the previous page' });
 
