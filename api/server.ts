@@ -59,9 +59,12 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const stop = () =>
     (stopping ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection turns idle once its last request is answered: close it then.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
       await drained;
+      clearInterval(sweep);
       clearTimeout(cut);
       await closeClients();
       logger.info('API stopped');

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
+import type { Express } from 'express';
 import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { createApp } from '../../api/app';
@@ -73,6 +74,7 @@ export function apiClient(url: string, secret = JWT_SECRET) {
 export type ApiClient = ReturnType<typeof apiClient>;
 
 export interface TestApi extends ApiClient {
+  app: Express;
   config: AppConfig;
   prisma: PrismaClient;
   temporal: Client;
@@ -120,6 +122,7 @@ export async function startTestApi(
   const client = apiClient(`http://127.0.0.1:${port}`);
   return {
     ...client,
+    app,
     config,
     prisma,
     temporal,
