@@ -3,6 +3,7 @@
  * docs page renders from local assets, authentication failures, body limits, problem documents,
  * readiness and 503s with a dependency really unreachable, rate limit, graceful shutdown.
  */
+import { spawnSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { SignJWT } from 'jose';
@@ -63,6 +64,27 @@ function expressRoutes(app: Express): { method: string; path: string }[] {
   return out;
 }
 
+/**
+ * Validates a document with @seriousme/openapi-schema-validator (the specification's own JSON
+ * schemas). It is an ES module, which jest cannot load: it runs in a node child process.
+ */
+function validateOpenApi(document: string): { valid: boolean; errors?: unknown } {
+  const script = `
+    import { Validator } from '@seriousme/openapi-schema-validator';
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    const result = await new Validator().validate(JSON.parse(input));
+    process.stdout.write(JSON.stringify(result.valid ? { valid: true } : { valid: false, errors: result.errors }));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: document,
+    encoding: 'utf8',
+    cwd: __dirname,
+  });
+  if (run.status !== 0) throw new Error(`validator failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as { valid: boolean; errors?: unknown };
+}
+
 describe('OpenAPI and docs', () => {
   it('documents every route the app serves, with bearer security and problem answers', async () => {
     const res = await api.get<{
@@ -98,6 +120,8 @@ describe('OpenAPI and docs', () => {
       }
     }
     expect(res.body.paths['/cases/{caseId}/screening']?.post?.responses['409']).toBeDefined();
+    // A valid OpenAPI 3.1 document (checked against the specification's JSON schema).
+    expect(validateOpenApi(res.text)).toEqual({ valid: true });
   });
 
   it('renders /docs from local assets (no CDN)', async () => {
