@@ -29,7 +29,9 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.use(requestLogger(deps.logger));
   app.use(metrics.middleware);
-  app.use(helmet());
+  // Default security headers; no upgrade-insecure-requests, which would send the docs page's
+  // assets to https:// on a plain-http deployment (TLS is the reverse proxy's business).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     rateLimit({
       windowMs: 60_000,
