@@ -24,13 +24,11 @@ const DRAIN_MS = 30_000;
 export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<RunningApi> {
   const config = loadConfig(env);
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'api' } });
-  const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE).catch(
-    (err: unknown) => {
-      throw new StackError(
-        `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (${err instanceof Error ? err.message : String(err)}); set TEMPORAL_ADDRESS.`,
-      );
-    },
-  );
+  const temporal = await connectClient(config).catch((err: unknown) => {
+    throw new StackError(
+      `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (${err instanceof Error ? err.message : String(err)}); set TEMPORAL_ADDRESS.`,
+    );
+  });
   const prisma = createPrismaClient(config.DATABASE_URL);
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const closeClients = async () => {

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { parseEncryptionKeys } from './payload-codec';
 
 /** Raised when an environment variable is invalid; the message names the variable and the value. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Never echoed in an error message. */
+const SECRETS = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL']);
 
 /** Development-only signing key of the API's tokens: refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
@@ -20,6 +24,19 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Child protection <no-reply@child-protection.local>'),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** `id:base64key,…` (32-byte AES keys); the first encrypts, all decrypt. See lib/payload-codec.ts. */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string({ error: 'required: id:base64key[,…] (npm start makes a development key)' })
+    .superRefine((value, ctx) => {
+      try {
+        parseEncryptionKeys(value);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: (err as Error).message.replace(/^PAYLOAD_ENCRYPTION_KEYS: /, ''),
+        });
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */
@@ -30,8 +47,6 @@ const schema = z.object({
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
-const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEYS?$/;
-
 export type AppConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -40,8 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = env[name];
-      const shown = SECRET_NAME.test(name) ? '(hidden)' : JSON.stringify(value);
-      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${shown})`}`;
+      const shown = SECRETS.has(name) ? '(value hidden)' : `(got ${JSON.stringify(value)})`;
+      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` ${shown}`}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }

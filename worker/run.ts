@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
+import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { loadProtocol } from '../protocol';
 
@@ -29,6 +30,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
+    dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
     activities: createActivities({ prisma, mailer, config }),
   });
   const running = worker.run();

@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../../lib/config';
 import { createPrismaClient } from '../../lib/db';
+import { generateEncryptionKey } from '../../lib/payload-codec';
 import { isDatabaseUnavailable } from '../http/errors';
 import { signToken } from './token';
 
@@ -42,7 +43,12 @@ async function main(): Promise<void> {
     console.error('usage: npm run token -- <staff id> [--ttl <seconds>]   (e.g. staff-demo-handler)');
     process.exit(2);
   }
-  const config = loadConfig({ DATABASE_URL: 'postgresql://unused', ...process.env });
+  // Only JWT_SECRET matters here; the other required settings get placeholders.
+  const config = loadConfig({
+    DATABASE_URL: 'postgresql://unused',
+    PAYLOAD_ENCRYPTION_KEYS: generateEncryptionKey('unused'),
+    ...process.env,
+  });
   if (process.env.DATABASE_URL) await checkStaff(process.env.DATABASE_URL, staffId);
   console.log(await signToken(config, staffId, ttl));
 }

@@ -13,11 +13,13 @@ import { startApi, type RunningApi } from '../../api/server';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
+import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
 import { caseWorkflowId, type CaseView } from '../../workflows/case/definitions';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep, type ApiClient } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { eventually } from '../support/wait';
 
 const HANDLER = 'staff-demo-handler';
@@ -56,12 +58,13 @@ beforeAll(async () => {
     API_PORT: String(await freePort()),
     PUBLIC_URL: 'http://cases.e2e.test',
     JWT_SECRET,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'warn',
   };
   worker = await runWorker(env);
   api = await startApi(env);
   http = apiClient(api.url);
-  client = await connectClient(temporal.address, 'default');
+  client = await connectClient(loadConfig(env));
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../api/auth/token';
 import { freePort } from '../../devstack/ports';
 import { createPrismaClient } from '../../lib/db';
 import { createHarness, type Harness } from '../support/harness';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import {
   apiClient,
   JWT_SECRET,
@@ -351,6 +352,7 @@ describe('operations', () => {
       SMTP_URL: h.smtp.url,
       API_PORT: String(port),
       JWT_SECRET,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'silent',
     });
     const client = apiClient(running.url);

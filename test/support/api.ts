@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from '../../lib/config';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 import { connectClient } from '../../lib/temporal';
 import type { Harness } from './harness';
+import { TEST_PAYLOAD_KEYS } from './temporal';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -98,6 +99,7 @@ export async function startTestApi(
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: h.smtp.url,
     JWT_SECRET,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     LOG_LEVEL: 'info',
     API_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
@@ -112,7 +114,7 @@ export async function startTestApi(
   const logger = pino({ level: config.LOG_LEVEL }, sink);
   // The API's own pool, as in production: its transactions never starve the worker's activities.
   const prisma = deps.prisma ?? createPrismaClient(h.db.url, 5);
-  const temporal = deps.temporal ?? (await connectClient(h.env.address, 'default'));
+  const temporal = deps.temporal ?? (await connectClient(config));
   const mailer = nodemailer.createTransport(h.smtp.url);
   const app = createApp({ prisma, temporal, mailer: deps.mailer ?? mailer, config, logger });
   const server: Server = await new Promise((resolve) => {

@@ -1,7 +1,11 @@
 /** The API's settings: the development signing key is refused in production; secrets never printed. */
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../lib/config';
+import { generateEncryptionKey } from '../../lib/payload-codec';
 
-const base = { DATABASE_URL: 'postgresql://localhost/db' };
+const base = {
+  DATABASE_URL: 'postgresql://localhost/db',
+  PAYLOAD_ENCRYPTION_KEYS: generateEncryptionKey('test'),
+};
 
 describe('API configuration', () => {
   it('uses the development JWT key outside production and refuses it in production', () => {
@@ -24,7 +28,7 @@ describe('API configuration', () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toContain('JWT_SECRET: must be at least 32 characters (got (hidden))');
+    expect(message).toContain('JWT_SECRET: must be at least 32 characters (value hidden)');
     expect(message).not.toContain('tooShortSecret');
     expect(message).toContain('API_BODY_LIMIT_KB');
     expect(message).toContain('API_RATE_LIMIT_PER_MINUTE');
