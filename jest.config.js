@@ -1,5 +1,9 @@
 // Plain JS so that jest needs no TypeScript loader for its own configuration.
-const transform = { '^.+\\.ts$': '@swc/jest' };
+const transform = {
+  '^.+\\.ts$': '@swc/jest',
+  // jose (the API's JWT library) ships ES modules only: compile it to CommonJS for jest.
+  '/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+};
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -7,6 +11,7 @@ const project = (name, extra = {}) => ({
   // The generated Prisma client imports its siblings as './x.js' (ESM style) from .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   ...extra,
 });
 

@@ -9,6 +9,9 @@ export class ConfigError extends Error {
 /** Never echoed in an error message. */
 const SECRETS = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL']);
 
+/** Development-only signing key of the API's tokens: refused when NODE_ENV=production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -35,6 +38,13 @@ const schema = z.object({
       }
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+  /** HS256 key of the API's bearer tokens. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
+  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How long the API waits for a workflow start, update or query before answering 503. */
+  API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 export type AppConfig = z.infer<typeof schema>;
@@ -49,6 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` ${shown}`}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigError(
+      'invalid configuration:\n  JWT_SECRET: must be set when NODE_ENV=production (the development default is refused)',
+    );
   }
   return parsed.data;
 }

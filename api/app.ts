@@ -1,0 +1,76 @@
+/**
+ * The Express app, built from injected dependencies (so tests build it against their own
+ * Temporal, PostgreSQL and SMTP servers): request ids and logs, metrics, security headers, rate
+ * limit, JSON body limit, the routes of each domain, problem+json errors.
+ */
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { authenticate } from './auth/authenticate';
+import { caseRoutes } from './cases/routes';
+import type { ApiDeps } from './deps';
+import { healthRoutes } from './health/routes';
+import { createMetrics } from './health/metrics';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { idempotency } from './http/idempotency';
+import { requestLogger } from './http/logging';
+import { ProblemError } from './http/problem';
+import { createRoutes } from './http/route';
+import { createRegistry } from './openapi/document';
+import { openApiRoutes } from './openapi/routes';
+import { referralRoutes } from './referrals/routes';
+
+export const API_VERSION = '1.0.0';
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function createApp(deps: ApiDeps): Express {
+  const metrics = deps.metrics ?? createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogger(deps.logger));
+  app.use(metrics.middleware);
+  // Default security headers; no upgrade-insecure-requests, which would send the docs page's
+  // assets to https:// on a plain-http deployment (TLS is the reverse proxy's business).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.API_RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req) => UNLIMITED.has(req.path),
+      handler: (_req, _res, next) => {
+        next(
+          new ProblemError('rateLimited', 'too many requests from this client; slow down', undefined, {
+            'Retry-After': '60',
+          }),
+        );
+      },
+    }),
+  );
+  app.use(express.json({ limit: `${deps.config.API_BODY_LIMIT_KB}kb` }));
+  app.use((req, _res, next) => {
+    // A body in another format would be silently ignored by the JSON parser: refuse it instead.
+    if (req.is('application/json') === false) {
+      next(new ProblemError('unsupportedMediaType', 'send request bodies as application/json'));
+      return;
+    }
+    next();
+  });
+
+  const router = express.Router();
+  const registry = createRegistry();
+  const routes = createRoutes(router, registry, {
+    authenticate: authenticate(deps.prisma, deps.config),
+    idempotency: idempotency(deps.prisma, deps.logger),
+  });
+  healthRoutes(routes, deps, metrics);
+  openApiRoutes(router, routes, registry, API_VERSION);
+  caseRoutes(routes, deps);
+  referralRoutes(routes, deps);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

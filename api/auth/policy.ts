@@ -1,0 +1,176 @@
+/**
+ * Who may do what (protocol.md §2), as ONE table read by one generic check. A row is a role; a cell
+ * says on which resources the role may perform the action:
+ *   ownProvince        the resource's province is the actor's (a case, or the case of a referral)
+ *   anyProvince        every province (national roles: operations, inspection)
+ *   receivingProvince  the province a pending transfer goes to (the receiving supervisor accepts)
+ *   ownPartner         the referral is addressed to the actor's partner service
+ * A missing cell is a refusal. Handlers never branch on roles: they name an action.
+ */
+import type { StaffRole } from '../../generated/prisma/client';
+import { ProblemError } from '../http/problem';
+
+export const ROLES = [
+  'handler',
+  'supervisor',
+  'coordinator',
+  'committee',
+  'partner',
+  'mediator',
+  'operations',
+  'auditor',
+] as const satisfies readonly StaffRole[];
+
+export const ACTIONS = [
+  'case.report',
+  'case.list',
+  'case.read',
+  'case.readIdentity',
+  'case.readAudit',
+  'case.screening',
+  'case.emergency',
+  'case.judicialNotification',
+  'case.assessment',
+  'case.plan',
+  'case.planApproval',
+  'case.review',
+  'case.concern',
+  'case.referral',
+  'case.assignment',
+  'case.transfer',
+  'case.transferAcceptance',
+  'case.closure',
+  'case.closureApproval',
+  'case.checkBack',
+  'referral.list',
+  'referral.read',
+  'referral.acknowledgement',
+  'referral.decline',
+  'referral.start',
+  'referral.outcome',
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
+export type Scope = 'ownProvince' | 'anyProvince' | 'receivingProvince' | 'ownPartner';
+
+/** What a handler does on the cases of their province (protocol.md §2 and §3). */
+const CASE_WORK = {
+  'case.report': 'ownProvince',
+  'case.list': 'ownProvince',
+  'case.read': 'ownProvince',
+  'case.readIdentity': 'ownProvince',
+  'case.screening': 'ownProvince',
+  'case.emergency': 'ownProvince',
+  'case.judicialNotification': 'ownProvince',
+  'case.assessment': 'ownProvince',
+  'case.plan': 'ownProvince',
+  'case.review': 'ownProvince',
+  'case.concern': 'ownProvince',
+  'case.referral': 'ownProvince',
+  'case.transfer': 'ownProvince',
+  'case.closure': 'ownProvince',
+  'case.checkBack': 'ownProvince',
+  'referral.list': 'ownProvince',
+  'referral.read': 'ownProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+
+export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Scope>>>>> = {
+  handler: CASE_WORK,
+  supervisor: {
+    ...CASE_WORK,
+    'case.planApproval': 'ownProvince',
+    'case.closureApproval': 'ownProvince',
+    'case.assignment': 'ownProvince',
+    'case.readAudit': 'ownProvince',
+    'case.transferAcceptance': 'receivingProvince',
+  },
+  coordinator: {
+    'case.list': 'ownProvince',
+    'case.read': 'ownProvince',
+    'case.readIdentity': 'ownProvince',
+    'case.assignment': 'ownProvince',
+    'referral.list': 'ownProvince',
+    'referral.read': 'ownProvince',
+  },
+  // The provincial committee sees its province's cases, never a child's identity.
+  committee: {
+    'case.list': 'ownProvince',
+    'case.read': 'ownProvince',
+  },
+  partner: {
+    'referral.list': 'ownPartner',
+    'referral.read': 'ownPartner',
+    'referral.acknowledgement': 'ownPartner',
+    'referral.decline': 'ownPartner',
+    'referral.start': 'ownPartner',
+    'referral.outcome': 'ownPartner',
+  },
+  // Leaving care comes later; a mediator has nothing to do on protection cases yet.
+  mediator: {},
+  // Technical staff: every province, never a child's identity.
+  operations: {
+    'case.list': 'anyProvince',
+    'case.read': 'anyProvince',
+    'referral.list': 'anyProvince',
+    'referral.read': 'anyProvince',
+  },
+  // Inspection reads everything, writes nothing.
+  auditor: {
+    'case.list': 'anyProvince',
+    'case.read': 'anyProvince',
+    'case.readIdentity': 'anyProvince',
+    'case.readAudit': 'anyProvince',
+    'referral.list': 'anyProvince',
+    'referral.read': 'anyProvince',
+  },
+};
+
+export interface Actor {
+  id: string;
+  role: StaffRole;
+  province: string;
+  unitId: string | null;
+  partnerId: string | null;
+}
+
+/** The facts about a resource that the table's scopes look at. */
+export interface ResourceScope {
+  province?: string | null;
+  receivingProvince?: string | null;
+  partnerId?: string | null;
+}
+
+export function scopeOf(actor: Actor, action: Action): Scope | undefined {
+  return POLICY[actor.role][action];
+}
+
+export function allows(actor: Actor, action: Action, resource: ResourceScope): boolean {
+  switch (scopeOf(actor, action)) {
+    case 'anyProvince':
+      return true;
+    case 'ownProvince':
+      return resource.province === actor.province;
+    case 'receivingProvince':
+      return resource.receivingProvince != null && resource.receivingProvince === actor.province;
+    case 'ownPartner':
+      return actor.partnerId != null && resource.partnerId === actor.partnerId;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Allows, or throws: 404 when the actor may neither read the resource nor act on it (a case of
+ * another province is not confirmed to exist), 403 when they may read it but not do this.
+ */
+export function authorize(
+  actor: Actor,
+  action: Action,
+  resource: ResourceScope,
+  what: { readAction?: Action; notFound?: string } = {},
+): void {
+  if (allows(actor, action, resource)) return;
+  const visible = what.readAction === undefined || allows(actor, what.readAction, resource);
+  if (!visible) throw new ProblemError('notFound', what.notFound ?? 'not found');
+  throw new ProblemError('forbidden', `a ${actor.role} may not perform '${action}' here`);
+}

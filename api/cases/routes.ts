@@ -1,0 +1,637 @@
+/**
+ * The case routes. Each handler: authenticate (route), validate (route), load the case under the
+ * policy, write the rows that hold narratives (same transaction as the workflow update, so a
+ * rejected step leaves no row), call the workflow, shape the answer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { UpdateDefinition } from '@temporalio/common';
+import { type Prisma } from '../../generated/prisma/client';
+import {
+  assessmentUpdate,
+  assignmentUpdate,
+  caseViewQuery,
+  checkBackUpdate,
+  closureApprovalUpdate,
+  closureUpdate,
+  emergencyUpdate,
+  judicialNotificationUpdate,
+  planApprovalUpdate,
+  planUpdate,
+  reviewUpdate,
+  screeningUpdate,
+  transferAcceptanceUpdate,
+  transferUpdate,
+  type CaseView as WorkflowCaseView,
+} from '../../workflows/case/definitions';
+import { allows, authorize, scopeOf, type Action, type Actor } from '../auth/policy';
+import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
+import { invalidField, ProblemError } from '../http/problem';
+import type { Routes } from '../http/route';
+import { z } from '../openapi/zod';
+import { caseHandle, loadCase } from './access';
+import { decodeCursor, encodeCursor } from './cursor';
+import { addConcern, reportCase } from './report';
+import * as s from './schemas';
+
+type Tx = Prisma.TransactionClient;
+type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
+
+/**
+ * Runs a human step: the optional row write and the workflow update in one transaction, so a
+ * step the workflow rejects (409) or that fails leaves no row behind. The `cases` row is not
+ * touched here: the workflow's activities update it from their own connection.
+ */
+async function runStep<I>(
+  deps: ApiDeps,
+  caseId: string,
+  update: CaseUpdate<I>,
+  input: I,
+  write?: (tx: Tx) => Promise<void>,
+): Promise<z.infer<typeof s.CaseView>> {
+  const execute = () =>
+    withinDeadline(deps, () => caseHandle(deps, caseId).executeUpdate(update, { args: [input] }));
+  if (!write) return s.asDocumentedView(await execute());
+  const view = await deps.prisma.$transaction(async (tx) => {
+    await write(tx);
+    return execute();
+  }, transactionOptions(deps));
+  return s.asDocumentedView(view);
+}
+
+/** The workflow's view, retried briefly while a just-opened case is still loading. */
+async function queryView(deps: ApiDeps, caseId: string): Promise<WorkflowCaseView> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withinDeadline(deps, () => caseHandle(deps, caseId).query(caseViewQuery));
+    } catch (err) {
+      const opening = [err, (err as { cause?: unknown }).cause].some(
+        (e) => e instanceof Error && /still opening/.test(e.message),
+      );
+      if (!opening || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function auditRead(
+  deps: ApiDeps,
+  actor: Actor,
+  caseId: string,
+  action: string,
+  entity: string,
+  entityId: string,
+  reason: string,
+) {
+  await deps.prisma.auditEvent.create({
+    data: { actorType: 'staff', actorId: actor.id, action, caseId, entity, entityId, reason },
+  });
+}
+
+interface StepSpec<B extends z.ZodType, I> {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  action: Action;
+  body: B;
+  update: CaseUpdate<I>;
+  /** The update's input (IDs and codes) and the rows to write first, if any. */
+  prepare(
+    body: z.output<B>,
+    ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>> },
+  ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
+  result?: z.ZodType;
+}
+
+export function caseRoutes(routes: Routes, deps: ApiDeps): void {
+  const step = <B extends z.ZodType, I>(spec: StepSpec<B, I>) =>
+    routes.route({
+      method: 'post',
+      path: `/cases/{caseId}${spec.path}`,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tag: 'case steps',
+      request: { params: s.CaseIdParams, body: spec.body },
+      responses: {
+        200: { description: 'the step is done; the case as it is now', schema: spec.result ?? s.StepResult },
+      },
+      problems: {
+        409: "the workflow rejected the step (out of order or invalid); `detail` gives the validator's reason",
+      },
+      handle: async ({ actor, params, body }) => {
+        const kase = await loadCase(deps, actor, params.caseId, spec.action);
+        const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase });
+        const view = await runStep(deps, kase.id, spec.update, input, write);
+        return { body: { ...extra, case: view } };
+      },
+    });
+
+  // --- report, read, list, audit -------------------------------------------------------------
+
+  routes.route({
+    method: 'post',
+    path: '/cases',
+    operationId: 'reportCase',
+    summary: 'Report a concern: opens a case, or joins the open case of the same child (200)',
+    description:
+      'Give `childId` for a known child or `child` for a new one. A report about a child with an ' +
+      'open case in the province is added to that case as a new concern. An identity equal to a ' +
+      'known child without an open case answers 409 with the `childId` to report with.',
+    tag: 'cases',
+    request: { body: s.CreateCaseBody },
+    responses: {
+      201: { description: 'case opened and its workflow started', schema: s.CaseCreated },
+      200: { description: 'the report joined the open case of this child', schema: s.CaseCreated },
+    },
+    problems: { 409: 'this identity is a known child: report with the `childId` given in the problem' },
+    handle: async ({ actor, body, req }) => reportCase(deps, actor, body, req.log),
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/cases',
+    operationId: 'listCases',
+    summary: 'Cases visible to the caller, oldest first, with filters and cursor pagination',
+    tag: 'cases',
+    request: { query: s.CaseListQuery },
+    responses: { 200: { description: 'one page of cases (no child identity)', schema: s.CasePage } },
+    handle: async ({ actor, query }) => {
+      const province =
+        query.province ?? (scopeOf(actor, 'case.list') === 'anyProvince' ? undefined : actor.province);
+      authorize(actor, 'case.list', { province: province ?? actor.province });
+      const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
+      const now = new Date();
+      const openOverdue = { completedAt: null, dueAt: { lt: now } };
+      const where: Prisma.CaseWhereInput = {
+        ...(province ? { provinceCode: province } : {}),
+        ...(query.step ? { step: query.step } : {}),
+        ...(query.risk ? { risk: query.risk } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.assignee ? { assigneeId: query.assignee } : {}),
+        ...(query.overdue === 'true' ? { stepRecords: { some: openOverdue } } : {}),
+        ...(query.overdue === 'false' ? { stepRecords: { none: openOverdue } } : {}),
+        ...(cursor
+          ? { OR: [{ openedAt: { gt: cursor.at } }, { openedAt: cursor.at, id: { gt: cursor.id } }] }
+          : {}),
+      };
+      const rows = await deps.prisma.case.findMany({
+        where,
+        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+        take: query.limit + 1,
+        include: { stepRecords: { where: { completedAt: null }, select: { dueAt: true } } },
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        body: {
+          items: page.map((c) => {
+            const due = c.stepRecords.map((r) => r.dueAt.getTime()).sort((a, b) => a - b);
+            return {
+              caseId: c.id,
+              reference: c.reference,
+              province: c.provinceCode,
+              unitId: c.unitId,
+              step: c.step,
+              risk: c.risk,
+              urgent: c.urgent,
+              status: c.status,
+              assigneeId: c.assigneeId,
+              openedAt: c.openedAt.toISOString(),
+              closedAt: c.closedAt?.toISOString() ?? null,
+              overdue: due.length > 0 && (due[0] ?? Infinity) < now.getTime(),
+              nextDueAt: due.length > 0 ? new Date(due[0] ?? 0).toISOString() : null,
+            };
+          }),
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor({ at: last.openedAt, id: last.id }) : null,
+        },
+      };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/cases/{caseId}',
+    operationId: 'getCase',
+    summary:
+      'A case: step, risk, open deadlines, escalations, referrals (and the child for roles that may see it)',
+    tag: 'cases',
+    request: { params: s.CaseIdParams },
+    responses: { 200: { description: 'the case', schema: s.CaseDetails } },
+    handle: async ({ actor, params }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.read');
+      const withIdentity = allows(actor, 'case.readIdentity', { province: kase.provinceCode });
+      const [view, row] = await Promise.all([
+        queryView(deps, kase.id),
+        deps.prisma.case.findUniqueOrThrow({
+          where: { id: kase.id },
+          include: { reports: { orderBy: { receivedAt: 'asc' } }, child: withIdentity },
+        }),
+      ]);
+      const child = withIdentity && row.child ? row.child : undefined;
+      if (child)
+        await auditRead(
+          deps,
+          actor,
+          kase.id,
+          'child.identity.read',
+          'child',
+          child.id,
+          'GET /cases/{caseId}',
+        );
+      return {
+        body: {
+          ...s.asDocumentedView(view),
+          status: row.status,
+          unitId: row.unitId,
+          urgent: row.urgent,
+          categories: row.categories,
+          openedAt: row.openedAt.toISOString(),
+          closedAt: row.closedAt?.toISOString() ?? null,
+          reports: row.reports.map((r) => ({
+            reportId: r.id,
+            channel: r.channel,
+            receivedAt: r.receivedAt.toISOString(),
+            urgent: r.urgent,
+            anonymous: r.anonymous,
+            categories: r.categories,
+            ...(withIdentity
+              ? { reporterName: r.reporterName, reporterContact: r.reporterContact, narrative: r.narrative }
+              : {}),
+          })),
+          ...(child
+            ? {
+                child: {
+                  childId: child.id,
+                  firstName: child.firstName,
+                  lastName: child.lastName,
+                  birthDate: child.birthDate.toISOString().slice(0, 10),
+                  birthDateApproximate: child.birthDateApproximate,
+                  sex: child.sex,
+                  nationality: child.nationality,
+                  migrantStatus: child.migrantStatus,
+                  civilRegistration: child.civilRegistration,
+                },
+              }
+            : {}),
+        },
+      };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/cases/{caseId}/audit',
+    operationId: 'getCaseAudit',
+    summary: "The case's audit trail: who did what, when and why (supervisor, auditor)",
+    tag: 'cases',
+    request: { params: s.CaseIdParams, query: s.AuditQuery },
+    responses: { 200: { description: 'one page of audit events, oldest first', schema: s.AuditPage } },
+    handle: async ({ actor, params, query }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.readAudit');
+      const after = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
+      if (after && !/^\d+$/.test(after.id))
+        throw invalidField('query.cursor', 'not a cursor returned by this API');
+      const rows = await deps.prisma.auditEvent.findMany({
+        where: { caseId: kase.id, ...(after ? { id: { gt: BigInt(after.id) } } : {}) },
+        orderBy: { id: 'asc' },
+        take: query.limit + 1,
+      });
+      await auditRead(deps, actor, kase.id, 'audit.read', 'case', kase.id, 'GET /cases/{caseId}/audit');
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        body: {
+          items: page.map((e) => ({
+            id: e.id.toString(),
+            at: e.at.toISOString(),
+            actorType: e.actorType,
+            actorId: e.actorId,
+            action: e.action,
+            entity: e.entity,
+            entityId: e.entityId,
+            reason: e.reason,
+            details: e.details ?? null,
+          })),
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id.toString() }) : null,
+        },
+      };
+    },
+  });
+
+  // --- the protocol's human steps -------------------------------------------------------------
+
+  step({
+    path: '/screening',
+    operationId: 'screenCase',
+    summary: 'Reception, listening and screening: set the risk level and immediate needs',
+    action: 'case.screening',
+    body: s.ScreeningBody,
+    update: screeningUpdate,
+    result: s.StepResult.extend({ screeningId: z.uuid() }).openapi('ScreeningResult'),
+    prepare: async (body, { actor, kase }) => {
+      const screeningId = randomUUID();
+      return {
+        input: {
+          actorId: actor.id,
+          screeningId,
+          risk: body.risk,
+          immediateNeeds: body.immediateNeeds,
+          injury: body.injury,
+          categories: body.categories,
+        },
+        write: async (tx) => {
+          await tx.screening.create({
+            data: {
+              id: screeningId,
+              caseId: kase.id,
+              risk: body.risk,
+              immediateNeeds: body.immediateNeeds,
+              injury: body.injury,
+              categories: body.categories,
+              notes: body.notes ?? null,
+              screenedById: actor.id,
+            },
+          });
+        },
+        extra: { screeningId },
+      };
+    },
+  });
+
+  step({
+    path: '/emergency',
+    operationId: 'recordEmergencyProtection',
+    summary: 'Emergency protection done (immediate medical or social assistance, safe placement)',
+    action: 'case.emergency',
+    body: s.EmergencyBody,
+    update: emergencyUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, measures: body.measures } }),
+  });
+
+  step({
+    path: '/judicial-notification',
+    operationId: 'recordJudicialNotification',
+    summary: 'Judicial notification sent to, or acknowledged by, the public prosecutor',
+    action: 'case.judicialNotification',
+    body: s.JudicialNotificationBody,
+    update: judicialNotificationUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, status: body.status } }),
+  });
+
+  step({
+    path: '/assessment',
+    operationId: 'assessCase',
+    summary: 'Assessment: social, health, psychological, educational and legal situation',
+    action: 'case.assessment',
+    body: s.AssessmentBody,
+    update: assessmentUpdate,
+    result: s.StepResult.extend({ assessmentId: z.uuid() }).openapi('AssessmentResult'),
+    prepare: async (body, { actor, kase }) => {
+      const assessmentId = randomUUID();
+      return {
+        input: { actorId: actor.id, assessmentId, ...(body.risk ? { risk: body.risk } : {}) },
+        write: async (tx) => {
+          await tx.assessment.create({
+            data: {
+              id: assessmentId,
+              caseId: kase.id,
+              social: body.social ?? null,
+              health: body.health ?? null,
+              psychological: body.psychological ?? null,
+              educational: body.educational ?? null,
+              legal: body.legal ?? null,
+              riskAfter: body.risk ?? null,
+              assessedById: actor.id,
+            },
+          });
+        },
+        extra: { assessmentId },
+      };
+    },
+  });
+
+  step({
+    path: '/plan',
+    operationId: 'submitPlan',
+    summary: 'Submit the individual protection plan (services, each with a responsible partner) for approval',
+    action: 'case.plan',
+    body: s.PlanBody,
+    update: planUpdate,
+    result: s.PlanResult,
+    prepare: async (body, { deps: d, actor, kase }) => {
+      const partnerIds = [...new Set(body.items.map((i) => i.partnerId))];
+      const known = new Set(
+        (await d.prisma.partner.findMany({ where: { id: { in: partnerIds } }, select: { id: true } })).map(
+          (p) => p.id,
+        ),
+      );
+      const unknown = body.items.flatMap((item, i) =>
+        known.has(item.partnerId) ? [] : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
+      );
+      if (unknown.length > 0) {
+        throw new ProblemError(
+          'validation',
+          unknown.map((e) => `${e.path}: ${e.message}`).join('; '),
+          unknown,
+        );
+      }
+      const planId = randomUUID();
+      const items = body.items.map((item) => ({ planItemId: randomUUID(), ...item }));
+      return {
+        input: {
+          actorId: actor.id,
+          planId,
+          items: items.map(({ planItemId, serviceType, partnerId }) => ({
+            planItemId,
+            serviceType,
+            partnerId,
+          })),
+        },
+        write: async (tx) => {
+          const version = (await tx.plan.count({ where: { caseId: kase.id } })) + 1;
+          await tx.plan.create({
+            data: {
+              id: planId,
+              caseId: kase.id,
+              version,
+              status: 'submitted',
+              submittedAt: new Date(),
+              reviewFrequencyDays: body.reviewFrequencyDays ?? null,
+              items: {
+                create: items.map((i) => ({
+                  id: i.planItemId,
+                  serviceType: i.serviceType,
+                  partnerId: i.partnerId,
+                  objective: i.objective ?? null,
+                })),
+              },
+            },
+          });
+        },
+        extra: {
+          planId,
+          items: items.map(({ planItemId, serviceType, partnerId }) => ({
+            planItemId,
+            serviceType,
+            partnerId,
+          })),
+        },
+      };
+    },
+  });
+
+  step({
+    path: '/plan/approval',
+    operationId: 'decidePlan',
+    summary: 'Supervisor approves the submitted plan (referrals are sent) or returns it to the handler',
+    action: 'case.planApproval',
+    body: s.DecisionBody,
+    update: planApprovalUpdate,
+    prepare: async (body, { actor, kase }) => ({
+      input: { actorId: actor.id, decision: body.decision },
+      write: async (tx) => {
+        await tx.plan.updateMany({
+          where: { caseId: kase.id, status: 'submitted' },
+          data: {
+            status: body.decision === 'approve' ? 'approved' : 'returned',
+            decidedAt: new Date(),
+            decidedById: actor.id,
+            returnReason: body.decision === 'return' ? (body.reason ?? null) : null,
+          },
+        });
+      },
+    }),
+  });
+
+  step({
+    path: '/reviews',
+    operationId: 'reviewCase',
+    summary: "Follow-up review of the child's situation and the plan",
+    action: 'case.review',
+    body: s.ReviewBody,
+    update: reviewUpdate,
+    result: s.StepResult.extend({ reviewId: z.uuid() }).openapi('ReviewResult'),
+    prepare: async (body, { actor, kase }) => {
+      const reviewId = randomUUID();
+      return {
+        input: { actorId: actor.id, reviewId, risk: body.risk, decision: body.decision },
+        write: async (tx) => {
+          await tx.review.create({
+            data: {
+              id: reviewId,
+              caseId: kase.id,
+              riskBefore: kase.risk,
+              riskAfter: body.risk,
+              decision: body.decision,
+              notes: body.notes ?? null,
+              reviewedById: actor.id,
+            },
+          });
+        },
+        extra: { reviewId },
+      };
+    },
+  });
+
+  step({
+    path: '/assignment',
+    operationId: 'assignCase',
+    summary: 'Assign (or reassign) the case to a staff member of its province; deadlines keep running',
+    action: 'case.assignment',
+    body: s.AssignmentBody,
+    update: assignmentUpdate,
+    prepare: async (body, { deps: d, actor, kase }) => {
+      const assignee = await d.prisma.staff.findUnique({
+        where: { id: body.assigneeId },
+        select: { provinceCode: true, active: true, role: true },
+      });
+      if (!assignee || !assignee.active)
+        throw invalidField('body.assigneeId', 'no active staff member with this id');
+      if (assignee.provinceCode !== kase.provinceCode) {
+        throw invalidField('body.assigneeId', "must be a staff member of the case's province");
+      }
+      if (!['handler', 'supervisor'].includes(assignee.role)) {
+        throw invalidField('body.assigneeId', 'cases are assigned to a handler or a supervisor');
+      }
+      return { input: { actorId: actor.id, assigneeId: body.assigneeId } };
+    },
+  });
+
+  step({
+    path: '/transfer',
+    operationId: 'requestTransfer',
+    summary: 'Ask another province to take the case over (its supervisor must accept)',
+    action: 'case.transfer',
+    body: s.TransferBody,
+    update: transferUpdate,
+    prepare: async (body, { deps: d, actor }) => {
+      if (!(await d.prisma.province.count({ where: { code: body.toProvince } }))) {
+        throw invalidField('body.toProvince', 'unknown province');
+      }
+      return { input: { actorId: actor.id, toProvince: body.toProvince } };
+    },
+  });
+
+  step({
+    path: '/transfer/acceptance',
+    operationId: 'decideTransfer',
+    summary: 'Supervisor of the receiving province accepts or refuses a pending transfer',
+    action: 'case.transferAcceptance',
+    body: s.TransferAcceptanceBody,
+    update: transferAcceptanceUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, accept: body.accept } }),
+  });
+
+  step({
+    path: '/closure',
+    operationId: 'requestClosure',
+    summary: 'Ask the supervisor to close the case, with the reason',
+    action: 'case.closure',
+    body: s.ClosureBody,
+    update: closureUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, reason: body.reason } }),
+  });
+
+  step({
+    path: '/closure/approval',
+    operationId: 'decideClosure',
+    summary: 'Supervisor approves the closure (running referrals are cancelled) or returns it',
+    action: 'case.closureApproval',
+    body: s.ClosureApprovalBody,
+    update: closureApprovalUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, decision: body.decision } }),
+  });
+
+  step({
+    path: '/closure/check-back',
+    operationId: 'recordCheckBack',
+    summary: 'Check-back some time after closing a high-risk case',
+    action: 'case.checkBack',
+    body: s.CheckBackBody,
+    update: checkBackUpdate,
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, outcome: body.outcome } }),
+  });
+
+  routes.route({
+    method: 'post',
+    path: '/cases/{caseId}/concerns',
+    operationId: 'reportConcern',
+    summary: 'A new concern about the child of an open case: recorded, and the case is screened again',
+    tag: 'case steps',
+    request: { params: s.CaseIdParams, body: s.ReportInput },
+    responses: {
+      202: { description: 'the report is recorded; the case opens a screening', schema: s.ConcernAccepted },
+    },
+    problems: { 409: 'the case is closed: report with POST /cases instead' },
+    handle: async ({ actor, params, body }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.concern');
+      if (kase.status !== 'open')
+        throw new ProblemError('conflict', 'the case is closed: report with POST /cases');
+      const { reportId } = await addConcern(deps, actor, kase, body);
+      return { status: 202, body: { caseId: kase.id, reportId } };
+    },
+  });
+}

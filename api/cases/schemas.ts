@@ -1,0 +1,413 @@
+/**
+ * Request and response shapes of the case routes, in the protocol's words. Codes (categories,
+ * channels, services, closure reasons) come from the protocol definition, so a new protocol
+ * version changes what the API accepts without a code change.
+ */
+import { loadProtocol, RISK_LEVELS } from '../../protocol';
+import type {
+  CaseStep as WorkflowCaseStep,
+  CaseView as WorkflowCaseView,
+} from '../../workflows/case/definitions';
+import { z } from '../openapi/zod';
+import { isCursor } from './cursor';
+
+const protocol = loadProtocol();
+const codes = (values: readonly string[]) => values as [string, ...string[]];
+
+export const RiskLevel = z.enum(RISK_LEVELS).openapi('RiskLevel');
+export const Category = z.enum(codes(protocol.categories)).openapi('Category');
+export const Channel = z.enum(codes(protocol.channels)).openapi('Channel');
+export const ServiceType = z.enum(codes(Object.keys(protocol.services))).openapi('ServiceType');
+export const ClosureReason = z.enum(codes(protocol.closureReasons)).openapi('ClosureReason');
+export const CASE_STEPS = [
+  'screening',
+  'assessment',
+  'planDraft',
+  'planApproval',
+  'followUp',
+  'closureApproval',
+  'closed',
+] as const satisfies readonly WorkflowCaseStep[];
+export const CaseStep = z.enum(CASE_STEPS).openapi('CaseStep');
+export const CaseStatus = z.enum(['open', 'closed', 'transferred']).openapi('CaseStatus');
+
+export const ProvinceCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'must be a province code (letters, digits, - or _)')
+  .openapi({ example: 'DEMO' });
+export const StaffId = z.string().min(1).max(100).openapi({ example: 'staff-demo-handler' });
+export const PartnerId = z.string().min(1).max(100).openapi({ example: 'partner-demo-health' });
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+const Instant = z.iso
+  .datetime({ offset: true })
+  // Refinements run on malformed values too (zod reports the format first): judge only real dates.
+  .refine((v) => !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS), 'must not be in the future')
+  .openapi({ example: '2026-03-02T09:30:00Z' });
+
+const today = () => new Date().toISOString().slice(0, 10);
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+const BirthDate = z.iso
+  .date()
+  .refine((v) => !isDate(v) || v <= today(), 'must not be in the future')
+  .refine((v) => !isDate(v) || v >= '1900-01-01', 'must not be before 1900-01-01')
+  .openapi({ example: '2014-05-17' });
+
+export const CaseIdParams = z.object({
+  caseId: z.uuid().openapi({ example: '0b6f3b8e-3c1e-4c55-9d1e-8f1f6f7d2a10' }),
+});
+
+// --- report -------------------------------------------------------------------------------
+
+export const ChildIdentityInput = z
+  .strictObject({
+    firstName: Text(100),
+    lastName: Text(100),
+    birthDate: BirthDate,
+    birthDateApproximate: z.boolean().default(false),
+    sex: z.enum(['female', 'male', 'unknown']),
+    nationality: Text(60).optional(),
+    migrantStatus: z.enum(['none', 'unaccompanied', 'accompanied', 'unknown']).default('none'),
+    civilRegistration: z.enum(['registered', 'unregistered', 'unknown']).default('unknown'),
+  })
+  .openapi('ChildIdentityInput');
+
+const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
+
+export const ReportInput = z
+  .strictObject({
+    channel: Channel,
+    receivedAt: Instant.optional().openapi({ description: 'defaults to now' }),
+    urgent: z.boolean().default(false),
+    anonymous: z.boolean().default(false),
+    reporterName: Text(200).optional(),
+    reporterContact: Text(200).optional(),
+    narrative: z.string().trim().max(20_000).optional(),
+    categories: z
+      .array(Category)
+      .max(protocol.categories.length)
+      .default([])
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a category'),
+  })
+  .superRefine(
+    (report, ctx) => {
+      const r = report as Partial<typeof report>;
+      if (r.anonymous === true && (r.reporterName !== undefined || r.reporterContact !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anonymous'],
+          message: 'an anonymous report has no reporter name or contact',
+        });
+      }
+    },
+    { when: isObject },
+  )
+  .openapi('ReportInput');
+
+export const CreateCaseBody = z
+  .strictObject({
+    province: ProvinceCode.optional().openapi({ description: "defaults to the reporting staff member's" }),
+    childId: z.uuid().optional().openapi({ description: 'a child already known to the service' }),
+    child: ChildIdentityInput.optional().openapi({ description: 'a child not yet known' }),
+    report: ReportInput,
+  })
+  .superRefine(
+    (body, ctx) => {
+      const b = body as Partial<typeof body>;
+      if ((b.childId === undefined) === (b.child === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['child'],
+          message: 'give either childId (a known child) or child (an identity), not both',
+        });
+      }
+    },
+    { when: isObject },
+  )
+  .openapi('CreateCaseBody');
+
+export const CaseCreated = z
+  .object({
+    caseId: z.uuid(),
+    reference: z.string().openapi({ example: 'DEMO-2026-000042' }),
+    childId: z.uuid(),
+    reportId: z.uuid(),
+    joined: z.boolean().openapi({ description: 'true when the report joined an open case (200)' }),
+  })
+  .openapi('CaseCreated');
+
+// --- the workflow's view ---------------------------------------------------------------------
+
+export const OpenDeadline = z
+  .object({
+    step: z.string(),
+    dueAt: z.string(),
+    overdue: z.boolean(),
+    subjectId: z.string().optional(),
+    escalationLevel: z.number().int().openapi({ description: '-1: no rung fired yet' }),
+  })
+  .openapi('OpenDeadline');
+
+export const Escalation = z
+  .object({
+    deadlineId: z.string(),
+    step: z.string(),
+    level: z.number().int(),
+    role: z.string(),
+    firedAt: z.string(),
+    notified: z.boolean(),
+  })
+  .openapi('Escalation');
+
+export const ReferralStatus = z
+  .enum(['requested', 'acknowledged', 'declined', 'started', 'completed', 'cancelled'])
+  .openapi('ReferralStatus');
+
+export const ReferralSummary = z
+  .object({
+    referralId: z.string(),
+    serviceType: z.string(),
+    partnerId: z.string(),
+    status: ReferralStatus,
+    declineReason: z.string().optional(),
+  })
+  .openapi('ReferralSummary');
+
+export const CaseView = z
+  .object({
+    caseId: z.string(),
+    reference: z.string(),
+    province: z.string(),
+    assigneeId: z.string().nullable(),
+    step: CaseStep,
+    risk: RiskLevel.nullable(),
+    protocolVersion: z.number().int(),
+    openDeadlines: z.array(OpenDeadline),
+    openEscalations: z.array(Escalation),
+    referrals: z.array(ReferralSummary),
+    transferTo: z.string().nullable(),
+    closureReason: z.string().nullable(),
+    stepsOnTime: z.number().int(),
+    stepsLate: z.number().int(),
+  })
+  .openapi('CaseView');
+
+// The workflow's CaseView must fit the documented schema (a compile error here means drift).
+export const asDocumentedView = (view: WorkflowCaseView): z.infer<typeof CaseView> => view;
+
+export const StepResult = z.object({ case: CaseView }).openapi('StepResult');
+
+export const ChildIdentity = z
+  .object({
+    childId: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    birthDate: z.string(),
+    birthDateApproximate: z.boolean(),
+    sex: z.string(),
+    nationality: z.string().nullable(),
+    migrantStatus: z.string(),
+    civilRegistration: z.string(),
+  })
+  .openapi('ChildIdentity');
+
+export const ReportSummary = z
+  .object({
+    reportId: z.string(),
+    channel: z.string(),
+    receivedAt: z.string(),
+    urgent: z.boolean(),
+    anonymous: z.boolean(),
+    categories: z.array(z.string()),
+    reporterName: z.string().nullable().optional().openapi({ description: 'identity readers only' }),
+    reporterContact: z.string().nullable().optional().openapi({ description: 'identity readers only' }),
+    narrative: z.string().nullable().optional().openapi({ description: 'identity readers only' }),
+  })
+  .openapi('ReportSummary');
+
+export const CaseDetails = CaseView.extend({
+  status: CaseStatus,
+  unitId: z.string(),
+  urgent: z.boolean(),
+  categories: z.array(z.string()),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  reports: z.array(ReportSummary),
+  child: ChildIdentity.optional().openapi({
+    description: "the child's identity: only for roles that may read it; every such read is audited",
+  }),
+}).openapi('CaseDetails');
+
+// --- list -------------------------------------------------------------------------------------
+
+export const Limit = z.coerce.number().int().min(1).max(100).default(25);
+export const Cursor = z
+  .string()
+  .max(500)
+  .refine(isCursor, 'not a cursor returned by this API')
+  .optional()
+  .openapi({ description: 'nextCursor of the previous page' });
+
+export const CaseListQuery = z
+  .strictObject({
+    province: ProvinceCode.optional(),
+    step: CaseStep.optional(),
+    risk: RiskLevel.optional(),
+    status: CaseStatus.optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'an open step is past its deadline' }),
+    assignee: StaffId.optional(),
+    limit: Limit,
+    cursor: Cursor,
+  })
+  .openapi('CaseListQuery');
+
+export const CaseListItem = z
+  .object({
+    caseId: z.string(),
+    reference: z.string(),
+    province: z.string(),
+    unitId: z.string(),
+    step: z.string(),
+    risk: RiskLevel.nullable(),
+    urgent: z.boolean(),
+    status: CaseStatus,
+    assigneeId: z.string().nullable(),
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    overdue: z.boolean(),
+    nextDueAt: z.string().nullable(),
+  })
+  .openapi('CaseListItem');
+
+export const CasePage = z
+  .object({ items: z.array(CaseListItem), nextCursor: z.string().nullable() })
+  .openapi('CasePage');
+
+export const AuditQuery = z.strictObject({ limit: Limit, cursor: Cursor });
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actorType: z.enum(['staff', 'system']),
+    actorId: z.string().nullable(),
+    action: z.string(),
+    entity: z.string(),
+    entityId: z.string().nullable(),
+    reason: z.string().nullable(),
+    details: z.unknown().nullable(),
+  })
+  .openapi('AuditEvent');
+
+export const AuditPage = z
+  .object({ items: z.array(AuditEvent), nextCursor: z.string().nullable() })
+  .openapi('AuditPage');
+
+// --- steps ----------------------------------------------------------------------------------
+
+export const ScreeningBody = z
+  .strictObject({
+    risk: RiskLevel,
+    immediateNeeds: z.boolean(),
+    injury: z.boolean().default(false).openapi({ description: 'violence with injury' }),
+    categories: z.array(Category).min(1).max(protocol.categories.length),
+    notes: z.string().trim().max(20_000).optional(),
+  })
+  .openapi('ScreeningBody');
+
+export const EmergencyBody = z
+  .strictObject({
+    measures: z
+      .array(ServiceType)
+      .min(1)
+      .openapi({ description: 'the immediate services put in place (protocol service codes)' }),
+  })
+  .openapi('EmergencyBody');
+
+export const JudicialNotificationBody = z
+  .strictObject({
+    status: z
+      .enum(['sent', 'acknowledged'])
+      .openapi({ description: 'the prosecutor was notified / acknowledged' }),
+  })
+  .openapi('JudicialNotificationBody');
+
+const SECTIONS = ['social', 'health', 'psychological', 'educational', 'legal'] as const;
+export const AssessmentBody = z
+  .strictObject({
+    social: z.string().trim().max(20_000).optional(),
+    health: z.string().trim().max(20_000).optional(),
+    psychological: z.string().trim().max(20_000).optional(),
+    educational: z.string().trim().max(20_000).optional(),
+    legal: z.string().trim().max(20_000).optional(),
+    risk: RiskLevel.optional().openapi({ description: 'the risk level after assessment, if it changed' }),
+  })
+  .superRefine(
+    (body, ctx) => {
+      const b = body as Record<string, unknown>;
+      if (!SECTIONS.some((s) => typeof b[s] === 'string' && (b[s] as string).length > 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['social'],
+          message: `describe at least one of ${SECTIONS.join(', ')}`,
+        });
+      }
+    },
+    { when: isObject },
+  )
+  .openapi('AssessmentBody');
+
+export const PlanBody = z
+  .strictObject({
+    items: z
+      .array(
+        z.strictObject({
+          serviceType: ServiceType,
+          partnerId: PartnerId,
+          objective: z.string().trim().max(2_000).optional(),
+        }),
+      )
+      .min(1)
+      .max(50),
+    reviewFrequencyDays: z.number().int().min(1).max(365).optional(),
+  })
+  .openapi('PlanBody');
+
+export const PlanResult = StepResult.extend({
+  planId: z.uuid(),
+  items: z.array(z.object({ planItemId: z.uuid(), serviceType: z.string(), partnerId: z.string() })),
+}).openapi('PlanResult');
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'return']),
+    reason: z.string().trim().min(1).max(2_000).optional().openapi({ description: 'why it is returned' }),
+  })
+  .openapi('DecisionBody');
+
+export const ReviewBody = z
+  .strictObject({
+    risk: RiskLevel,
+    decision: z.enum(['continue', 'reassess', 'revisePlan']),
+    notes: z.string().trim().max(20_000).optional(),
+  })
+  .openapi('ReviewBody');
+
+export const AssignmentBody = z.strictObject({ assigneeId: StaffId }).openapi('AssignmentBody');
+export const TransferBody = z.strictObject({ toProvince: ProvinceCode }).openapi('TransferBody');
+export const TransferAcceptanceBody = z
+  .strictObject({ accept: z.boolean() })
+  .openapi('TransferAcceptanceBody');
+export const ClosureBody = z.strictObject({ reason: ClosureReason }).openapi('ClosureBody');
+export const ClosureApprovalBody = z
+  .strictObject({ decision: z.enum(['approve', 'return']) })
+  .openapi('ClosureApprovalBody');
+export const CheckBackBody = z
+  .strictObject({ outcome: z.enum(['stable', 'concern']) })
+  .openapi('CheckBackBody');
+
+export const ConcernAccepted = z.object({ caseId: z.uuid(), reportId: z.uuid() }).openapi('ConcernAccepted');

@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../lib/config';
+import type { PrismaClient } from '../lib/db';
+import type { ApiMetrics } from './health/metrics';
+
+/** What the API stands on; tests build it against their own servers. */
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  /** Used only to check that the mail relay answers (the worker sends the mail). */
+  mailer: Pick<Transporter, 'verify'>;
+  config: AppConfig;
+  logger: Logger;
+  /** A registry others may add metrics to; created when absent. */
+  metrics?: ApiMetrics;
+}
+
+/** Runs Temporal calls under the configured deadline: a silent Temporal becomes a 503, not a hang. */
+export function withinDeadline<T>(
+  deps: Pick<ApiDeps, 'temporal' | 'config'>,
+  call: () => Promise<T>,
+): Promise<T> {
+  return deps.temporal.withDeadline(Date.now() + deps.config.API_WORKFLOW_TIMEOUT_MS, call);
+}
+
+/** Interactive transactions that wait on a workflow update outlive the update's own deadline. */
+export const transactionOptions = (deps: Pick<ApiDeps, 'config'>) => ({
+  maxWait: 10_000,
+  timeout: deps.config.API_WORKFLOW_TIMEOUT_MS + 10_000,
+});

@@ -1,0 +1,134 @@
+/**
+ * Idempotency-Key on POST requests (per actor): the first request claims the key; a repeat with
+ * the same body gets the stored response (header `Idempotent-Replayed: true`) and causes nothing
+ * again; the same key with another body is a 422; a repeat while the first is still running is a
+ * 409. Only successful (2xx) responses are kept: a failed request changed nothing, so its key is
+ * released and the client may retry with it.
+ */
+import { createHash } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Prisma } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../lib/db';
+import { actorOf } from '../auth/authenticate';
+import { loggableError } from './errors';
+import { invalidField, ProblemError } from './problem';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** A claim older than this was left by a crashed process (longer than any request may run). */
+const STALE_CLAIM_MS = 10 * 60_000;
+const IN_FLIGHT = 0;
+
+/** Key order does not change a body's meaning, so it does not change its hash. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(body ?? null)}`)
+    .digest('hex');
+}
+
+export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandler {
+  const claim = async (actorId: string, key: string, hash: string): Promise<boolean> => {
+    const inserted = await prisma.$executeRaw`
+      INSERT INTO "api_idempotency" ("actor_id", "key", "request_hash", "status_code", "response_body")
+      VALUES (${actorId}, ${key}, ${hash}, ${IN_FLIGHT}, 'null'::jsonb)
+      ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  };
+  const takeOverStale = async (actorId: string, key: string, since: Date): Promise<boolean> => {
+    const taken = await prisma.$executeRaw`
+      UPDATE "api_idempotency" SET "created_at" = now()
+      WHERE "actor_id" = ${actorId} AND "key" = ${key} AND "status_code" = ${IN_FLIGHT}
+        AND "created_at" = ${since}`;
+    return taken === 1;
+  };
+
+  return async (req, res, next) => {
+    const key = req.get(IDEMPOTENCY_HEADER);
+    if (key === undefined) {
+      next();
+      return;
+    }
+    if (!KEY_FORMAT.test(key)) {
+      throw invalidField(`headers.${IDEMPOTENCY_HEADER}`, 'must be 1 to 255 visible ASCII characters');
+    }
+    const actorId = actorOf(res).id;
+    const hash = requestHash(req.method, req.originalUrl.split('?')[0] ?? '', req.body);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await claim(actorId, key, hash)) {
+        keepResponse(res, prisma, logger, actorId, key);
+        next();
+        return;
+      }
+      const stored = await prisma.apiIdempotency.findUnique({ where: { actorId_key: { actorId, key } } });
+      if (!stored) continue; // released between our insert and our read: claim again
+      if (stored.requestHash !== hash) {
+        throw new ProblemError(
+          'idempotencyMismatch',
+          `${IDEMPOTENCY_HEADER} '${key}' was already used for a different request; use a new key`,
+        );
+      }
+      if (stored.statusCode === IN_FLIGHT) {
+        if (Date.now() - stored.createdAt.getTime() > STALE_CLAIM_MS) {
+          if (await takeOverStale(actorId, key, stored.createdAt)) {
+            keepResponse(res, prisma, logger, actorId, key);
+            next();
+            return;
+          }
+        }
+        throw new ProblemError(
+          'idempotencyInFlight',
+          `a request with ${IDEMPOTENCY_HEADER} '${key}' is still being processed; retry later`,
+          undefined,
+          { 'Retry-After': '1' },
+        );
+      }
+      res.status(stored.statusCode).set('Idempotent-Replayed', 'true').json(stored.responseBody);
+      return;
+    }
+    throw new ProblemError('idempotencyInFlight', `${IDEMPOTENCY_HEADER} '${key}' is contended; retry`);
+  };
+}
+
+/** Stores a 2xx answer before it is sent (so a replay never sees less); releases the key otherwise. */
+function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actorId: string, key: string) {
+  const where = { actorId_key: { actorId, key } };
+  let settled = false;
+  const release = () =>
+    prisma.apiIdempotency
+      .deleteMany({ where: { actorId, key, statusCode: IN_FLIGHT } })
+      .catch((err: unknown) => {
+        logger.error({ err: loggableError(err) }, 'could not release an idempotency key');
+      });
+  const send = res.json.bind(res);
+  res.json = (body: unknown) => {
+    settled = true;
+    const status = res.statusCode;
+    const store =
+      status >= 200 && status < 300
+        ? prisma.apiIdempotency
+            .update({
+              where,
+              data: { statusCode: status, responseBody: (body ?? {}) as Prisma.InputJsonValue },
+            })
+            .then(() => undefined)
+            .catch((err: unknown) => {
+              logger.error({ err: loggableError(err) }, 'could not store an idempotent response');
+            })
+        : release();
+    void store.finally(() => send(body));
+    return res;
+  };
+  res.on('close', () => {
+    if (!settled) void release();
+  });
+}

@@ -1,0 +1,31 @@
+/** The OpenAPI 3.1 document, generated from the routes' zod schemas (nothing written by hand). */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+
+export function createRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'HS256 token whose subject is a staff id; `npm run token -- staff-demo-handler` prints one. ' +
+      'The staff row gives the role, province, unit and partner the request acts as.',
+  });
+  return registry;
+}
+
+export function buildDocument(registry: OpenAPIRegistry, version: string) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Child-protection case API',
+      version,
+      description:
+        'Case handlers, supervisors and partners drive the provincial child-protection circuit ' +
+        '(report, screening, assessment, plan, referrals, follow-up, closure). Errors are ' +
+        '`application/problem+json`; every POST accepts an `Idempotency-Key`.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+  });
+}

@@ -1,0 +1,222 @@
+/** Referral routes: the handler refers; the partner the referral is addressed to acknowledges, declines, starts, reports. */
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Prisma } from '../../generated/prisma/client';
+import { referralUpdate } from '../../workflows/case/definitions';
+import {
+  acknowledgementUpdate,
+  declineUpdate,
+  outcomeUpdate,
+  referralViewQuery,
+  referralWorkflowId,
+  startUpdate,
+  type ReferralView,
+} from '../../workflows/referral/definitions';
+import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
+import { caseHandle, loadCase } from '../cases/access';
+import { decodeCursor, encodeCursor } from '../cases/cursor';
+import { asDocumentedView } from '../cases/schemas';
+import { withinDeadline, type ApiDeps } from '../deps';
+import { invalidField, ProblemError } from '../http/problem';
+import type { Routes } from '../http/route';
+import type { z } from '../openapi/zod';
+import * as s from './schemas';
+
+const TERMINAL = new Set(['declined', 'completed', 'cancelled']);
+
+async function loadReferral(deps: ApiDeps, actor: Actor, referralId: string, action: Action) {
+  const row = await deps.prisma.referral.findUnique({
+    where: { id: referralId },
+    include: { case: { select: { provinceCode: true, reference: true } } },
+  });
+  const notFound = `no referral ${referralId}`;
+  if (!row) throw new ProblemError('notFound', notFound);
+  authorize(
+    actor,
+    action,
+    { province: row.case.provinceCode, partnerId: row.partnerId },
+    { readAction: 'referral.read', notFound },
+  );
+  return row;
+}
+
+type Row = Awaited<ReturnType<typeof loadReferral>>;
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const shape = (r: Row): z.infer<typeof s.Referral> => ({
+  referralId: r.id,
+  caseId: r.caseId,
+  caseReference: r.case.reference,
+  province: r.case.provinceCode,
+  partnerId: r.partnerId,
+  serviceType: r.serviceType,
+  status: r.status,
+  requestedAt: r.requestedAt.toISOString(),
+  acknowledgedAt: iso(r.acknowledgedAt),
+  declinedAt: iso(r.declinedAt),
+  declineReason: r.declineReason,
+  startedAt: iso(r.startedAt),
+  outcome: r.outcome,
+  outcomeAt: iso(r.outcomeAt),
+});
+
+export function referralRoutes(routes: Routes, deps: ApiDeps): void {
+  routes.route({
+    method: 'post',
+    path: '/cases/{caseId}/referrals',
+    operationId: 'referCase',
+    summary: 'Refer the child to a partner service (also: re-refer after a decline, with `replaces`)',
+    tag: 'referrals',
+    request: { params: s.CaseIdParams, body: s.ReferralBody },
+    responses: { 201: { description: 'referral sent to the partner', schema: s.ReferralCreated } },
+    problems: { 409: "the workflow rejected the referral; `detail` gives the validator's reason" },
+    handle: async ({ actor, params, body }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.referral');
+      if (!(await deps.prisma.partner.count({ where: { id: body.partnerId } }))) {
+        throw invalidField('body.partnerId', 'unknown partner');
+      }
+      const view = await withinDeadline(deps, () =>
+        caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
+          args: [
+            {
+              actorId: actor.id,
+              serviceType: body.serviceType,
+              partnerId: body.partnerId,
+              ...(body.planItemId ? { planItemId: body.planItemId } : {}),
+              ...(body.replaces ? { replaces: body.replaces } : {}),
+            },
+          ],
+        }),
+      );
+      // The workflow names the referral; ours is the newest one for this service and partner.
+      const created = view.referrals.filter(
+        (r) =>
+          r.serviceType === body.serviceType && r.partnerId === body.partnerId && r.status === 'requested',
+      );
+      const referralId = created[created.length - 1]?.referralId ?? '';
+      return { status: 201, body: { referralId, case: asDocumentedView(view) } };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/referrals',
+    operationId: 'listReferrals',
+    summary: 'Referrals visible to the caller (a partner sees those addressed to its service), oldest first',
+    tag: 'referrals',
+    request: { query: s.ReferralListQuery },
+    responses: { 200: { description: 'one page of referrals', schema: s.ReferralPage } },
+    handle: async ({ actor, query }) => {
+      const scope = scopeOf(actor, 'referral.list');
+      const province = query.province ?? (scope === 'ownProvince' ? actor.province : undefined);
+      authorize(actor, 'referral.list', { province: province ?? actor.province, partnerId: actor.partnerId });
+      const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
+      const where: Prisma.ReferralWhereInput = {
+        ...(scope === 'ownPartner' ? { partnerId: actor.partnerId ?? '' } : {}),
+        ...(province ? { case: { provinceCode: province } } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(cursor
+          ? { OR: [{ requestedAt: { gt: cursor.at } }, { requestedAt: cursor.at, id: { gt: cursor.id } }] }
+          : {}),
+      };
+      const rows = await deps.prisma.referral.findMany({
+        where,
+        orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
+        take: query.limit + 1,
+        include: { case: { select: { provinceCode: true, reference: true } } },
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        body: {
+          items: page.map(shape),
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor({ at: last.requestedAt, id: last.id }) : null,
+        },
+      };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/referrals/{referralId}',
+    operationId: 'getReferral',
+    summary: 'A referral, with its open deadlines',
+    tag: 'referrals',
+    request: { params: s.ReferralIdParams },
+    responses: { 200: { description: 'the referral', schema: s.ReferralDetails } },
+    handle: async ({ actor, params }) => {
+      const row = await loadReferral(deps, actor, params.referralId, 'referral.read');
+      const view = TERMINAL.has(row.status)
+        ? undefined
+        : await withinDeadline(deps, () =>
+            deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).query(referralViewQuery),
+          );
+      return { body: { ...shape(row), openDeadlines: view?.openDeadlines ?? [] } };
+    },
+  });
+
+  const partnerStep = <B extends z.ZodType, I>(spec: {
+    path: string;
+    operationId: string;
+    summary: string;
+    action: Action;
+    body: B;
+    update: UpdateDefinition<ReferralView, [I], string>;
+    input: (body: z.output<B>, actor: Actor) => I;
+  }) =>
+    routes.route({
+      method: 'post',
+      path: `/referrals/{referralId}${spec.path}`,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      tag: 'referrals',
+      request: { params: s.ReferralIdParams, body: spec.body },
+      responses: { 200: { description: 'done; the referral as it is now', schema: s.ReferralStepResult } },
+      problems: { 409: "the referral workflow rejected the step; `detail` gives the validator's reason" },
+      handle: async ({ actor, params, body }) => {
+        const row = await loadReferral(deps, actor, params.referralId, spec.action);
+        const referral = await withinDeadline(deps, () =>
+          deps.temporal.workflow
+            .getHandle(referralWorkflowId(row.id))
+            .executeUpdate(spec.update, { args: [spec.input(body as z.output<B>, actor)] }),
+        );
+        return { body: { referral } };
+      },
+    });
+
+  partnerStep({
+    path: '/acknowledgement',
+    operationId: 'acknowledgeReferral',
+    summary: 'The partner acknowledges the referral (its service-start deadline begins)',
+    action: 'referral.acknowledgement',
+    body: s.EmptyBody,
+    update: acknowledgementUpdate,
+    input: (_body, actor) => ({ actorId: actor.id }),
+  });
+  partnerStep({
+    path: '/decline',
+    operationId: 'declineReferral',
+    summary: 'The partner declines, with a reason; the handler must re-refer',
+    action: 'referral.decline',
+    body: s.DeclineBody,
+    update: declineUpdate,
+    input: (body, actor) => ({ actorId: actor.id, reason: body.reason }),
+  });
+  partnerStep({
+    path: '/start',
+    operationId: 'startReferral',
+    summary: 'The partner reports that the service has started',
+    action: 'referral.start',
+    body: s.EmptyBody,
+    update: startUpdate,
+    input: (_body, actor) => ({ actorId: actor.id }),
+  });
+  partnerStep({
+    path: '/outcome',
+    operationId: 'recordReferralOutcome',
+    summary: "The partner reports the service's outcome",
+    action: 'referral.outcome',
+    body: s.OutcomeBody,
+    update: outcomeUpdate,
+    input: (body, actor) => ({ actorId: actor.id, outcome: body.outcome }),
+  });
+}
