@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { ensureSearchAttributes } from '../lib/temporal';
+import { ensureDigestSchedule } from './digest-schedule';
 import { loadProtocol } from '../protocol';
 
 export interface RunningWorker {
@@ -20,9 +21,17 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const prisma = createPrismaClient(config.DATABASE_URL);
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const { Connection } = await import('@temporalio/client');
+  const { Client, Connection } = await import('@temporalio/client');
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  const digest = await ensureDigestSchedule(
+    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE }),
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      time: config.NOTIFICATION_DIGEST_TIME,
+    },
+  );
+  if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
   await admin.close();
   const worker = await Worker.create({
     connection,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDeps } from '../../activities';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -14,8 +14,11 @@ export interface Harness {
   db: TestDatabase;
   smtp: SmtpCapture;
   taskQueue: string;
-  /** A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a crash). */
-  startWorker(): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a
+   * crash). `config` overrides activity settings (e.g. NOTIFICATION_GIVE_UP_AFTER_MS).
+   */
+  startWorker(options?: { config?: Partial<ActivityDeps['config']> }): Promise<{ stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
   const workers: { stop(): Promise<void> }[] = [];
   const bundle = await workflowBundle();
 
-  const startWorker = async () => {
+  const startWorker = async (options: { config?: Partial<ActivityDeps['config']> } = {}) => {
     const mailer = nodemailer.createTransport(smtp.url);
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -43,7 +46,11 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
       activities: createActivities({
         prisma: db.prisma,
         mailer,
-        config: { MAIL_FROM: 'Child protection <no-reply@test.local>', PUBLIC_URL: 'http://cases.test' },
+        config: {
+          MAIL_FROM: 'Child protection <no-reply@test.local>',
+          PUBLIC_URL: 'http://cases.test',
+          ...options.config,
+        },
       }),
     });
     const running = worker.run();

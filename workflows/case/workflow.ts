@@ -5,6 +5,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -16,6 +17,7 @@ import {
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { watchDeadline } from '../deadlines/watch';
+import { issuesOf, withIssues, type NotificationIssue } from '../notifications/types';
 import { onUpdate } from '../updates';
 import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
 import { referralWorkflow } from '../referral/workflow';
@@ -60,6 +62,13 @@ const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivit
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+// "Case opened" mail: retried through an SMTP outage like an escalation, never holding up the case.
+const { notifyCaseOpened } = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
@@ -88,6 +97,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       () => state.deadlines.includes(deadline),
       (record) => {
         state.escalations.push(record);
+        const outcome = {
+          notified: record.notified,
+          delivery: record.delivery ?? (record.notified ? 'sent' : 'failed'),
+          fellThrough: record.fellThrough ?? [],
+        } as const;
+        noteIssues(issuesOf(record.step, record.level, [record.role], outcome, record.firedAt));
         publish();
       },
     );
@@ -136,6 +151,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       details,
     });
 
+  /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
+  const noteIssues = (issues: NotificationIssue[]) => {
+    if (issues.length) state.notificationIssues = withIssues(state.notificationIssues, issues);
+  };
+
   // --- operator view ------------------------------------------------------------------------
   let published = '';
   function publish(): void {
@@ -178,6 +198,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     closureReason: state.closureReason,
     stepsOnTime: state.stepsOnTime,
     stepsLate: state.stepsLate,
+    notificationIssues: state.notificationIssues ?? [],
   });
   const requireStep = (...steps: CaseStep[]) => {
     if (!steps.includes(state.step)) {
@@ -537,8 +558,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // --- life ---------------------------------------------------------------------------------
   state = input.carried ?? (await loadCase({ caseId: input.caseId }));
   loaded = true;
+  let openingNotice: Promise<void> = Promise.resolve();
   if (!input.carried) {
     await record('case.opened', 'system');
+    // Not awaited: the screening clock starts now whatever the mail server is doing.
+    if (patched('notify-case-opened')) {
+      openingNotice = notifyCaseOpened({ caseId: state.caseId }).then(
+        (outcome) => noteIssues(issuesOf('caseOpened', null, ['supervisor', 'handler'], outcome, now())),
+        () =>
+          noteIssues([
+            {
+              about: 'caseOpened',
+              level: null,
+              problem: 'failed',
+              roles: ['supervisor', 'handler'],
+              at: now(),
+            },
+          ]),
+      );
+    }
     await open('screening');
   }
   for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
@@ -548,6 +586,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
   await condition(() => (state.step === 'closed' && state.deadlines.length === 0) || historyTooLong());
   await condition(allHandlersFinished);
+  await openingNotice;
   if (state.step !== 'closed' || state.deadlines.length > 0) {
     return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
   }
