@@ -42,6 +42,8 @@ export async function ensureDigestSchedule(
         workflowId: 'notifications-supervisor-digest',
         taskQueue: options.taskQueue,
         args: [],
+        // A run still going after a working day has nothing useful left to send.
+        workflowExecutionTimeout: '12 hours',
       },
       // A digest delayed by an outage is still worth sending the same morning, never twice.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },

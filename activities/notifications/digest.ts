@@ -4,8 +4,14 @@
  * re-run of the schedule, a retry or a manual trigger never sends a second one.
  */
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
-import { isWorkingDay, loadCalendar, loadProtocol, localDateOf } from '../../protocol';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  isWorkingDay,
+  loadCalendar,
+  loadProtocol,
+  localDateOf,
+  MissingCalendarYearError,
+} from '../../protocol';
 import type { DeadlineStep } from '../../workflows/deadlines/types';
 import type {
   DigestPlan,
@@ -29,7 +35,17 @@ export function digestActivities({ prisma, mailer, config }: ActivityDeps) {
     async planSupervisorDigests({ at }: PlanDigestsRequest): Promise<DigestPlan> {
       const protocol = loadProtocol({});
       const date = localDateOf(new Date(at), protocol.timezone);
-      if (!isWorkingDay(date, loadCalendar())) return { date, workingDay: false, supervisorIds: [] };
+      let workingDay: boolean;
+      try {
+        workingDay = isWorkingDay(date, loadCalendar());
+      } catch (err) {
+        // Retrying cannot help until someone adds the year's calendar: fail this run visibly.
+        if (err instanceof MissingCalendarYearError) {
+          throw ApplicationFailure.nonRetryable(err.message, 'MissingCalendarYear');
+        }
+        throw err;
+      }
+      if (!workingDay) return { date, workingDay: false, supervisorIds: [] };
       const supervisors = await prisma.staff.findMany({
         where: { role: 'supervisor', active: true, unitId: { not: null } },
         select: { id: true },

@@ -6,6 +6,7 @@ type Activities = ReturnType<typeof createActivities>;
 
 const { planSupervisorDigests } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
