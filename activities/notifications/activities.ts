@@ -324,7 +324,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
             const rendered = renderCaseOpened(language, {
               reference: kase.reference,
               province: await provinceName(kase.provinceCode, language),
-              channel: (report?.channel ?? 'hotline') as Channel,
+              channel: (report?.channel ?? null) as Channel | null,
               urgent: report?.urgent ?? kase.urgent,
               receivedAt: report?.receivedAt ?? kase.openedAt,
               caseUrl: caseUrl(caseId),

@@ -499,7 +499,8 @@ export function renderEscalation(language: Language, m: EscalationMessage): Rend
 export interface CaseOpenedMessage {
   reference: string;
   province: string;
-  channel: Channel;
+  /** Null if the case has no report on record (it always should). */
+  channel: Channel | null;
   urgent: boolean;
   receivedAt: Date;
   caseUrl: string;
@@ -510,7 +511,7 @@ export interface CaseOpenedMessage {
 export function renderCaseOpened(language: Language, m: CaseOpenedMessage): Rendered {
   const t = TABLES[language];
   const c = t.caseOpened;
-  const channel = t.channels[m.channel];
+  const channel = m.channel ? t.channels[m.channel] : '—';
   return layout({
     dir: t.dir,
     language,
