@@ -18,5 +18,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 180_000,
-  projects: [project('unit'), project('workflow'), project('integration'), project('e2e')],
+  projects: [
+    project('unit'),
+    ...['workflow', 'integration', 'e2e'].map((name) =>
+      project(name, { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] }),
+    ),
+  ],
 };

@@ -40,6 +40,8 @@ export async function startTemporalDevServer(options: {
   uiPort?: number;
   namespace: string;
   logFile?: string;
+  /** Remote codec the UI calls to show decrypted payloads to operators (the API's /codec). */
+  codecEndpoint?: string;
 }): Promise<RunningTemporal> {
   await assertPortFree(
     options.port,
@@ -65,6 +67,7 @@ export async function startTemporalDevServer(options: {
     'warn',
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   else args.push('--headless');
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });

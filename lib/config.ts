@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { parseEncryptionKeys } from './payload-codec';
 
 /** Raised when an environment variable is invalid; the message names the variable and the value. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Never echoed in an error message. */
+const SECRETS = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL']);
 
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -17,6 +21,19 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Child protection <no-reply@child-protection.local>'),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** `id:base64key,…` (32-byte AES keys); the first encrypts, all decrypt. See lib/payload-codec.ts. */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string({ error: 'required: id:base64key[,…] (npm start makes a development key)' })
+    .superRefine((value, ctx) => {
+      try {
+        parseEncryptionKeys(value);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: (err as Error).message.replace(/^PAYLOAD_ENCRYPTION_KEYS: /, ''),
+        });
+      }
+    }),
   /** How long mail may stay unreachable before a notification is marked failed (and the case shows it). */
   NOTIFICATION_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Local time (Africa/Casablanca) of the supervisors' daily digest, on working days. */
@@ -35,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = env[name];
-      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${JSON.stringify(value)})`}`;
+      const shown = SECRETS.has(name) ? '(value hidden)' : `(got ${JSON.stringify(value)})`;
+      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` ${shown}`}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }

@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import type { AppConfig } from './config';
+import { encryptedDataConverter } from './payload-codec';
 
 const GRPC_UNIMPLEMENTED = 12;
 
@@ -36,7 +38,14 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   });
 }
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+/** The project's Temporal client: every payload it sends or reads goes through the encryption codec. */
+export async function connectClient(
+  config: Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+): Promise<Client> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
+  });
 }

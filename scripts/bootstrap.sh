@@ -50,3 +50,13 @@ if [ -f prisma/schema.prisma ] && { [ "$(cat "$TOOLS/stamps/prisma" 2>/dev/null)
   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_HIDE_UPDATE_MESSAGE=1 npx prisma generate >/dev/null
   echo "$prisma_hash" > "$TOOLS/stamps/prisma"
 fi
+
+# 5. compose-check: docker-compose.yml is validated with compose-go (the loader of `docker compose`),
+#    built once so the test does not download modules while it runs.
+cc_hash=$(hash_of scripts/compose-check/go.mod scripts/compose-check/go.sum scripts/compose-check/main.go)
+if [ "$(cat "$TOOLS/stamps/compose-check" 2>/dev/null)" != "$cc_hash" ] || [ ! -x "$TOOLS/bin/compose-check" ]; then
+  command -v go >/dev/null || { log "need Go to build compose-check (validates docker-compose.yml)"; exit 1; }
+  log "building compose-check"
+  (cd scripts/compose-check && go build -o "$TOOLS/bin/compose-check" .)
+  echo "$cc_hash" > "$TOOLS/stamps/compose-check"
+fi

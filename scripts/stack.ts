@@ -11,6 +11,7 @@ import { startSmtpCapture } from '../devstack/smtp-capture';
 import { startTemporalDevServer } from '../devstack/temporal';
 import { seedDemoData } from '../devstack/seed';
 import { ConfigError } from '../lib/config';
+import { developmentKeys } from '../devstack/keys';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = process.env.STACK_DATA_DIR ?? path.join(ROOT, '.data');
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
 
   try {
     const urls: [string, string][] = [];
+    if (!process.env.PAYLOAD_ENCRYPTION_KEYS) {
+      process.env.PAYLOAD_ENCRYPTION_KEYS = developmentKeys(path.join(DATA, 'payload-keys'));
+    }
     if (!process.env.DATABASE_URL) {
       const pg = await startEmbeddedPostgres({
         dataDir: path.join(DATA, 'postgres'),
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
         uiPort: port('TEMPORAL_UI_PORT', 8233),
         namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
         logFile: path.join(DATA, 'temporal.log'),
+        codecEndpoint: `${process.env.PUBLIC_URL ?? `http://localhost:${process.env.API_PORT ?? 3000}`}/codec`,
       });
       stops.push({ name: 'Temporal dev server', stop: temporal.stop });
       process.env.TEMPORAL_ADDRESS = temporal.address;

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
+import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
 import { loadProtocol } from '../protocol';
@@ -24,12 +25,10 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const { Client, Connection } = await import('@temporalio/client');
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const digest = await ensureDigestSchedule(
-    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE }),
-    {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      time: config.NOTIFICATION_DIGEST_TIME,
-    },
+    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.NOTIFICATION_DIGEST_TIME },
   );
   if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
   await admin.close();
@@ -38,6 +37,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
+    dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
   const running = worker.run();

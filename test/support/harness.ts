@@ -6,7 +6,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
-import { createDevServerEnv, createTimeSkippingEnv } from './temporal';
+import { createDevServerEnv, createTimeSkippingEnv, testDataConverter } from './temporal';
 import { workflowBundle } from './workflow-bundle';
 
 export interface Harness {
@@ -18,7 +18,12 @@ export interface Harness {
    * A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a
    * crash). `config` overrides activity settings (e.g. NOTIFICATION_GIVE_UP_AFTER_MS).
    */
-  startWorker(options?: { config?: Partial<ActivityDeps['config']> }): Promise<{ stop(): Promise<void> }>;
+  startWorker(options?: {
+    sticky?: boolean;
+    config?: Partial<ActivityDeps['config']>;
+  }): Promise<{ stop(): Promise<void> }>;
+  /** Stops every worker started so far (e.g. between tests that each start their own). */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,9 +32,16 @@ export interface Harness {
  * PostgreSQL database with migrations and seed, and an SMTP capture; workers run the real
  * activities against them.
  */
-export async function createHarness(options: { server?: 'time-skipping' | 'dev' } = {}): Promise<Harness> {
+export async function createHarness(
+  options: {
+    server?: 'time-skipping' | 'dev';
+    /** False only to record histories as readable fixtures (test/histories); default true. */
+    encrypted?: boolean;
+  } = {},
+): Promise<Harness> {
+  const encrypted = options.encrypted ?? true;
   const [env, db, smtp] = await Promise.all([
-    options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv(),
+    options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv({ encrypted }),
     createTestDatabase(),
     freePort().then((port) => startSmtpCapture({ port })),
   ]);
@@ -37,19 +49,25 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
   const workers: { stop(): Promise<void> }[] = [];
   const bundle = await workflowBundle();
 
-  const startWorker = async (options: { config?: Partial<ActivityDeps['config']> } = {}) => {
+  const startWorker = async ({
+    sticky = true,
+    config = {},
+  }: { sticky?: boolean; config?: Partial<ActivityDeps['config']> } = {}) => {
     const mailer = nodemailer.createTransport(smtp.url);
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
+      // Without a workflow cache the server never routes tasks to this worker's sticky queue.
+      ...(sticky ? {} : { maxCachedWorkflows: 0 }),
       workflowBundle: bundle,
+      ...(encrypted ? { dataConverter: testDataConverter() } : {}),
       activities: createActivities({
         prisma: db.prisma,
         mailer,
         config: {
           MAIL_FROM: 'Child protection <no-reply@test.local>',
           PUBLIC_URL: 'http://cases.test',
-          ...options.config,
+          ...config,
         },
       }),
     });
@@ -65,14 +83,19 @@ export async function createHarness(options: { server?: 'time-skipping' | 'dev' 
     return handle;
   };
 
+  const stopWorkers = async () => {
+    for (const w of workers.splice(0)) await w.stop().catch(() => undefined);
+  };
+
   return {
     env,
     db,
     smtp,
     taskQueue,
     startWorker,
+    stopWorkers,
     stop: async () => {
-      for (const w of workers) await w.stop().catch(() => undefined);
+      await stopWorkers();
       await env.teardown();
       await smtp.stop();
       await db.drop();

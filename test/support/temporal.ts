@@ -1,11 +1,17 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, timeSkippingServerPath } from '../../devstack/temporal';
+import { encryptedDataConverter, generateEncryptionKey } from '../../lib/payload-codec';
 import { ensureSearchAttributes } from '../../lib/temporal';
 
+/** One encryption key per test run, shared by every client and worker of the run. */
+export const TEST_PAYLOAD_KEYS = (process.env.PAYLOAD_ENCRYPTION_KEYS ??= generateEncryptionKey('test'));
+export const testDataConverter = () => encryptedDataConverter(TEST_PAYLOAD_KEYS);
+
 /** Temporal's Java time-skipping server (from Maven Central): protocol durations in seconds. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv({ encrypted = true } = {}): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+    ...(encrypted ? { client: { dataConverter: testDataConverter() } } : {}),
   });
   await ensureSearchAttributes(env.connection, 'default');
   return env;
@@ -15,6 +21,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, ip: '127.0.0.1', ui: false },
+    client: { dataConverter: testDataConverter() },
   });
   await ensureSearchAttributes(env.connection, 'default');
   return env;

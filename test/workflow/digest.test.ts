@@ -8,6 +8,7 @@ import { caseViewQuery, screeningUpdate, type CaseView } from '../../workflows/c
 import { supervisorDigestWorkflow } from '../../workflows';
 import { startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
+import { testDataConverter } from '../support/temporal';
 import { eventually } from '../support/wait';
 
 let h: Harness;
@@ -25,10 +26,10 @@ async function sleepUntil(iso: string) {
 let runs = 0;
 // A plain client: the test environment's own would skip time while waiting for the result.
 const runDigest = () =>
-  new Client({ connection: h.env.connection }).workflow.execute(supervisorDigestWorkflow, {
-    taskQueue: h.taskQueue,
-    workflowId: `digest-test-${++runs}`,
-  });
+  new Client({ connection: h.env.connection, dataConverter: testDataConverter() }).workflow.execute(
+    supervisorDigestWorkflow,
+    { taskQueue: h.taskQueue, workflowId: `digest-test-${++runs}` },
+  );
 
 async function digests() {
   const parsed = await Promise.all(h.smtp.messages.map((m) => simpleParser(m.raw)));

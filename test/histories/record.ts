@@ -1,0 +1,204 @@
+/**
+ * `npm run histories:record`: runs representative cases on the time-skipping server and saves their
+ * histories as fixtures in test/histories/. test/workflow/replay.test.ts replays every fixture
+ * against the current workflow code, so a change that would break a running case (a reordered
+ * command without `patched()`) fails the test command. Record again only when the old histories
+ * no longer need to be supported — never to make a failing replay pass.
+ *
+ * Recorded without payload encryption so the fixtures stay readable; they hold IDs and codes only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import {
+  assignmentUpdate,
+  caseViewQuery,
+  checkBackUpdate,
+  closureApprovalUpdate,
+  closureUpdate,
+  emergencyUpdate,
+  judicialNotificationUpdate,
+  referralUpdate,
+  reviewUpdate,
+  screeningUpdate,
+  transferAcceptanceUpdate,
+  transferUpdate,
+  assessmentUpdate,
+  planUpdate,
+  planApprovalUpdate,
+  type CaseView,
+} from '../../workflows/case/definitions';
+import {
+  acknowledgementUpdate,
+  declineUpdate,
+  outcomeUpdate,
+  referralWorkflowId,
+  startUpdate,
+} from '../../workflows/referral/definitions';
+import { driveToFollowUp, HANDLER, SUPERVISOR, waitForDeadline } from '../support/case-steps';
+import { insertPlan, startCase } from '../support/cases';
+import globalSetup from '../support/global-setup';
+import globalTeardown from '../support/global-teardown';
+import { createHarness, type Harness } from '../support/harness';
+import { eventually } from '../support/wait';
+
+const OUT = __dirname;
+const PARTNER = 'staff-demo-partner';
+
+async function save(h: Harness, name: string, handle: WorkflowHandle, runId?: string): Promise<void> {
+  const history = await h.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+  fs.writeFileSync(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
+  console.log(`  ${name}.json: ${history.events?.length ?? 0} events`);
+}
+
+async function referralOf(h: Harness, handle: WorkflowHandle, index = 0) {
+  const view = await eventually('a referral', async () => {
+    const v: CaseView = await handle.query(caseViewQuery);
+    return v.referrals[index] ? v : undefined;
+  });
+  const referralId = view.referrals[index]?.referralId ?? '';
+  await eventually('the referral row', async () =>
+    h.db.prisma.referral.findUnique({ where: { id: referralId } }),
+  );
+  return h.env.client.workflow.getHandle(referralWorkflowId(referralId));
+}
+
+/** Every step once: emergency, judicial notification, plan, referral to outcome, review, transfer, closure. */
+async function fullCircuit(h: Harness): Promise<void> {
+  const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue, {
+    categories: ['sexualAbuse'],
+  });
+  await waitForDeadline(handle, 'screening');
+  await handle.executeUpdate(screeningUpdate, {
+    args: [
+      {
+        actorId: HANDLER,
+        screeningId: 'screening-1',
+        risk: 'IMMEDIATE',
+        immediateNeeds: true,
+        injury: true,
+        categories: ['sexualAbuse', 'physicalViolence'],
+      },
+    ],
+  });
+  await handle.executeUpdate(emergencyUpdate, { args: [{ actorId: HANDLER, measures: ['medicalCare'] }] });
+  await handle.executeUpdate(judicialNotificationUpdate, { args: [{ actorId: HANDLER, status: 'sent' }] });
+  await handle.executeUpdate(judicialNotificationUpdate, {
+    args: [{ actorId: HANDLER, status: 'acknowledged' }],
+  });
+  await handle.executeUpdate(assessmentUpdate, {
+    args: [{ actorId: HANDLER, assessmentId: 'assessment-1', risk: 'HIGH' }],
+  });
+  const plan = await insertPlan(h.db.prisma, caseId, [
+    { serviceType: 'medical', partnerId: 'partner-demo-health' },
+  ]);
+  await handle.executeUpdate(planUpdate, { args: [{ actorId: HANDLER, ...plan }] });
+  await handle.executeUpdate(planApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+  const referral = await referralOf(h, handle);
+  await referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] });
+  await referral.executeUpdate(startUpdate, { args: [{ actorId: PARTNER }] });
+  await referral.executeUpdate(outcomeUpdate, { args: [{ actorId: PARTNER, outcome: 'completed' }] });
+  await referral.result();
+  await waitForDeadline(handle, 'review');
+  await handle.executeUpdate(reviewUpdate, {
+    args: [{ actorId: HANDLER, reviewId: 'review-1', risk: 'MEDIUM', decision: 'continue' }],
+  });
+  await handle.executeUpdate(assignmentUpdate, { args: [{ actorId: SUPERVISOR, assigneeId: HANDLER }] });
+  await handle.executeUpdate(transferUpdate, { args: [{ actorId: HANDLER, toProvince: 'OTHR' }] });
+  await handle.executeUpdate(transferAcceptanceUpdate, {
+    args: [{ actorId: 'staff-othr-supervisor', accept: false }],
+  });
+  await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'objectivesMet' }] });
+  await handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+  await save(h, 'case-full-circuit', handle);
+  await save(h, 'referral-completed', referral);
+  // HIGH or IMMEDIATE at some point: the 90-day check-back stays open; answer it.
+  await waitForDeadline(handle, 'closureCheckBack').catch(() => undefined);
+  const view: CaseView = await handle.query(caseViewQuery);
+  if (view.openDeadlines.some((d) => d.step === 'closureCheckBack')) {
+    await handle.executeUpdate(checkBackUpdate, { args: [{ actorId: HANDLER, outcome: 'stable' }] });
+  }
+  await handle.result();
+  await save(h, 'case-full-circuit-completed', handle);
+}
+
+/** An urgent report nobody screens: every rung of the clock-hour ladder fires, then screening. */
+async function escalatedScreening(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { urgent: true });
+  const deadline = await waitForDeadline(handle, 'screening');
+  await h.env.sleep(Date.parse(deadline.dueAt) - (await h.env.currentTimeMs()) + 3 * 3_600_000);
+  await eventually('every rung', async () => {
+    const v: CaseView = await handle.query(caseViewQuery);
+    return v.openEscalations.length === 4 ? v : undefined;
+  });
+  await handle.executeUpdate(screeningUpdate, {
+    args: [
+      { actorId: HANDLER, screeningId: 's', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] },
+    ],
+  });
+  await save(h, 'case-escalated-screening', handle);
+}
+
+/** A partner declines; the handler re-refers on the re-referral deadline. */
+async function declinedReferral(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
+  await driveToFollowUp(h.db.prisma, handle, 'MEDIUM', [
+    { serviceType: 'education', partnerId: 'partner-demo-school' },
+  ]);
+  const referral = await referralOf(h, handle);
+  await referral.executeUpdate(declineUpdate, { args: [{ actorId: PARTNER, reason: 'no place this term' }] });
+  await referral.result();
+  await waitForDeadline(handle, 'referralReassignment');
+  await handle.executeUpdate(referralUpdate, {
+    args: [
+      {
+        actorId: HANDLER,
+        serviceType: 'schoolSupport',
+        partnerId: 'partner-demo-association',
+        replaces: referral.workflowId.replace(/^referral-/, ''),
+      },
+    ],
+  });
+  await referralOf(h, handle, 1);
+  await save(h, 'case-declined-referral', handle);
+  await save(h, 'referral-declined', referral);
+}
+
+/** Monthly reviews until the case continues as new; the first run's history is the fixture. */
+async function continuedAsNew(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { maxHistoryEvents: 150 });
+  await driveToFollowUp(h.db.prisma, handle, 'HIGH');
+  const firstRun = (await handle.describe()).runId;
+  for (let i = 0; (await handle.describe()).runId === firstRun; i += 1) {
+    const review = await waitForDeadline(handle, 'review');
+    await h.env.sleep(Date.parse(review.dueAt) - (await h.env.currentTimeMs()) - 3_600_000);
+    await handle.executeUpdate(reviewUpdate, {
+      args: [{ actorId: HANDLER, reviewId: `review-${i}`, risk: 'HIGH', decision: 'continue' }],
+    });
+  }
+  await save(h, 'case-continued-as-new', handle, firstRun);
+}
+
+async function main(): Promise<void> {
+  await globalSetup();
+  const h = await createHarness({ encrypted: false });
+  try {
+    await h.startWorker();
+    for (const scenario of [fullCircuit, escalatedScreening, declinedReferral, continuedAsNew]) {
+      console.log(scenario.name);
+      await scenario(h);
+    }
+  } finally {
+    await h.stop();
+    await globalTeardown();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
