@@ -6,7 +6,8 @@ import type { PrismaClient } from '../lib/db';
 export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Transporter;
-  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'>;
+  config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'> &
+    Partial<Pick<AppConfig, 'NOTIFICATION_GIVE_UP_AFTER_MS'>>;
 }
 
 /**

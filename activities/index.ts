@@ -2,6 +2,7 @@ import { caseActivities } from './cases/activities';
 import type { ActivityDeps } from './context';
 import { deadlineActivities } from './deadlines/activities';
 import { notificationActivities } from './notifications/activities';
+import { digestActivities } from './notifications/digest';
 import { referralActivities } from './referrals/activities';
 
 export type { ActivityDeps } from './context';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseActivities(deps),
     ...deadlineActivities(deps),
     ...notificationActivities(deps),
+    ...digestActivities(deps),
     ...referralActivities(deps),
   };
 }

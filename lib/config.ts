@@ -37,6 +37,13 @@ const schema = z.object({
         });
       }
     }),
+  /** How long mail may stay unreachable before a notification is marked failed (and the case shows it). */
+  NOTIFICATION_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Local time (Africa/Casablanca) of the supervisors' daily digest, on working days. */
+  NOTIFICATION_DIGEST_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock, Africa/Casablanca)')
+    .default('07:30'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

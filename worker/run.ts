@@ -5,6 +5,7 @@ import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
+import { ensureDigestSchedule } from './digest-schedule';
 import { loadProtocol } from '../protocol';
 
 export interface RunningWorker {
@@ -21,16 +22,22 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const prisma = createPrismaClient(config.DATABASE_URL);
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const { Connection } = await import('@temporalio/client');
+  const { Client, Connection } = await import('@temporalio/client');
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
+  const digest = await ensureDigestSchedule(
+    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.NOTIFICATION_DIGEST_TIME },
+  );
+  if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
   await admin.close();
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    dataConverter: encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS),
+    dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
   const running = worker.run();

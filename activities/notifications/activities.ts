@@ -1,42 +1,164 @@
 import { randomUUID } from 'node:crypto';
-import type { NotifyEscalationRequest, NotifyEscalationResult } from '../../workflows/deadlines/types';
+import { Context } from '@temporalio/activity';
+import { loadCalendar, loadProtocol, workingDaysLate } from '../../protocol';
+import type { Prisma } from '../../generated/prisma/client';
+import type {
+  DeadlineStep,
+  EscalationRole,
+  NotifyEscalationRequest,
+  NotifyEscalationResult,
+} from '../../workflows/deadlines/types';
+import {
+  DELIVERY_ORDER,
+  type Delivery,
+  type NotificationOutcome,
+  type NotifyCaseOpenedRequest,
+} from '../../workflows/notifications/types';
 import type { ActivityDeps } from '../context';
-import { renderEscalation, type Language } from './templates';
+import { outbox, type DeliveryStatus } from './outbox';
+import { recipientResolver, type Recipient } from './recipients';
+import {
+  languageOf,
+  renderCaseOpened,
+  renderEscalation,
+  type Channel,
+  type Language,
+  type Lateness,
+  type Rendered,
+} from './templates';
 
-/** Order in which a rung falls through when nobody holds its role in the province. */
-const FALLBACK: Record<string, string[]> = {
-  handler: ['handler', 'supervisor', 'coordinator', 'committee'],
-  supervisor: ['supervisor', 'coordinator', 'committee'],
-  coordinator: ['coordinator', 'committee'],
-  committee: ['committee'],
-  partner: ['partner', 'coordinator', 'committee'],
-  mediator: ['mediator', 'coordinator', 'committee'],
-};
+const DEFAULT_GIVE_UP_AFTER_MS = 3_600_000;
+type Tx = Prisma.TransactionClient;
 
-/** How long mail may stay unreachable before the notification is marked failed (default 1 hour). */
-const giveUpAfterMs = () => Number(process.env.NOTIFICATION_GIVE_UP_AFTER_MS ?? 3_600_000);
+/** The domain of the sender address, for Message-IDs (`<kind.ids@domain>`). */
+export function messageIdDomain(mailFrom: string): string {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'child-protection.local';
+}
+
+/** Lateness the way the step's ladder counts: working days if any rung does, else clock hours. */
+export function latenessFor(
+  protocolVersion: number,
+  province: string,
+  step: DeadlineStep,
+  dueAt: Date,
+  at: Date,
+): Lateness {
+  const protocol = loadProtocol({ version: protocolVersion, province });
+  const rule = (protocol.steps as Partial<Record<string, { ladder: string }>>)[step];
+  const ladder = rule ? protocol.ladders[rule.ladder] : undefined;
+  const inWorkingDays = ladder?.rungs.some((r) => 'workingDays' in r.after) ?? false;
+  return inWorkingDays
+    ? { unit: 'workingDays', amount: workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone) }
+    : { unit: 'hours', amount: Math.max(0, Math.round((at.getTime() - dueAt.getTime()) / 3_600_000)) };
+}
+
+/** The worst of several deliveries (DELIVERY_ORDER), 'noRecipient' when there were none. */
+export function summarise(statuses: DeliveryStatus[], fellThrough: EscalationRole[]): NotificationOutcome {
+  const delivery = statuses.length
+    ? (DELIVERY_ORDER.find((d) => statuses.includes(d as DeliveryStatus)) as Delivery)
+    : 'noRecipient';
+  return { notified: statuses.some((s) => s !== 'failed'), delivery, fellThrough };
+}
 
 export function notificationActivities({ prisma, mailer, config }: ActivityDeps) {
-  async function resolveRecipient(province: string, role: string, assigneeId: string | null) {
-    for (const candidate of FALLBACK[role] ?? [role]) {
-      if (candidate === 'handler' && assigneeId) {
-        const assignee = await prisma.staff.findFirst({ where: { id: assigneeId, active: true } });
-        if (assignee) return assignee;
+  const box = outbox(prisma, mailer);
+  const domain = messageIdDomain(config.MAIL_FROM);
+  const giveUpAfterMs = config.NOTIFICATION_GIVE_UP_AFTER_MS ?? DEFAULT_GIVE_UP_AFTER_MS;
+  const caseUrl = (caseId: string) => `${config.PUBLIC_URL}/cases/${caseId}`;
+
+  /** Temporal's own clock: how long this activity has been retried (skipped time included in tests). */
+  const elapsedMs = () => {
+    const info = Context.current().info;
+    return Math.max(0, info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs);
+  };
+
+  /** Delivers every row; a retryable failure is rethrown once the others have had their turn. */
+  async function deliverAll(ids: string[]): Promise<DeliveryStatus[]> {
+    const statuses: DeliveryStatus[] = [];
+    let failure: unknown;
+    for (const id of ids) {
+      try {
+        statuses.push(
+          await box.deliver(id, { from: config.MAIL_FROM, elapsedMs: elapsedMs(), giveUpAfterMs }),
+        );
+      } catch (err) {
+        failure ??= err;
       }
-      const staff = await prisma.staff.findFirst({
-        where: { provinceCode: province, role: candidate as never, active: true },
-        orderBy: { id: 'asc' },
-      });
-      if (staff) return staff;
     }
-    return null;
+    if (failure) throw failure;
+    return statuses;
+  }
+
+  async function provinceName(code: string, language: Language): Promise<string> {
+    const p = await prisma.province.findUnique({ where: { code }, select: { nameFr: true, nameAr: true } });
+    if (!p) return code;
+    return `${language === 'ar' ? p.nameAr : p.nameFr} (${code})`;
+  }
+
+  function outboxRow(
+    id: string,
+    recipient: Recipient,
+    language: Language,
+    kind: string,
+    messageKey: string,
+    rendered: Rendered,
+    extra: { caseId: string | null; escalationId?: string },
+  ): Prisma.NotificationCreateManyInput {
+    return {
+      id,
+      caseId: extra.caseId,
+      escalationId: extra.escalationId ?? null,
+      kind,
+      recipientStaffId: recipient.id,
+      recipientEmail: recipient.email,
+      language,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+      messageId: `<${messageKey}@${domain}>`,
+      status: 'pending',
+    };
+  }
+
+  async function auditOnce(
+    tx: Tx,
+    key: string,
+    data: {
+      action: string;
+      caseId: string;
+      entity: string;
+      entityId: string;
+      reason: string;
+      details: object;
+    },
+  ) {
+    const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+    if (done) return;
+    await tx.auditEvent.create({
+      data: {
+        idempotencyKey: key,
+        actorType: 'system',
+        ...data,
+        details: JSON.parse(JSON.stringify(data.details)),
+      },
+    });
+  }
+
+  /** On a retry, the roles found empty the first time (kept in the audit event's details). */
+  async function recordedFellThrough(keys: string[]): Promise<EscalationRole[]> {
+    const events = await prisma.auditEvent.findMany({
+      where: { idempotencyKey: { in: keys } },
+      select: { details: true },
+    });
+    const found = events.map((e) => (e.details as { fellThrough?: EscalationRole[] } | null)?.fellThrough);
+    return [...(found.find((f) => f !== undefined) ?? [])];
   }
 
   return {
     /**
-     * One rung of an escalation ladder: records the escalation and its outbox message, then sends
-     * it. Keyed by (deadline, level), so a retried activity — or a rung replayed after
-     * continue-as-new — never writes or sends a second one.
+     * One rung of an escalation ladder: records the escalation and one outbox row per recipient
+     * (keyed by deadline and level, so a retried activity — or a rung replayed after
+     * continue-as-new — never writes a second one), then delivers them exactly once.
      */
     async notifyEscalation({
       caseId,
@@ -44,122 +166,208 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       rung,
     }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
       const key = `escalation/${deadline.id}/${rung.level}`;
-      const kase = await prisma.case.findUniqueOrThrow({
-        where: { id: caseId },
-        select: { reference: true, assigneeId: true },
+      let escalation = await prisma.escalation.findUnique({
+        where: { idempotencyKey: key },
+        include: { messages: { select: { id: true } } },
       });
-      const recipient = await resolveRecipient(deadline.province, rung.role, kase.assigneeId);
-      const previous =
-        rung.level > 0
-          ? await prisma.escalation.findFirst({
-              where: { stepRecordId: deadline.id, level: { lt: rung.level } },
-              orderBy: { level: 'desc' },
-              include: { notification: true },
-            })
-          : null;
-      const previousUnreachable =
-        !!previous && (!previous.notification || previous.notification.status === 'failed');
-
-      const { escalation, notification } = await prisma.$transaction(async (tx) => {
-        const existing = await tx.escalation.findUnique({
-          where: { idempotencyKey: key },
-          include: { notification: true },
+      let fellThrough: EscalationRole[];
+      if (escalation) {
+        fellThrough = await recordedFellThrough([`${key}/recipientMissing`, `${key}/noRecipient`]);
+      } else {
+        const kase = await prisma.case.findUniqueOrThrow({
+          where: { id: caseId },
+          select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
         });
-        if (existing) return { escalation: existing, notification: existing.notification };
-        const language = (recipient?.language ?? 'fr') as Language;
-        const rendered = renderEscalation(
-          language,
-          {
+        const resolution = await recipientResolver(prisma).forRung(rung.role, {
+          province: deadline.province,
+          caseUnitId: kase.unitId,
+          assigneeId: kase.assigneeId,
+          referralId: deadline.subjectId,
+        });
+        fellThrough = resolution.fellThrough;
+        // The rung below has finished (rungs run in order): say so if it reached nobody.
+        const previous =
+          rung.level > 0
+            ? await prisma.escalation.findFirst({
+                where: { stepRecordId: deadline.id, level: { lt: rung.level } },
+                orderBy: { level: 'desc' },
+                include: { messages: { select: { status: true } } },
+              })
+            : null;
+        const previousUnreachable =
+          previous && previous.messages.every((m) => m.status === 'failed')
+            ? (previous.role as EscalationRole)
+            : null;
+        const at = new Date(rung.at);
+        const late = latenessFor(
+          kase.protocolVersion,
+          deadline.province,
+          deadline.step,
+          new Date(deadline.dueAt),
+          at,
+        );
+        const rows: Prisma.NotificationCreateManyInput[] = [];
+        const escalationId = randomUUID();
+        for (const recipient of resolution.recipients) {
+          const language = languageOf(recipient.language);
+          const rendered = renderEscalation(language, {
             reference: kase.reference,
-            province: deadline.province,
+            province: await provinceName(deadline.province, language),
             step: deadline.step,
             dueAt: new Date(deadline.dueAt),
+            late,
             level: rung.level,
-            role: rung.role,
-            caseUrl: `${config.PUBLIC_URL}/cases/${caseId}`,
+            role: resolution.role ?? rung.role,
+            fellThrough,
+            caseUrl: caseUrl(caseId),
             previousUnreachable,
-          },
-          new Date(rung.at),
-        );
-        const created = recipient
-          ? await tx.notification.create({
-              data: {
-                id: randomUUID(),
-                caseId,
-                kind: rung.level === 0 ? 'reminder' : 'escalation',
-                recipientStaffId: recipient.id,
-                recipientEmail: recipient.email,
-                language,
-                subject: rendered.subject,
-                bodyText: rendered.text,
-                bodyHtml: rendered.html,
-                messageId: `<${key.replaceAll('/', '.')}@child-protection.local>`,
-                status: 'pending',
-              },
-            })
-          : null;
-        const escalationRow = await tx.escalation.create({
-          data: {
-            id: randomUUID(),
-            idempotencyKey: key,
-            caseId,
-            step: deadline.step,
-            stepRecordId: deadline.id,
-            level: rung.level,
-            role: rung.role,
-            recipientStaffId: recipient?.id ?? null,
-            firedAt: new Date(rung.at),
-            notificationId: created?.id ?? null,
-          },
-        });
-        if (!recipient) {
-          await tx.auditEvent.create({
+          });
+          rows.push(
+            outboxRow(
+              randomUUID(),
+              recipient,
+              language,
+              rung.level === 0 && !fellThrough.length ? 'reminder' : 'escalation',
+              `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
+              rendered,
+              { caseId, escalationId },
+            ),
+          );
+        }
+        escalation = await prisma.$transaction(async (tx) => {
+          await tx.escalation.create({
             data: {
-              actorType: 'system',
+              id: escalationId,
+              idempotencyKey: key,
+              caseId,
+              step: deadline.step,
+              stepRecordId: deadline.id,
+              level: rung.level,
+              role: rung.role,
+              recipientStaffId: resolution.recipients[0]?.id ?? null,
+              firedAt: at,
+            },
+          });
+          await tx.notification.createMany({ data: rows });
+          if (rows[0])
+            await tx.escalation.update({ where: { id: escalationId }, data: { notificationId: rows[0].id } });
+          const where = `province ${deadline.province}`;
+          if (fellThrough.length && resolution.role) {
+            await auditOnce(tx, `${key}/recipientMissing`, {
+              action: 'notification.recipientMissing',
+              caseId,
+              entity: 'escalation',
+              entityId: escalationId,
+              reason: `nobody holds ${fellThrough.join(', ')} for this case (${where}); the ${deadline.step} level ${rung.level} message went to ${resolution.role}`,
+              details: { step: deadline.step, level: rung.level, fellThrough, reached: resolution.role },
+            });
+          }
+          if (!resolution.role) {
+            await auditOnce(tx, `${key}/noRecipient`, {
               action: 'escalation.noRecipient',
               caseId,
               entity: 'escalation',
-              entityId: escalationRow.id,
-              reason: `nobody holds the role ${rung.role} (or above) in province ${deadline.province}`,
-            },
+              entityId: escalationId,
+              reason: `nobody holds the role ${rung.role} (or above) in ${where}`,
+              details: { step: deadline.step, level: rung.level, fellThrough },
+            });
+          }
+          return tx.escalation.findUniqueOrThrow({
+            where: { id: escalationId },
+            include: { messages: { select: { id: true } } },
           });
-        }
-        return { escalation: escalationRow, notification: created };
-      });
+        });
+      }
+      const ids = escalation.messages.map((m) => m.id);
+      if (escalation.notificationId && !ids.includes(escalation.notificationId))
+        ids.push(escalation.notificationId);
+      const statuses = await deliverAll(ids);
+      return { escalationId: escalation.id, ...summarise(statuses, fellThrough) };
+    },
 
-      if (!notification) return { escalationId: escalation.id, notified: false };
-      if (notification.status !== 'pending') {
-        return { escalationId: escalation.id, notified: notification.status === 'sent' };
-      }
-      try {
-        await mailer.sendMail({
-          from: config.MAIL_FROM,
-          to: notification.recipientEmail,
-          subject: notification.subject,
-          text: notification.bodyText,
-          html: notification.bodyHtml,
-          messageId: notification.messageId,
-          headers: { 'Content-Language': notification.language },
-        });
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        const givingUp = Date.now() - notification.createdAt.getTime() > giveUpAfterMs();
-        await prisma.notification.update({
-          where: { id: notification.id },
-          data: {
-            attempts: { increment: 1 },
-            lastError: reason.slice(0, 500),
-            ...(givingUp ? { status: 'failed', failedAt: new Date() } : {}),
-          },
-        });
-        if (givingUp) return { escalationId: escalation.id, notified: false };
-        throw err; // retried by Temporal with backoff
-      }
-      await prisma.notification.update({
-        where: { id: notification.id },
-        data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 } },
+    /**
+     * "A case has been opened" to the duty unit's supervisors and handlers (each falling through
+     * on its own when nobody holds the role), one outbox row per person, sent exactly once.
+     */
+    async notifyCaseOpened({ caseId }: NotifyCaseOpenedRequest): Promise<NotificationOutcome> {
+      const key = `caseOpened/${caseId}`;
+      let rows = await prisma.notification.findMany({
+        where: { caseId, kind: 'caseOpened' },
+        select: { id: true },
+        orderBy: { id: 'asc' },
       });
-      return { escalationId: escalation.id, notified: true };
+      let fellThrough: EscalationRole[] = [];
+      if (rows.length === 0) {
+        const kase = await prisma.case.findUniqueOrThrow({
+          where: { id: caseId },
+          select: { reference: true, provinceCode: true, unitId: true, urgent: true, openedAt: true },
+        });
+        // Only the channel and timing of the first report: never the reporter or the narrative.
+        const report = await prisma.report.findFirst({
+          where: { caseId },
+          orderBy: { receivedAt: 'asc' },
+          select: { channel: true, receivedAt: true, urgent: true },
+        });
+        const rungs = await recipientResolver(prisma).forCaseOpened({
+          province: kase.provinceCode,
+          caseUnitId: kase.unitId,
+          assigneeId: null,
+        });
+        const data: Prisma.NotificationCreateManyInput[] = [];
+        const seen = new Set<string>();
+        for (const rung of rungs) {
+          for (const r of rung.fellThrough) if (!fellThrough.includes(r)) fellThrough.push(r);
+          for (const recipient of rung.recipients) {
+            if (seen.has(recipient.id)) continue;
+            seen.add(recipient.id);
+            const language = languageOf(recipient.language);
+            const rendered = renderCaseOpened(language, {
+              reference: kase.reference,
+              province: await provinceName(kase.provinceCode, language),
+              channel: (report?.channel ?? null) as Channel | null,
+              urgent: report?.urgent ?? kase.urgent,
+              receivedAt: report?.receivedAt ?? kase.openedAt,
+              caseUrl: caseUrl(caseId),
+              fellThrough: rung.fellThrough,
+            });
+            data.push(
+              outboxRow(
+                randomUUID(),
+                recipient,
+                language,
+                'caseOpened',
+                `case-opened.${caseId}.${recipient.id}`,
+                rendered,
+                {
+                  caseId,
+                },
+              ),
+            );
+          }
+        }
+        await prisma.$transaction(async (tx) => {
+          await tx.notification.createMany({ data, skipDuplicates: true });
+          if (fellThrough.length) {
+            await auditOnce(tx, `${key}/recipientMissing`, {
+              action: data.length ? 'notification.recipientMissing' : 'notification.noRecipient',
+              caseId,
+              entity: 'case',
+              entityId: caseId,
+              reason: `nobody holds ${fellThrough.join(', ')} for this case (province ${kase.provinceCode}); the case-opened notice ${data.length ? 'went up the ladder' : 'reached nobody'}`,
+              details: { about: 'caseOpened', fellThrough },
+            });
+          }
+        });
+        rows = await prisma.notification.findMany({
+          where: { caseId, kind: 'caseOpened' },
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        });
+      } else {
+        fellThrough = await recordedFellThrough([`${key}/recipientMissing`]);
+      }
+      const statuses = await deliverAll(rows.map((r) => r.id));
+      return summarise(statuses, fellThrough);
     },
   };
 }

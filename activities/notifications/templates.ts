@@ -1,23 +1,71 @@
 /**
- * Escalation e-mails in Arabic (right-to-left), French and English. Content: case reference,
- * province, late step, deadline, lateness, rung, link — never a child's name or narrative.
+ * E-mail texts as data: one table per language (Arabic right-to-left, French, English as the
+ * fallback), read by one generic renderer. Models carry codes, references and instants only — a
+ * child's name or narrative has no field to travel in.
  */
-export type Language = 'ar' | 'fr' | 'en';
+import { dayEndedBy, toLocal, DEFAULT_TIME_ZONE } from '../../protocol';
+import type { DeadlineStep, EscalationRole } from '../../workflows/deadlines/types';
 
-export interface EscalationMessage {
-  reference: string;
-  province: string;
-  step: string;
-  dueAt: Date;
-  level: number;
-  role: string;
-  caseUrl: string;
-  /** Set when the previous rung could not be reached. */
-  previousUnreachable?: boolean;
+export type Language = 'ar' | 'fr' | 'en';
+export const LANGUAGES: readonly Language[] = ['ar', 'fr', 'en'];
+export const FALLBACK_LANGUAGE: Language = 'en';
+
+export type Channel =
+  | 'hotline'
+  | 'school'
+  | 'healthFacility'
+  | 'police'
+  | 'family'
+  | 'child'
+  | 'association'
+  | 'mobileUnit'
+  | 'judicial';
+
+/** Counted phrases by plural category (Intl.PluralRules), `{n}` is the number. */
+type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+export interface LanguageTable {
+  locale: string;
+  dir: 'ltr' | 'rtl';
+  steps: Record<DeadlineStep, string>;
+  roles: Record<EscalationRole, string>;
+  channels: Record<Channel, string>;
+  /** `{date}`: a deadline that falls at local midnight is shown as the end of the day before. */
+  endOfDay: string;
+  lateness: { none: string; hours: Plural; workingDays: Plural };
+  open: string;
+  escalation: {
+    subject: string;
+    reminderSubject: string;
+    lead: string;
+    reminderLead: string;
+    /** Shown when this rung fell through from a role nobody holds. */
+    fellThrough: string;
+    unreachable: string;
+    level: string;
+    labels: { case: string; province: string; step: string; deadline: string; late: string; level: string };
+  };
+  caseOpened: {
+    subject: string;
+    urgentSubject: string;
+    lead: string;
+    fellThrough: string;
+    urgent: { yes: string; no: string };
+    labels: { case: string; province: string; channel: string; urgency: string; receivedAt: string };
+  };
+  digest: {
+    subject: string;
+    lead: string;
+    steps: Plural;
+    columns: { case: string; step: string; deadline: string; late: string; level: string };
+    noLevel: string;
+  };
 }
 
-const STEP_NAMES: Record<Language, Record<string, string>> = {
-  fr: {
+const fr: LanguageTable = {
+  locale: 'fr-MA',
+  dir: 'ltr',
+  steps: {
     screening: 'accueil, écoute et tri',
     emergency: 'protection d’urgence',
     judicialNotification: 'signalement au parquet',
@@ -32,7 +80,77 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     transferAcceptance: 'acceptation du transfert',
     closureCheckBack: 'contrôle après clôture',
   },
-  ar: {
+  roles: {
+    handler: 'travailleur social chargé du dossier',
+    supervisor: 'responsable de l’unité',
+    coordinator: 'coordinateur du centre d’accompagnement',
+    committee: 'secrétariat du comité provincial',
+    partner: 'point focal du partenaire',
+    mediator: 'médiateur social',
+  },
+  channels: {
+    hotline: 'ligne d’écoute',
+    school: 'école',
+    healthFacility: 'établissement de santé',
+    police: 'police ou gendarmerie',
+    family: 'famille',
+    child: 'l’enfant lui-même',
+    association: 'association',
+    mobileUnit: 'unité mobile',
+    judicial: 'autorité judiciaire',
+  },
+  endOfDay: 'fin de journée du {date}',
+  lateness: {
+    none: 'échéance atteinte',
+    hours: { one: '{n} heure', other: '{n} heures' },
+    workingDays: { one: '{n} jour ouvrable', other: '{n} jours ouvrables' },
+  },
+  open: 'Ouvrir le dossier',
+  escalation: {
+    subject: '[{reference}] Étape en retard : {step} — niveau {level}, {role}',
+    reminderSubject: '[{reference}] Rappel : {step} arrive à échéance',
+    lead: 'Une étape du circuit de protection a dépassé son échéance.',
+    reminderLead: 'Une étape du circuit de protection arrive à échéance.',
+    fellThrough:
+      'Ce message était destiné à : {roles}. Personne n’occupe ce rôle pour ce dossier ; il vous revient.',
+    unreachable: 'Le niveau précédent ({role}) n’a pas pu être joint.',
+    level: 'niveau {level} — {role}',
+    labels: {
+      case: 'Dossier',
+      province: 'Province',
+      step: 'Étape',
+      deadline: 'Échéance',
+      late: 'Retard',
+      level: 'Niveau d’escalade',
+    },
+  },
+  caseOpened: {
+    subject: '[{reference}] Nouveau dossier ouvert — {channel}',
+    urgentSubject: '[{reference}] URGENT — nouveau dossier ouvert — {channel}',
+    lead: 'Un nouveau dossier a été ouvert et confié à votre unité.',
+    fellThrough: 'Personne n’occupe le rôle {roles} dans l’unité ; ce message vous revient.',
+    urgent: { yes: 'signalement urgent (tri sous 2 heures)', no: 'non urgent' },
+    labels: {
+      case: 'Dossier',
+      province: 'Province',
+      channel: 'Canal du signalement',
+      urgency: 'Urgence',
+      receivedAt: 'Reçu le',
+    },
+  },
+  digest: {
+    subject: '[{unit}] {count} étape(s) en retard — {date}',
+    lead: 'Étapes en retard dans votre unité au {date} :',
+    steps: { one: '{n} étape en retard', other: '{n} étapes en retard' },
+    columns: { case: 'Dossier', step: 'Étape', deadline: 'Échéance', late: 'Retard', level: 'Escalade' },
+    noLevel: 'aucune',
+  },
+};
+
+const ar: LanguageTable = {
+  locale: 'ar-MA',
+  dir: 'rtl',
+  steps: {
     screening: 'الاستقبال والاستماع',
     emergency: 'الحماية الاستعجالية',
     judicialNotification: 'إشعار النيابة العامة',
@@ -47,7 +165,97 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     transferAcceptance: 'قبول التحويل',
     closureCheckBack: 'المراجعة بعد الإغلاق',
   },
-  en: {
+  roles: {
+    handler: 'المساعد الاجتماعي المكلف بالملف',
+    supervisor: 'رئيس الوحدة',
+    coordinator: 'منسق مركز المواكبة',
+    committee: 'كتابة اللجنة الإقليمية',
+    partner: 'نقطة الارتكاز لدى الشريك',
+    mediator: 'الوسيط الاجتماعي',
+  },
+  channels: {
+    hotline: 'الخط الهاتفي',
+    school: 'المدرسة',
+    healthFacility: 'المؤسسة الصحية',
+    police: 'الشرطة أو الدرك',
+    family: 'الأسرة',
+    child: 'الطفل نفسه',
+    association: 'جمعية',
+    mobileUnit: 'الوحدة المتنقلة',
+    judicial: 'السلطة القضائية',
+  },
+  endOfDay: 'نهاية يوم {date}',
+  lateness: {
+    none: 'حلّ الأجل',
+    hours: {
+      zero: '{n} ساعة',
+      one: 'ساعة واحدة',
+      two: 'ساعتان',
+      few: '{n} ساعات',
+      many: '{n} ساعة',
+      other: '{n} ساعة',
+    },
+    workingDays: {
+      zero: '{n} يوم عمل',
+      one: 'يوم عمل واحد',
+      two: 'يوما عمل',
+      few: '{n} أيام عمل',
+      many: '{n} يوم عمل',
+      other: '{n} يوم عمل',
+    },
+  },
+  open: 'فتح الملف',
+  escalation: {
+    subject: '[{reference}] مرحلة متأخرة: {step} — المستوى {level}، {role}',
+    reminderSubject: '[{reference}] تذكير: حلّ أجل {step}',
+    lead: 'تجاوزت مرحلة من مسار الحماية أجلها المحدد.',
+    reminderLead: 'حلّ أجل مرحلة من مسار الحماية.',
+    fellThrough: 'كانت هذه الرسالة موجهة إلى: {roles}. لا أحد يشغل هذه المهمة في هذا الملف، لذا وصلتكم.',
+    unreachable: 'تعذر الوصول إلى المستوى السابق ({role}).',
+    level: 'المستوى {level} — {role}',
+    labels: {
+      case: 'الملف',
+      province: 'الإقليم',
+      step: 'المرحلة',
+      deadline: 'الأجل',
+      late: 'التأخير',
+      level: 'مستوى التصعيد',
+    },
+  },
+  caseOpened: {
+    subject: '[{reference}] فتح ملف جديد — {channel}',
+    urgentSubject: '[{reference}] مستعجل — فتح ملف جديد — {channel}',
+    lead: 'تم فتح ملف جديد وإسناده إلى وحدتكم.',
+    fellThrough: 'لا أحد يشغل مهمة {roles} في الوحدة، لذا وصلتكم هذه الرسالة.',
+    urgent: { yes: 'تبليغ مستعجل (الفرز داخل ساعتين)', no: 'غير مستعجل' },
+    labels: {
+      case: 'الملف',
+      province: 'الإقليم',
+      channel: 'قناة التبليغ',
+      urgency: 'الاستعجال',
+      receivedAt: 'تاريخ التوصل',
+    },
+  },
+  digest: {
+    subject: '[{unit}] مراحل متأخرة: {count} — {date}',
+    lead: 'المراحل المتأخرة في وحدتكم بتاريخ {date}:',
+    steps: {
+      zero: '{n} مرحلة متأخرة',
+      one: 'مرحلة متأخرة واحدة',
+      two: 'مرحلتان متأخرتان',
+      few: '{n} مراحل متأخرة',
+      many: '{n} مرحلة متأخرة',
+      other: '{n} مرحلة متأخرة',
+    },
+    columns: { case: 'الملف', step: 'المرحلة', deadline: 'الأجل', late: 'التأخير', level: 'التصعيد' },
+    noLevel: 'لا يوجد',
+  },
+};
+
+const en: LanguageTable = {
+  locale: 'en-GB',
+  dir: 'ltr',
+  steps: {
     screening: 'reception and screening',
     emergency: 'emergency protection',
     judicialNotification: 'judicial notification',
@@ -62,37 +270,93 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     transferAcceptance: 'transfer acceptance',
     closureCheckBack: 'check-back after closure',
   },
+  roles: {
+    handler: 'case handler',
+    supervisor: 'unit supervisor',
+    coordinator: 'support centre coordinator',
+    committee: 'provincial committee secretariat',
+    partner: 'partner focal point',
+    mediator: 'social mediator',
+  },
+  channels: {
+    hotline: 'hotline',
+    school: 'school',
+    healthFacility: 'health facility',
+    police: 'police or gendarmerie',
+    family: 'family',
+    child: 'the child',
+    association: 'association',
+    mobileUnit: 'mobile unit',
+    judicial: 'judicial authority',
+  },
+  endOfDay: 'end of {date}',
+  lateness: {
+    none: 'deadline reached',
+    hours: { one: '{n} hour', other: '{n} hours' },
+    workingDays: { one: '{n} working day', other: '{n} working days' },
+  },
+  open: 'Open the case',
+  escalation: {
+    subject: '[{reference}] Overdue step: {step} — level {level}, {role}',
+    reminderSubject: '[{reference}] Reminder: {step} is due',
+    lead: 'A step of the protection circuit has passed its deadline.',
+    reminderLead: 'A step of the protection circuit has reached its deadline.',
+    fellThrough:
+      'This message was meant for: {roles}. Nobody holds that role for this case, so it comes to you.',
+    unreachable: 'The previous level ({role}) could not be reached.',
+    level: 'level {level} — {role}',
+    labels: {
+      case: 'Case',
+      province: 'Province',
+      step: 'Step',
+      deadline: 'Deadline',
+      late: 'Late by',
+      level: 'Escalation level',
+    },
+  },
+  caseOpened: {
+    subject: '[{reference}] New case opened — {channel}',
+    urgentSubject: '[{reference}] URGENT — new case opened — {channel}',
+    lead: 'A new case has been opened and assigned to your unit.',
+    fellThrough: 'Nobody holds the role {roles} in the unit, so this message comes to you.',
+    urgent: { yes: 'urgent report (screening within 2 hours)', no: 'not urgent' },
+    labels: {
+      case: 'Case',
+      province: 'Province',
+      channel: 'Reported through',
+      urgency: 'Urgency',
+      receivedAt: 'Received',
+    },
+  },
+  digest: {
+    subject: '[{unit}] {count} overdue step(s) — {date}',
+    lead: 'Overdue steps in your unit on {date}:',
+    steps: { one: '{n} overdue step', other: '{n} overdue steps' },
+    columns: { case: 'Case', step: 'Step', deadline: 'Deadline', late: 'Late by', level: 'Escalation' },
+    noLevel: 'none',
+  },
 };
 
-const TEXT = {
-  fr: {
-    subject: (m: EscalationMessage, step: string) =>
-      `[${m.reference}] Étape en retard : ${step} (niveau ${m.level})`,
-    lead: 'Une étape du circuit de protection a dépassé son échéance.',
-    labels: ['Dossier', 'Province', 'Étape', 'Échéance', 'Retard', 'Niveau d’escalade'],
-    unreachable: 'Le niveau précédent n’a pas pu être joint.',
-    open: 'Ouvrir le dossier',
-    hours: (h: number) => `${h} h`,
-  },
-  ar: {
-    subject: (m: EscalationMessage, step: string) =>
-      `[${m.reference}] مرحلة متأخرة: ${step} (المستوى ${m.level})`,
-    lead: 'تجاوزت مرحلة من مسار الحماية أجلها المحدد.',
-    labels: ['الملف', 'الإقليم', 'المرحلة', 'الأجل', 'التأخير', 'مستوى التصعيد'],
-    unreachable: 'تعذر الوصول إلى المستوى السابق.',
-    open: 'فتح الملف',
-    hours: (h: number) => `${h} ساعة`,
-  },
-  en: {
-    subject: (m: EscalationMessage, step: string) =>
-      `[${m.reference}] Overdue step: ${step} (level ${m.level})`,
-    lead: 'A step of the protection circuit has passed its deadline.',
-    labels: ['Case', 'Province', 'Step', 'Deadline', 'Late by', 'Escalation level'],
-    unreachable: 'The previous level could not be reached.',
-    open: 'Open the case',
-    hours: (h: number) => `${h} h`,
-  },
-} as const;
+export const TABLES: Readonly<Record<Language, LanguageTable>> = { ar, fr, en };
+
+/** The recipient's language when we have it, else the fallback. */
+export function languageOf(value: string | null | undefined): Language {
+  return LANGUAGES.find((l) => l === value) ?? FALLBACK_LANGUAGE;
+}
+
+// ---- generic rendering ------------------------------------------------------------------------
+
+export interface Rendered {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Lateness as the ladder counts it: clock hours or whole working days. */
+export type Lateness = { unit: 'hours' | 'workingDays'; amount: number };
+
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -100,35 +364,222 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-export function renderEscalation(
-  language: Language,
-  message: EscalationMessage,
-  now: Date,
-): { subject: string; text: string; html: string } {
-  const t = TEXT[language];
-  const step = STEP_NAMES[language][message.step] ?? message.step;
-  const lateHours = Math.max(0, Math.round((now.getTime() - message.dueAt.getTime()) / 3_600_000));
-  const due = new Intl.DateTimeFormat(language === 'ar' ? 'ar-MA' : `${language}-MA`, {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: 'Africa/Casablanca',
-  }).format(message.dueAt);
-  const values = [message.reference, message.province, step, due, t.hours(lateHours), String(message.level)];
-  const rows = t.labels.map((label, i) => [label, values[i] ?? ''] as const);
-  const dir = language === 'ar' ? 'rtl' : 'ltr';
+function counted(t: LanguageTable, phrases: Plural, n: number): string {
+  const category = new Intl.PluralRules(t.locale).select(n);
+  return fill(phrases[category] ?? phrases.other, { n: new Intl.NumberFormat(t.locale).format(n) });
+}
+
+/** A step in the protocol's words; a code the table does not know yet is shown as is. */
+const stepName = (t: LanguageTable, step: string) => (t.steps as Record<string, string>)[step] ?? step;
+
+function lateness(t: LanguageTable, late: Lateness): string {
+  return late.amount <= 0 ? t.lateness.none : counted(t, t.lateness[late.unit], late.amount);
+}
+
+/** An instant in the protocol's zone; a working-day deadline (local midnight) reads as "end of <day>". */
+export function formatInstant(t: LanguageTable, instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  const l = toLocal(instant, timeZone);
+  if (l.hour === 0 && l.minute === 0) {
+    return fill(t.endOfDay, { date: formatDate(t, dayEndedBy(instant, timeZone)) });
+  }
+  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(
+    instant,
+  );
+}
+
+/** A local date (YYYY-MM-DD) in words. */
+export function formatDate(t: LanguageTable, date: string): string {
+  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeZone: 'UTC' }).format(
+    new Date(`${date}T12:00:00Z`),
+  );
+}
+
+interface Layout {
+  dir: 'ltr' | 'rtl';
+  language: Language;
+  subject: string;
+  paragraphs: { text: string; strong?: boolean }[];
+  rows: [string, string][];
+  table?: { headers: string[]; rows: { cells: string[]; url: string }[] };
+  link?: { label: string; url: string };
+}
+
+function layout(l: Layout): Rendered {
   const text = [
-    t.lead,
-    ...(message.previousUnreachable ? [t.unreachable] : []),
+    ...l.paragraphs.map((p) => p.text),
     '',
-    ...rows.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `${t.open}: ${message.caseUrl}`,
+    ...l.rows.map(([label, value]) => `${label}: ${value}`),
+    ...(l.table
+      ? l.table.rows.map(
+          (r) => `- ${r.cells.map((c, i) => `${l.table?.headers[i]}: ${c}`).join(' | ')} ${r.url}`,
+        )
+      : []),
+    ...(l.link ? ['', `${l.link.label}: ${l.link.url}`] : []),
   ].join('\n');
+  const td = (s: string) => `<td>${escapeHtml(s)}</td>`;
   const html =
-    `<!doctype html><html lang="${language}" dir="${dir}"><head><meta charset="utf-8"></head>` +
-    `<body dir="${dir}" style="font-family:sans-serif"><p>${escapeHtml(t.lead)}</p>` +
-    (message.previousUnreachable ? `<p><strong>${escapeHtml(t.unreachable)}</strong></p>` : '') +
-    `<table dir="${dir}">${rows.map(([l, v]) => `<tr><th>${escapeHtml(l)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>` +
-    `<p><a href="${escapeHtml(message.caseUrl)}">${escapeHtml(t.open)}</a></p></body></html>`;
-  return { subject: t.subject(message, step), text, html };
+    `<!doctype html><html lang="${l.language}" dir="${l.dir}"><head><meta charset="utf-8">` +
+    `<title>${escapeHtml(l.subject)}</title></head>` +
+    `<body dir="${l.dir}" style="font-family:sans-serif;text-align:${l.dir === 'rtl' ? 'right' : 'left'}">` +
+    l.paragraphs
+      .map((p) => `<p>${p.strong ? `<strong>${escapeHtml(p.text)}</strong>` : escapeHtml(p.text)}</p>`)
+      .join('') +
+    (l.rows.length
+      ? `<table dir="${l.dir}">${l.rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th>${td(v)}</tr>`).join('')}</table>`
+      : '') +
+    (l.table
+      ? `<table dir="${l.dir}" border="1" cellpadding="4"><tr>${l.table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>` +
+        l.table.rows
+          .map(
+            (r) =>
+              `<tr><td><a href="${escapeHtml(r.url)}">${escapeHtml(r.cells[0] ?? '')}</a></td>${r.cells.slice(1).map(td).join('')}</tr>`,
+          )
+          .join('') +
+        '</table>'
+      : '') +
+    (l.link ? `<p><a href="${escapeHtml(l.link.url)}">${escapeHtml(l.link.label)}</a></p>` : '') +
+    '</body></html>';
+  return { subject: l.subject, text, html };
+}
+
+// ---- the three messages -------------------------------------------------------------------------
+
+export interface EscalationMessage {
+  reference: string;
+  /** Province name as shown to this recipient, with its code. */
+  province: string;
+  step: DeadlineStep;
+  dueAt: Date;
+  late: Lateness;
+  level: number;
+  /** The role this rung is for (the recipient holds it, or the roles in `fellThrough` were empty). */
+  role: EscalationRole;
+  /** Roles of this rung nobody holds, in the order they were tried. */
+  fellThrough: EscalationRole[];
+  caseUrl: string;
+  /** The previous rung's role, when nobody could be reached there. */
+  previousUnreachable: EscalationRole | null;
+}
+
+export function renderEscalation(language: Language, m: EscalationMessage): Rendered {
+  const t = TABLES[language];
+  const e = t.escalation;
+  const step = stepName(t, m.step);
+  const role = t.roles[m.role];
+  const reminder = m.level === 0 && m.fellThrough.length === 0;
+  const roles = m.fellThrough.map((r) => t.roles[r]).join(', ');
+  return layout({
+    dir: t.dir,
+    language,
+    subject: fill(reminder ? e.reminderSubject : e.subject, {
+      reference: m.reference,
+      step,
+      level: m.level,
+      role,
+    }),
+    paragraphs: [
+      { text: reminder ? e.reminderLead : e.lead },
+      ...(m.fellThrough.length ? [{ text: fill(e.fellThrough, { roles }), strong: true }] : []),
+      ...(m.previousUnreachable
+        ? [{ text: fill(e.unreachable, { role: t.roles[m.previousUnreachable] }), strong: true }]
+        : []),
+    ],
+    rows: [
+      [e.labels.case, m.reference],
+      [e.labels.province, m.province],
+      [e.labels.step, step],
+      [e.labels.deadline, formatInstant(t, m.dueAt)],
+      [e.labels.late, lateness(t, m.late)],
+      [e.labels.level, fill(e.level, { level: m.level, role })],
+    ],
+    link: { label: t.open, url: m.caseUrl },
+  });
+}
+
+export interface CaseOpenedMessage {
+  reference: string;
+  province: string;
+  /** Null if the case has no report on record (it always should). */
+  channel: Channel | null;
+  urgent: boolean;
+  receivedAt: Date;
+  caseUrl: string;
+  /** Roles of the duty unit nobody holds (the message then goes to the next rung). */
+  fellThrough: EscalationRole[];
+}
+
+export function renderCaseOpened(language: Language, m: CaseOpenedMessage): Rendered {
+  const t = TABLES[language];
+  const c = t.caseOpened;
+  const channel = m.channel ? t.channels[m.channel] : '—';
+  return layout({
+    dir: t.dir,
+    language,
+    subject: fill(m.urgent ? c.urgentSubject : c.subject, { reference: m.reference, channel }),
+    paragraphs: [
+      { text: c.lead },
+      ...(m.fellThrough.length
+        ? [
+            {
+              text: fill(c.fellThrough, { roles: m.fellThrough.map((r) => t.roles[r]).join(', ') }),
+              strong: true,
+            },
+          ]
+        : []),
+    ],
+    rows: [
+      [c.labels.case, m.reference],
+      [c.labels.province, m.province],
+      [c.labels.channel, channel],
+      [c.labels.urgency, m.urgent ? c.urgent.yes : c.urgent.no],
+      [c.labels.receivedAt, formatInstant(t, m.receivedAt)],
+    ],
+    link: { label: t.open, url: m.caseUrl },
+  });
+}
+
+export interface DigestItem {
+  reference: string;
+  step: DeadlineStep;
+  dueAt: Date;
+  late: Lateness;
+  /** Highest escalation level fired so far, or null. */
+  level: number | null;
+  caseUrl: string;
+}
+
+export interface DigestMessage {
+  unit: string;
+  /** Local date of the digest, YYYY-MM-DD. */
+  date: string;
+  items: DigestItem[];
+}
+
+export function renderDigest(language: Language, m: DigestMessage): Rendered {
+  const t = TABLES[language];
+  const d = t.digest;
+  const date = formatDate(t, m.date);
+  return layout({
+    dir: t.dir,
+    language,
+    subject: fill(d.subject, { unit: m.unit, count: m.items.length, date: m.date }),
+    paragraphs: [
+      { text: fill(d.lead, { date }) },
+      { text: counted(t, d.steps, m.items.length), strong: true },
+    ],
+    rows: [],
+    table: {
+      headers: [d.columns.case, d.columns.step, d.columns.deadline, d.columns.late, d.columns.level],
+      rows: m.items.map((i) => ({
+        url: i.caseUrl,
+        cells: [
+          i.reference,
+          stepName(t, i.step),
+          formatInstant(t, i.dueAt),
+          lateness(t, i.late),
+          i.level === null ? d.noLevel : String(i.level),
+        ],
+      })),
+    },
+  });
 }

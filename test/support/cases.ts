@@ -29,9 +29,10 @@ export async function insertCase(
         civilRegistration: 'registered',
       },
     });
+    // The duty unit: the province's child-protection unit (UnitKind order puts it first).
     const unit = await tx.unit.findFirstOrThrow({
       where: { provinceCode: province },
-      orderBy: { id: 'asc' },
+      orderBy: [{ kind: 'asc' }, { id: 'asc' }],
     });
     await tx.case.create({
       data: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDeps } from '../../activities';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -14,8 +14,14 @@ export interface Harness {
   db: TestDatabase;
   smtp: SmtpCapture;
   taskQueue: string;
-  /** A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a crash). */
-  startWorker(options?: { sticky?: boolean }): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A worker bound to the real database and SMTP capture; `stop` shuts it down (e.g. to simulate a
+   * crash). `config` overrides activity settings (e.g. NOTIFICATION_GIVE_UP_AFTER_MS).
+   */
+  startWorker(options?: {
+    sticky?: boolean;
+    config?: Partial<ActivityDeps['config']>;
+  }): Promise<{ stop(): Promise<void> }>;
   /** Stops every worker started so far (e.g. between tests that each start their own). */
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -43,7 +49,10 @@ export async function createHarness(
   const workers: { stop(): Promise<void> }[] = [];
   const bundle = await workflowBundle();
 
-  const startWorker = async ({ sticky = true } = {}) => {
+  const startWorker = async ({
+    sticky = true,
+    config = {},
+  }: { sticky?: boolean; config?: Partial<ActivityDeps['config']> } = {}) => {
     const mailer = nodemailer.createTransport(smtp.url);
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -55,7 +64,11 @@ export async function createHarness(
       activities: createActivities({
         prisma: db.prisma,
         mailer,
-        config: { MAIL_FROM: 'Child protection <no-reply@test.local>', PUBLIC_URL: 'http://cases.test' },
+        config: {
+          MAIL_FROM: 'Child protection <no-reply@test.local>',
+          PUBLIC_URL: 'http://cases.test',
+          ...config,
+        },
       }),
     });
     const running = worker.run();

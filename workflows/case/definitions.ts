@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
+import type { NotificationIssue } from '../notifications/types';
 
 export type CaseStep =
   'screening' | 'assessment' | 'planDraft' | 'planApproval' | 'followUp' | 'closureApproval' | 'closed';
@@ -64,6 +65,8 @@ export interface CaseState {
   stepsOnTime: number;
   stepsLate: number;
   concerns: number;
+  /** Mail that fell through, failed or was not confirmed (absent in runs started before it existed). */
+  notificationIssues?: NotificationIssue[];
 }
 
 /** What `GET /cases/{id}` shows: derived from the state, nothing identifying. */
@@ -88,6 +91,8 @@ export interface CaseView {
   closureReason: string | null;
   stepsOnTime: number;
   stepsLate: number;
+  /** Mail that fell through to another rung, failed, or was sent without confirmation. */
+  notificationIssues: NotificationIssue[];
 }
 
 interface Actor {

@@ -17,6 +17,7 @@ import {
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { watchDeadline } from '../deadlines/watch';
+import { issuesOf, withIssues, type NotificationIssue } from '../notifications/types';
 import { onUpdate } from '../updates';
 import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
 import { referralWorkflow } from '../referral/workflow';
@@ -61,11 +62,19 @@ const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivit
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+// "Case opened" mail: retried through an SMTP outage like an escalation, never holding up the case.
+const { notifyCaseOpened } = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 
 /** Workflow code changes, kept while histories recorded before them may still be replayed. */
 export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-new';
 export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
+export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -93,6 +102,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       () => state.deadlines.includes(deadline),
       (record) => {
         state.escalations.push(record);
+        const outcome = {
+          notified: record.notified,
+          delivery: record.delivery ?? (record.notified ? 'sent' : 'failed'),
+          fellThrough: record.fellThrough ?? [],
+        } as const;
+        noteIssues(issuesOf(record.step, record.level, [record.role], outcome, record.firedAt));
         publish();
       },
     );
@@ -141,6 +156,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       details,
     });
 
+  /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
+  const noteIssues = (issues: NotificationIssue[]) => {
+    if (issues.length) state.notificationIssues = withIssues(state.notificationIssues, issues);
+  };
+
   // --- operator view ------------------------------------------------------------------------
   let published = '';
   function publish(): void {
@@ -183,6 +203,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     closureReason: state.closureReason,
     stepsOnTime: state.stepsOnTime,
     stepsLate: state.stepsLate,
+    notificationIssues: state.notificationIssues ?? [],
   });
   const requireStep = (...steps: CaseStep[]) => {
     if (!steps.includes(state.step)) {
@@ -544,8 +565,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // Patch: steps sent right after the case opens used to be validated before the screening
   // deadline existed (and refused); now they wait until the case is fully open.
   if (!patched(PATCH_READY_AFTER_OPENING)) loaded = true;
+  let openingNotice: Promise<void> = Promise.resolve();
   if (!input.carried) {
     await record('case.opened', 'system');
+    // Not awaited: the screening clock starts now whatever the mail server is doing.
+    if (patched(PATCH_NOTIFY_CASE_OPENED)) {
+      openingNotice = notifyCaseOpened({ caseId: state.caseId }).then(
+        (outcome) => noteIssues(issuesOf('caseOpened', null, ['supervisor', 'handler'], outcome, now())),
+        () =>
+          noteIssues([
+            {
+              about: 'caseOpened',
+              level: null,
+              problem: 'failed',
+              roles: ['supervisor', 'handler'],
+              at: now(),
+            },
+          ]),
+      );
+    }
     await open('screening');
   }
   loaded = true;
@@ -561,6 +599,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   for (;;) {
     await condition(() => finished() || historyTooLong());
     await condition(allHandlersFinished);
+    await openingNotice;
     if (finished()) return view();
     if (!waitUntilFinished || historyTooLong()) {
       return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });

@@ -1,4 +1,5 @@
 /** Shapes shared by workflow code, activities and the API. IDs and codes only, never identities. */
+import type { Delivery, NotificationOutcome } from '../notifications/types';
 
 export type RiskLevel = 'IMMEDIATE' | 'HIGH' | 'MEDIUM' | 'LOW';
 export type EscalationRole = 'handler' | 'supervisor' | 'coordinator' | 'committee' | 'partner' | 'mediator';
@@ -63,6 +64,10 @@ export interface EscalationRecord {
   firedAt: string;
   /** False when nobody could be reached at this rung (no recipient, or mail failed). */
   notified: boolean;
+  /** How the rung's mail went (absent on records made before it was tracked). */
+  delivery?: Delivery;
+  /** Roles of the ladder found empty before somebody was reached. */
+  fellThrough?: EscalationRole[];
 }
 
 export interface NotifyEscalationRequest {
@@ -71,7 +76,6 @@ export interface NotifyEscalationRequest {
   rung: DeadlineRung;
 }
 
-export interface NotifyEscalationResult {
+export interface NotifyEscalationResult extends NotificationOutcome {
   escalationId: string;
-  notified: boolean;
 }

@@ -1,12 +1,14 @@
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import type { NotificationOutcome } from '../notifications/types';
 import type { EscalationRecord, OpenDeadline } from './types';
 
 type Activities = ReturnType<typeof createActivities>;
 
-// Escalations must reach people even through long outages: retry for a day, then report.
+// Escalations must reach people even through long outages: retry for a day, then report. One
+// attempt may send to several people (a unit's handlers), each bounded well under a minute.
 const { notifyEscalation } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '3 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -34,13 +36,12 @@ export async function watchDeadline(
     if (closed) return;
     // The activity marks a notification failed itself once mail has been unreachable for the
     // configured period; reaching this catch means even that bookkeeping failed for a day.
-    const notified = await notifyEscalation
+    const outcome: NotificationOutcome = await notifyEscalation
       .executeWithOptions({ summary: `escalate ${deadline.step} to ${rung.role} (level ${rung.level})` }, [
         { caseId, deadline, rung },
       ])
-      .then((result) => result.notified)
       .catch((err: unknown) => {
-        if (err instanceof ActivityFailure) return false;
+        if (err instanceof ActivityFailure) return { notified: false, delivery: 'failed', fellThrough: [] };
         throw err;
       });
     deadline.fired.push(rung.level);
@@ -50,7 +51,9 @@ export async function watchDeadline(
       level: rung.level,
       role: rung.role,
       firedAt: new Date().toISOString(),
-      notified,
+      notified: outcome.notified,
+      delivery: outcome.delivery,
+      fellThrough: outcome.fellThrough,
     });
   }
 }

@@ -1,0 +1,99 @@
+/** Shapes of the notification activities shared with workflow code. Codes and IDs only. */
+import type { DeadlineStep, EscalationRole } from '../deadlines/types';
+
+/**
+ * What became of a rung's (or a new case's) messages, the worst first: nobody to tell, gave up,
+ * sent with no confirmation from the server (counted as delivered, never resent), sent.
+ */
+export type Delivery = 'noRecipient' | 'failed' | 'unconfirmed' | 'sent';
+export const DELIVERY_ORDER: readonly Delivery[] = ['noRecipient', 'failed', 'unconfirmed', 'sent'];
+
+export interface NotificationOutcome {
+  /** True when at least one person was (or probably was) told. */
+  notified: boolean;
+  delivery: Delivery;
+  /** Roles found empty and skipped, in the order they were tried. */
+  fellThrough: EscalationRole[];
+}
+
+export interface NotifyCaseOpenedRequest {
+  caseId: string;
+}
+
+/** Something about a case's e-mail that a person should know: shown in the case view. */
+export interface NotificationIssue {
+  /** The late step, or the opening of the case. */
+  about: DeadlineStep | 'caseOpened';
+  /** The rung, for an escalation. */
+  level: number | null;
+  problem: 'recipientMissing' | Exclude<Delivery, 'sent'>;
+  /** recipientMissing: the roles nobody holds; otherwise the rung's role. */
+  roles: EscalationRole[];
+  at: string;
+}
+
+/** Kept in the case view across steps, bounded so a long case's state stays small. */
+export const MAX_NOTIFICATION_ISSUES = 50;
+
+/** The issues one outcome reports (none when everyone was told as intended). */
+export function issuesOf(
+  about: NotificationIssue['about'],
+  level: number | null,
+  roles: EscalationRole[],
+  outcome: NotificationOutcome,
+  at: string,
+): NotificationIssue[] {
+  const issues: NotificationIssue[] = [];
+  if (outcome.fellThrough.length && outcome.delivery !== 'noRecipient') {
+    issues.push({ about, level, problem: 'recipientMissing', roles: outcome.fellThrough, at });
+  }
+  if (outcome.delivery !== 'sent') {
+    issues.push({
+      about,
+      level,
+      problem: outcome.delivery,
+      roles: outcome.delivery === 'noRecipient' ? outcome.fellThrough : roles,
+      at,
+    });
+  }
+  return issues;
+}
+
+/** Appends issues to a bounded list (oldest dropped first). */
+export function withIssues(
+  list: NotificationIssue[] | undefined,
+  issues: NotificationIssue[],
+): NotificationIssue[] {
+  return [...(list ?? []), ...issues].slice(-MAX_NOTIFICATION_ISSUES);
+}
+
+export interface PlanDigestsRequest {
+  /** The run's instant (ISO), from the workflow's clock. */
+  at: string;
+}
+
+export interface DigestPlan {
+  /** Local date in the protocol's time zone, YYYY-MM-DD. */
+  date: string;
+  workingDay: boolean;
+  supervisorIds: string[];
+}
+
+export interface DigestRequest {
+  supervisorId: string;
+  date: string;
+  at: string;
+}
+
+export interface DigestResult {
+  supervisorId: string;
+  status: 'sent' | 'unconfirmed' | 'failed' | 'nothingOverdue' | 'inactive';
+  /** Overdue steps listed (null when the digest had been written by an earlier run). */
+  overdue: number | null;
+}
+
+export interface DigestRunSummary {
+  date: string;
+  workingDay: boolean;
+  results: DigestResult[];
+}
