@@ -17,11 +17,16 @@ const FALLBACK: Record<string, string[]> = {
 const giveUpAfterMs = () => Number(process.env.NOTIFICATION_GIVE_UP_AFTER_MS ?? 3_600_000);
 
 export function notificationActivities({ prisma, mailer, config }: ActivityDeps) {
-  async function resolveRecipient(province: string, role: string, assigneeId: string | null) {
+  /** The person doing the step answers for their role; anyone else by role in the province. */
+  async function resolveRecipient(
+    province: string,
+    role: string,
+    assignee: { role: string; staffId: string } | undefined,
+  ) {
     for (const candidate of FALLBACK[role] ?? [role]) {
-      if (candidate === 'handler' && assigneeId) {
-        const assignee = await prisma.staff.findFirst({ where: { id: assigneeId, active: true } });
-        if (assignee) return assignee;
+      if (assignee && candidate === assignee.role) {
+        const found = await prisma.staff.findFirst({ where: { id: assignee.staffId, active: true } });
+        if (found) return found;
       }
       const staff = await prisma.staff.findFirst({
         where: { provinceCode: province, role: candidate as never, active: true },
@@ -48,7 +53,9 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         where: { id: caseId },
         select: { reference: true, assigneeId: true },
       });
-      const recipient = await resolveRecipient(deadline.province, rung.role, kase.assigneeId);
+      const assignee =
+        deadline.assignee ?? (kase.assigneeId ? { role: 'handler', staffId: kase.assigneeId } : undefined);
+      const recipient = await resolveRecipient(deadline.province, rung.role, assignee);
       const previous =
         rung.level > 0
           ? await prisma.escalation.findFirst({

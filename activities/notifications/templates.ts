@@ -31,6 +31,11 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     closureApproval: 'validation de la clôture',
     transferAcceptance: 'acceptation du transfert',
     closureCheckBack: 'contrôle après clôture',
+    programme: 'programme d’intégration sociale (évaluation de l’autonomie)',
+    programmeReview: 'révision du programme d’intégration',
+    exitPlan: 'plan de sortie',
+    mediatorContact: 'contact mensuel du médiateur',
+    integrationOutcome: 'bilan d’intégration',
   },
   ar: {
     screening: 'الاستقبال والاستماع',
@@ -46,6 +51,11 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     closureApproval: 'المصادقة على إغلاق الملف',
     transferAcceptance: 'قبول التحويل',
     closureCheckBack: 'المراجعة بعد الإغلاق',
+    programme: 'برنامج الإدماج الاجتماعي (تقييم الاستقلالية)',
+    programmeReview: 'مراجعة برنامج الإدماج',
+    exitPlan: 'مخطط الخروج',
+    mediatorContact: 'الاتصال الشهري للوسيط الاجتماعي',
+    integrationOutcome: 'حصيلة الإدماج',
   },
   en: {
     screening: 'reception and screening',
@@ -61,6 +71,11 @@ const STEP_NAMES: Record<Language, Record<string, string>> = {
     closureApproval: 'closure approval',
     transferAcceptance: 'transfer acceptance',
     closureCheckBack: 'check-back after closure',
+    programme: 'integration programme (autonomy assessment)',
+    programmeReview: 'integration programme review',
+    exitPlan: 'exit plan',
+    mediatorContact: 'monthly mediator contact',
+    integrationOutcome: 'integration outcome',
   },
 };
 
