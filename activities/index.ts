@@ -1,6 +1,7 @@
 import { caseActivities } from './cases/activities';
 import type { ActivityDeps } from './context';
 import { deadlineActivities } from './deadlines/activities';
+import { leavingCareActivities } from './leaving-care/activities';
 import { notificationActivities } from './notifications/activities';
 import { digestActivities } from './notifications/digest';
 import { referralActivities } from './referrals/activities';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...caseActivities(deps),
     ...deadlineActivities(deps),
+    ...leavingCareActivities(deps),
     ...notificationActivities(deps),
     ...digestActivities(deps),
     ...referralActivities(deps),

@@ -205,8 +205,16 @@ export const LeavingCareSchema = z.strictObject({
   accompanimentMonths: count(1),
   accompanimentMaxMonths: count(1),
   axes: z.array(CodeSchema).min(1),
+  /** Status of a programme axis or an exit-plan item, set at the assessment and at each review. */
+  progressStatuses: z.array(CodeSchema).min(1),
+  /** What the exit plan must cover (housing, income or training, documents, health coverage). */
+  exitPlanItems: z.array(CodeSchema).min(1),
+  /** Time to record the outcome once accompaniment has ended. */
+  outcomeWithin: DurationSchema,
   /** Outcome recorded per axis at the end of accompaniment. */
   outcomes: z.array(CodeSchema).min(1),
+  /** Closure reasons that hand a protection case over to the pathway (v1: turned18). */
+  handOverOnClosure: z.array(CodeSchema),
   ladder: CodeSchema,
 });
 export type LeavingCare = z.infer<typeof LeavingCareSchema>;
@@ -319,7 +327,20 @@ function crossReferences(p: Shape, ctx: Ctx): void {
     issue(ctx, ['leavingCare', 'accompanimentMonths'], 'expected at most accompanimentMaxMonths');
   }
   checkUnique(ctx, ['leavingCare', 'axes'], lc.axes);
+  checkUnique(ctx, ['leavingCare', 'progressStatuses'], lc.progressStatuses);
+  checkUnique(ctx, ['leavingCare', 'exitPlanItems'], lc.exitPlanItems);
   checkUnique(ctx, ['leavingCare', 'outcomes'], lc.outcomes);
+  checkSubset(
+    ctx,
+    ['leavingCare', 'handOverOnClosure'],
+    lc.handOverOnClosure,
+    p.closureReasons,
+    'closureReasons',
+  );
+  if ('workingDays' in lc.exitPlanBefore18) {
+    // Counted backwards from the 18th birthday; working days backwards are not defined.
+    issue(ctx, ['leavingCare', 'exitPlanBefore18'], 'expected {months}, {days} or {hours}');
+  }
 }
 
 export const ProtocolDefinitionSchema = ProtocolShape.superRefine(crossReferences, onlyIfValid);

@@ -17,6 +17,10 @@ export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
     serviceTypes: Object.keys(protocol.services),
     closureReasons: [...protocol.closureReasons],
     checkBackRisks: checkBack.enabled ? [...checkBack.forRisk] : [],
+    placementServices: Object.entries(protocol.services)
+      .filter(([, service]) => service.partnerType === 'careInstitution')
+      .map(([code]) => code),
+    leavingCareHandOver: [...protocol.leavingCare.handOverOnClosure],
   };
 }
 

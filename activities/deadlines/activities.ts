@@ -7,7 +7,8 @@ export interface CloseDeadlineInput {
   caseId: string;
   deadlineId: string;
   at: string;
-  outcome: 'done' | 'cancelled';
+  /** missed: the step can no longer be done (a leaving-care step overtaken by the exit or the outcome). */
+  outcome: 'done' | 'cancelled' | 'missed';
 }
 
 export function deadlineActivities({ prisma }: ActivityDeps) {

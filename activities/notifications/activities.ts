@@ -3,10 +3,10 @@ import { Context } from '@temporalio/activity';
 import { loadCalendar, loadProtocol, workingDaysLate } from '../../protocol';
 import type { Prisma } from '../../generated/prisma/client';
 import type {
-  DeadlineStep,
   EscalationRole,
   NotifyEscalationRequest,
   NotifyEscalationResult,
+  WatchedStep,
 } from '../../workflows/deadlines/types';
 import {
   DELIVERY_ORDER,
@@ -39,13 +39,14 @@ export function messageIdDomain(mailFrom: string): string {
 export function latenessFor(
   protocolVersion: number,
   province: string,
-  step: DeadlineStep,
+  step: WatchedStep,
   dueAt: Date,
   at: Date,
 ): Lateness {
   const protocol = loadProtocol({ version: protocolVersion, province });
   const rule = (protocol.steps as Partial<Record<string, { ladder: string }>>)[step];
-  const ladder = rule ? protocol.ladders[rule.ladder] : undefined;
+  // Pathway steps are not in `steps`: they all climb the leaving-care ladder.
+  const ladder = protocol.ladders[rule?.ladder ?? protocol.leavingCare.ladder];
   const inWorkingDays = ladder?.rungs.some((r) => 'workingDays' in r.after) ?? false;
   return inWorkingDays
     ? { unit: 'workingDays', amount: workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone) }
@@ -181,7 +182,8 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         const resolution = await recipientResolver(prisma).forRung(rung.role, {
           province: deadline.province,
           caseUnitId: kase.unitId,
-          assigneeId: kase.assigneeId,
+          // A pathway deadline names its own assignee (the mediator); case steps use the case's.
+          assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
           referralId: deadline.subjectId,
         });
         fellThrough = resolution.fellThrough;

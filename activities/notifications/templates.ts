@@ -4,7 +4,7 @@
  * child's name or narrative has no field to travel in.
  */
 import { dayEndedBy, toLocal, DEFAULT_TIME_ZONE } from '../../protocol';
-import type { DeadlineStep, EscalationRole } from '../../workflows/deadlines/types';
+import type { WatchedStep, EscalationRole } from '../../workflows/deadlines/types';
 
 export type Language = 'ar' | 'fr' | 'en';
 export const LANGUAGES: readonly Language[] = ['ar', 'fr', 'en'];
@@ -27,7 +27,7 @@ type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 export interface LanguageTable {
   locale: string;
   dir: 'ltr' | 'rtl';
-  steps: Record<DeadlineStep, string>;
+  steps: Record<WatchedStep, string>;
   roles: Record<EscalationRole, string>;
   channels: Record<Channel, string>;
   /** `{date}`: a deadline that falls at local midnight is shown as the end of the day before. */
@@ -79,6 +79,11 @@ const fr: LanguageTable = {
     closureApproval: 'validation de la clôture',
     transferAcceptance: 'acceptation du transfert',
     closureCheckBack: 'contrôle après clôture',
+    programme: 'programme d’intégration sociale (évaluation de l’autonomie)',
+    programmeReview: 'révision du programme d’intégration',
+    exitPlan: 'plan de sortie',
+    mediatorContact: 'contact mensuel du médiateur',
+    integrationOutcome: 'bilan d’intégration',
   },
   roles: {
     handler: 'travailleur social chargé du dossier',
@@ -164,6 +169,11 @@ const ar: LanguageTable = {
     closureApproval: 'المصادقة على إغلاق الملف',
     transferAcceptance: 'قبول التحويل',
     closureCheckBack: 'المراجعة بعد الإغلاق',
+    programme: 'برنامج الإدماج الاجتماعي (تقييم الاستقلالية)',
+    programmeReview: 'مراجعة برنامج الإدماج',
+    exitPlan: 'مخطط الخروج',
+    mediatorContact: 'الاتصال الشهري للوسيط الاجتماعي',
+    integrationOutcome: 'حصيلة الإدماج',
   },
   roles: {
     handler: 'المساعد الاجتماعي المكلف بالملف',
@@ -269,6 +279,11 @@ const en: LanguageTable = {
     closureApproval: 'closure approval',
     transferAcceptance: 'transfer acceptance',
     closureCheckBack: 'check-back after closure',
+    programme: 'integration programme (autonomy assessment)',
+    programmeReview: 'integration programme review',
+    exitPlan: 'exit plan',
+    mediatorContact: 'monthly mediator contact',
+    integrationOutcome: 'integration outcome',
   },
   roles: {
     handler: 'case handler',
@@ -448,7 +463,7 @@ export interface EscalationMessage {
   reference: string;
   /** Province name as shown to this recipient, with its code. */
   province: string;
-  step: DeadlineStep;
+  step: WatchedStep;
   dueAt: Date;
   late: Lateness;
   level: number;
@@ -540,7 +555,7 @@ export function renderCaseOpened(language: Language, m: CaseOpenedMessage): Rend
 
 export interface DigestItem {
   reference: string;
-  step: DeadlineStep;
+  step: WatchedStep;
   dueAt: Date;
   late: Lateness;
   /** Highest escalation level fired so far, or null. */

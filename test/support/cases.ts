@@ -8,8 +8,16 @@ let counter = 0;
 /** Inserts a child, a case and its first report (what POST /cases does), without the API. */
 export async function insertCase(
   prisma: PrismaClient,
-  options: { province?: string; urgent?: boolean; categories?: string[]; childName?: string } = {},
-): Promise<{ caseId: string; reference: string }> {
+  options: {
+    province?: string;
+    urgent?: boolean;
+    categories?: string[];
+    childName?: string;
+    /** YYYY-MM-DD (default 2014-03-01). */
+    birthDate?: string;
+    birthDateApproximate?: boolean;
+  } = {},
+): Promise<{ caseId: string; reference: string; childId: string }> {
   const province = options.province ?? 'DEMO';
   const caseId = randomUUID();
   const childId = randomUUID();
@@ -22,8 +30,8 @@ export async function insertCase(
         id: childId,
         firstName: firstName ?? 'Test',
         lastName: lastName ?? 'Child',
-        birthDate: new Date('2014-03-01'),
-        birthDateApproximate: false,
+        birthDate: new Date(options.birthDate ?? '2014-03-01'),
+        birthDateApproximate: options.birthDateApproximate ?? false,
         sex: 'female',
         migrantStatus: 'none',
         civilRegistration: 'registered',
@@ -61,7 +69,7 @@ export async function insertCase(
       },
     });
   });
-  return { caseId, reference };
+  return { caseId, reference, childId };
 }
 
 export async function startCase(
@@ -70,13 +78,13 @@ export async function startCase(
   taskQueue: string,
   options: Parameters<typeof insertCase>[1] & { maxHistoryEvents?: number } = {},
 ) {
-  const { caseId, reference } = await insertCase(prisma, options);
+  const { caseId, reference, childId } = await insertCase(prisma, options);
   const handle = await client.workflow.start('caseWorkflow', {
     taskQueue,
     workflowId: caseWorkflowId(caseId),
     args: [{ caseId, ...(options.maxHistoryEvents ? { maxHistoryEvents: options.maxHistoryEvents } : {}) }],
   });
-  return { caseId, reference, handle };
+  return { caseId, reference, childId, handle };
 }
 
 /** Writes a submitted plan and its items (what POST /cases/{id}/plan does before the update). */

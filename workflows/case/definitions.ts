@@ -32,6 +32,10 @@ export interface ProtocolFacts {
   serviceTypes: string[];
   closureReasons: string[];
   checkBackRisks: RiskLevel[];
+  /** Services delivered by a care institution: their start places the child, enrolling them in leaving care. */
+  placementServices: string[];
+  /** Closure reasons that hand the young person over to the leaving-care pathway. */
+  leavingCareHandOver: string[];
 }
 
 export interface ReferralSummary {

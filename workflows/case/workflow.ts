@@ -12,8 +12,10 @@ import {
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
+  WorkflowIdReusePolicy,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { watchDeadline } from '../deadlines/watch';
@@ -21,6 +23,8 @@ import { issuesOf, withIssues, type NotificationIssue } from '../notifications/t
 import { onUpdate } from '../updates';
 import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
 import { referralWorkflow } from '../referral/workflow';
+import { leavingCareWorkflowId, protectionCaseClosedSignal } from '../leaving-care/definitions';
+import { leavingCareWorkflow } from '../leaving-care/workflow';
 import {
   CaseStepKey,
   EscalationLevelKey,
@@ -58,6 +62,11 @@ type Activities = ReturnType<typeof createActivities>;
 
 // Case storage: PostgreSQL outages are retried without limit; each call is idempotent.
 const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+// Which child a case is about (an ID only), for the one leaving-care pathway of that child.
+const { leavingCareChild } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
@@ -247,6 +256,36 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   const activeReferrals = () =>
     state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
+
+  // --- leaving care (protocol.md §4): a placement enrols the child, one pathway per child ------
+  const enrolInLeavingCare = async (trigger: 'placement' | 'turned18', actorId: string) => {
+    const { childId } = await leavingCareChild({ caseId: state.caseId });
+    const workflowId = leavingCareWorkflowId(childId);
+    if (trigger === 'turned18') {
+      // A running pathway takes the young person over; otherwise one is started (it records why
+      // not, for someone already past the exit age).
+      const running = await getExternalWorkflowHandle(workflowId)
+        .signal(protectionCaseClosedSignal, { caseId: state.caseId, reason: state.closureReason ?? '' })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (running) return record('leavingCare.handedOver', actorId);
+    }
+    try {
+      await startChild(leavingCareWorkflow, {
+        workflowId,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `leaving care for a child of ${state.reference}`,
+        args: [{ childId, caseId: state.caseId, trigger, actorId }],
+      });
+      await record('leavingCare.enrolment', actorId, { trigger, outcome: 'started' });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await record('leavingCare.enrolment', actorId, { trigger, outcome: 'alreadyEnrolled' });
+    }
+  };
 
   // --- steps -------------------------------------------------------------------------------
   setHandler(caseViewQuery, () => {
@@ -525,6 +564,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
       }
       await record('closure.approved', input.actorId, { reason: state.closureReason });
+      if (state.facts.leavingCareHandOver.includes(state.closureReason ?? '')) {
+        await enrolInLeavingCare('turned18', input.actorId);
+      }
       if (state.risk && state.facts.checkBackRisks.includes(state.risk)) await open('closureCheckBack');
       return view();
     },
@@ -557,6 +599,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     // A decline puts the handler on the clock to refer the child elsewhere.
     if (change.status === 'declined' && state.step !== 'closed') {
       await open('referralReassignment', { subjectId: change.referralId, service: referral.serviceType });
+    }
+    if (change.status === 'started' && state.facts.placementServices.includes(referral.serviceType)) {
+      await enrolInLeavingCare('placement', 'system');
     }
   });
 

@@ -20,6 +20,13 @@ export type DeadlineStep =
   | 'transferAcceptance'
   | 'closureCheckBack';
 
+/** Steps of the leaving-care pathway that carry a deadline (protocol.md §4). */
+export type LeavingCareStep =
+  'programme' | 'programmeReview' | 'exitPlan' | 'mediatorContact' | 'integrationOutcome';
+
+/** Every step a deadline can be about: the protection circuit's and the pathway's. */
+export type WatchedStep = DeadlineStep | LeavingCareStep;
+
 export interface DeadlineRung {
   level: number;
   role: EscalationRole;
@@ -31,9 +38,11 @@ export interface DeadlineRung {
 export interface OpenDeadline {
   /** Step-record id in the case database. */
   id: string;
-  step: DeadlineStep;
+  step: WatchedStep;
   /** Province whose staff the ladder climbs (the receiving province for a transfer). */
   province: string;
+  /** Who does the step when it is not the case's handler (a pathway's mediator): reminded for their role. */
+  assignee?: { role: EscalationRole; staffId: string };
   /** The referral (or other entity) this deadline is about, when it is not the case itself. */
   subjectId?: string;
   openedAt: string;
@@ -58,7 +67,7 @@ export interface OpenDeadlineRequest {
 
 export interface EscalationRecord {
   deadlineId: string;
-  step: DeadlineStep;
+  step: WatchedStep;
   level: number;
   role: EscalationRole;
   firedAt: string;

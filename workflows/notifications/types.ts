@@ -1,5 +1,5 @@
 /** Shapes of the notification activities shared with workflow code. Codes and IDs only. */
-import type { DeadlineStep, EscalationRole } from '../deadlines/types';
+import type { WatchedStep, EscalationRole } from '../deadlines/types';
 
 /**
  * What became of a rung's (or a new case's) messages, the worst first: nobody to tell, gave up,
@@ -23,7 +23,7 @@ export interface NotifyCaseOpenedRequest {
 /** Something about a case's e-mail that a person should know: shown in the case view. */
 export interface NotificationIssue {
   /** The late step, or the opening of the case. */
-  about: DeadlineStep | 'caseOpened';
+  about: WatchedStep | 'caseOpened';
   /** The rung, for an escalation. */
   level: number | null;
   problem: 'recipientMissing' | Exclude<Delivery, 'sent'>;

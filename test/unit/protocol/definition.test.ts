@@ -356,9 +356,9 @@ describe('holiday calendar files', () => {
     }
   });
 
-  it('ships 2025–2032 with the fixed holidays and the lunar ones', () => {
+  it('ships 2025–2035 with the fixed holidays and the lunar ones', () => {
     const cal = loadCalendar();
-    expect([...cal.years]).toEqual([2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032]);
+    expect([...cal.years]).toEqual([2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035]);
     const lunar = [...cal.holidays.values()].flat().filter((h) => h.kind !== 'fixed');
     expect(lunar.filter((h) => h.date.startsWith('2025')).map((h) => [h.date, h.status])).toEqual([
       ['2025-03-31', 'announced'],
@@ -371,7 +371,7 @@ describe('holiday calendar files', () => {
       ['2025-09-06', 'announced'],
     ]);
     expect(lunar.filter((h) => !h.date.startsWith('2025')).every((h) => h.status === 'estimated')).toBe(true);
-    for (const year of [2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032]) {
+    for (const year of cal.years) {
       const fixed = [...cal.holidays.values()]
         .flat()
         .filter((h) => h.kind === 'fixed' && h.date.startsWith(String(year)))
