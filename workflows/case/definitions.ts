@@ -33,9 +33,9 @@ export interface ProtocolFacts {
   closureReasons: string[];
   checkBackRisks: RiskLevel[];
   /** Services delivered by a care institution: their start places the child, enrolling them in leaving care. */
-  placementServices: string[];
+  placementServices?: string[];
   /** Closure reasons that hand the young person over to the leaving-care pathway. */
-  leavingCareHandOver: string[];
+  leavingCareHandOver?: string[];
 }
 
 export interface ReferralSummary {

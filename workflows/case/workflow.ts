@@ -84,6 +84,7 @@ const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-new';
 export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
 export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
+export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -564,7 +565,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
       }
       await record('closure.approved', input.actorId, { reason: state.closureReason });
-      if (state.facts.leavingCareHandOver.includes(state.closureReason ?? '')) {
+      // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.
+      const handOver = state.facts.leavingCareHandOver ?? [];
+      if (handOver.includes(state.closureReason ?? '') && patched(PATCH_LEAVING_CARE)) {
         await enrolInLeavingCare('turned18', input.actorId);
       }
       if (state.risk && state.facts.checkBackRisks.includes(state.risk)) await open('closureCheckBack');
@@ -600,7 +603,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     if (change.status === 'declined' && state.step !== 'closed') {
       await open('referralReassignment', { subjectId: change.referralId, service: referral.serviceType });
     }
-    if (change.status === 'started' && state.facts.placementServices.includes(referral.serviceType)) {
+    const placements = state.facts.placementServices ?? [];
+    if (
+      change.status === 'started' &&
+      placements.includes(referral.serviceType) &&
+      patched(PATCH_LEAVING_CARE)
+    ) {
       await enrolInLeavingCare('placement', 'system');
     }
   });
