@@ -265,13 +265,19 @@ describe('leaving-care pathway', () => {
         .filter((mail) => (mail.subject ?? '').includes(reference))
         .map((mail) => [mail.to && !Array.isArray(mail.to) ? mail.to.text : '', mail.subject]);
     expect(await sent()).toEqual([
-      ['mediator2@demo.example', `[${reference}] Étape en retard : contact mensuel du médiateur (niveau 0)`],
-      ['supervisor@demo.example', `[${reference}] مرحلة متأخرة: الاتصال الشهري للوسيط الاجتماعي (المستوى 1)`],
+      ['mediator2@demo.example', `[${reference}] Rappel : contact mensuel du médiateur arrive à échéance`],
+      [
+        'supervisor@demo.example',
+        `[${reference}] مرحلة متأخرة: الاتصال الشهري للوسيط الاجتماعي — المستوى 1، رئيس الوحدة`,
+      ],
       [
         'coordinator@demo.example',
-        `[${reference}] Étape en retard : contact mensuel du médiateur (niveau 2)`,
+        `[${reference}] Étape en retard : contact mensuel du médiateur — niveau 2, coordinateur du centre d’accompagnement`,
       ],
-      ['committee@demo.example', `[${reference}] Étape en retard : contact mensuel du médiateur (niveau 3)`],
+      [
+        'committee@demo.example',
+        `[${reference}] Étape en retard : contact mensuel du médiateur — niveau 3, secrétariat du comité provincial`,
+      ],
     ]);
     const late = await pathwayView(handle);
     expect(late.openDeadlines.find((d) => d.month === 1)).toMatchObject({
