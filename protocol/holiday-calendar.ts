@@ -86,3 +86,18 @@ export function holidaysOn(date: LocalDate, cal: HolidayCalendar): readonly Holi
 export function isHoliday(date: LocalDate, cal: HolidayCalendar): boolean {
   return holidaysOn(date, cal).length > 0;
 }
+
+/** How far ahead the holiday calendar must reach before operators are warned to add a year. */
+export const CALENDAR_HORIZON_MONTHS = 18;
+
+/**
+ * A warning for operators when the calendar ends within CALENDAR_HORIZON_MONTHS of `now` (a
+ * deadline past its last year cannot be computed), or undefined when it reaches far enough.
+ */
+export function calendarCoverageWarning(cal: HolidayCalendar, now: Date): string | undefined {
+  const last = Math.max(...cal.years);
+  const horizon = new Date(now.getTime());
+  horizon.setUTCMonth(horizon.getUTCMonth() + CALENDAR_HORIZON_MONTHS);
+  if (horizon.getUTCFullYear() <= last) return undefined;
+  return `holiday calendar ends with ${last}: add ${cal.source}/${last + 1}.json before deadlines reach that year`;
+}

@@ -5,7 +5,7 @@
 //   <PROTOCOL_DIR>/provinces/<province>.json  deep-partial override (objects merge, arrays replace)
 //   <CALENDAR_DIR>/<year>.json                public holidays of one year
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type ProtocolDefinition } from './definition';
 import { CalendarDefinitionError, type DefinitionIssue, ProtocolDefinitionError, valueAt } from './errors';
@@ -26,6 +26,8 @@ export interface LoadProtocolOptions {
 export interface LoadCalendarOptions {
   /** Defaults to env CALENDAR_DIR, then protocol/calendar. */
   dir?: string;
+  /** How old a cached calendar may be before the files are looked at again (default a minute). */
+  maxAgeMs?: number;
 }
 
 /** Paths in messages: relative to the working directory when inside it ('protocol/versions/v1.json'). */
@@ -215,16 +217,43 @@ export function readCalendarFiles(options: LoadCalendarOptions = {}): {
   return { source: display(root), files };
 }
 
-const calendarCache = new Map<string, HolidayCalendar>();
+const calendarCache = new Map<string, { cal: HolidayCalendar; signature: string; checkedAt: number }>();
 
-/** Holiday calendar built from every <year>.json in the directory. Cached per directory. */
+/** How often a running process looks for added or edited calendar files. */
+const CALENDAR_RECHECK_MS = 60_000;
+
+/** Names and modification times of the calendar files: changes when a year is added or corrected. */
+function calendarSignature(root: string): string {
+  return listDir(root)
+    .filter((f) => /^\d{4}\.json$/.test(f))
+    .sort()
+    .map((f) => {
+      try {
+        return `${f}@${statSync(path.join(root, f)).mtimeMs}`;
+      } catch {
+        return f;
+      }
+    })
+    .join(',');
+}
+
+/**
+ * Holiday calendar built from every <year>.json in the directory. Cached per directory; a running
+ * worker picks up an added year or an announced lunar date within a minute, without a restart.
+ */
 export function loadCalendar(options: LoadCalendarOptions = {}): HolidayCalendar {
   const root = calendarDir(options.dir);
   const cached = calendarCache.get(root);
-  if (cached) return cached;
+  const now = Date.now();
+  if (cached && now - cached.checkedAt < (options.maxAgeMs ?? CALENDAR_RECHECK_MS)) return cached.cal;
+  const signature = calendarSignature(root);
+  if (cached && cached.signature === signature) {
+    cached.checkedAt = now;
+    return cached.cal;
+  }
   const { source, files } = readCalendarFiles({ dir: root });
   const cal = buildHolidayCalendar(files, source);
-  calendarCache.set(root, cal);
+  calendarCache.set(root, { cal, signature, checkedAt: now });
   return cal;
 }
 

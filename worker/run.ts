@@ -6,7 +6,7 @@ import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
-import { loadProtocol } from '../protocol';
+import { calendarCoverageWarning, loadCalendar, loadProtocol } from '../protocol';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -19,6 +19,8 @@ export interface RunningWorker {
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
   const config = loadConfig(env);
   loadProtocol({});
+  const warning = calendarCoverageWarning(loadCalendar(), new Date());
+  if (warning) console.warn(warning);
   const prisma = createPrismaClient(config.DATABASE_URL);
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  calendarCoverageWarning,
   clearProtocolCaches,
+  isHoliday,
   loadCalendar,
   loadProtocol,
   parseCalendarFile,
@@ -390,5 +392,34 @@ describe('holiday calendar files', () => {
         '11-18',
       ]);
     }
+  });
+});
+
+describe('a running process and the calendar files', () => {
+  it('picks up an added year and a corrected lunar date without a restart', () => {
+    const dir = tempDir({ '2030.json': { year: 2030, holidays: [] } });
+    expect([...loadCalendar({ dir }).years]).toEqual([2030]);
+    fs.writeFileSync(path.join(dir, '2031.json'), JSON.stringify({ year: 2031, holidays: [] }));
+    // Within the cache's age nothing is re-read; after it, the new year is there.
+    expect([...loadCalendar({ dir }).years]).toEqual([2030]);
+    expect([...loadCalendar({ dir, maxAgeMs: 0 }).years]).toEqual([2030, 2031]);
+
+    const announced = { date: '2031-01-26', name: 'Eid al-Fitr', kind: 'lunar', status: 'announced' };
+    fs.writeFileSync(path.join(dir, '2031.json'), JSON.stringify({ year: 2031, holidays: [announced] }));
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(dir, '2031.json'), later, later);
+    expect(isHoliday('2031-01-26', loadCalendar({ dir, maxAgeMs: 0 }))).toBe(true);
+  });
+
+  it('warns operators when the calendar ends within 18 months', () => {
+    const dir = tempDir({
+      '2026.json': { year: 2026, holidays: [] },
+      '2027.json': { year: 2027, holidays: [] },
+    });
+    const cal = loadCalendar({ dir });
+    expect(calendarCoverageWarning(cal, new Date('2026-05-01T00:00:00Z'))).toBeUndefined();
+    expect(calendarCoverageWarning(cal, new Date('2026-07-01T00:00:00Z'))).toBe(
+      `holiday calendar ends with 2027: add ${cal.source}/2028.json before deadlines reach that year`,
+    );
   });
 });
