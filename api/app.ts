@@ -19,6 +19,7 @@ import { createRoutes } from './http/route';
 import { createRegistry } from './openapi/document';
 import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
+import { reportRoutes } from './reports/routes';
 
 export const API_VERSION = '1.0.0';
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   openApiRoutes(router, routes, registry, API_VERSION);
   caseRoutes(routes, deps);
   referralRoutes(routes, deps);
+  reportRoutes(routes, deps);
   app.use(router);
 
   app.use(notFoundHandler);

@@ -48,6 +48,7 @@ export const ACTIONS = [
   'referral.decline',
   'referral.start',
   'referral.outcome',
+  'report.provincial',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -83,6 +84,7 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'case.assignment': 'ownProvince',
     'case.readAudit': 'ownProvince',
     'case.transferAcceptance': 'receivingProvince',
+    'report.provincial': 'ownProvince',
   },
   coordinator: {
     'case.list': 'ownProvince',
@@ -91,11 +93,14 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'case.assignment': 'ownProvince',
     'referral.list': 'ownProvince',
     'referral.read': 'ownProvince',
+    'report.provincial': 'ownProvince',
   },
-  // The provincial committee sees its province's cases, never a child's identity.
+  // The provincial committee sees its province's cases, never a child's identity, and receives
+  // the province's statistics (protocol.md §6).
   committee: {
     'case.list': 'ownProvince',
     'case.read': 'ownProvince',
+    'report.provincial': 'ownProvince',
   },
   partner: {
     'referral.list': 'ownPartner',
@@ -122,6 +127,7 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'case.readAudit': 'anyProvince',
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
+    'report.provincial': 'anyProvince',
   },
 };
 

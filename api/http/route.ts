@@ -30,8 +30,11 @@ interface BaseSpec<S extends RequestSchemas> {
   description?: string;
   tag: string;
   request?: S;
-  /** Success answers, by status. */
-  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+  /** Success answers, by status; `alternatives`: the same answer in other media types (content negotiation). */
+  responses: Record<
+    number,
+    { description: string; schema?: ZodType; contentType?: string; alternatives?: Record<string, ZodType> }
+  >;
   /** Extra error answers to document (e.g. 409 for a step the workflow rejects), by status. */
   problems?: Partial<Record<number, string>>;
 }
@@ -98,7 +101,12 @@ function openApiOperation(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Ro
     responses[status] = r.schema
       ? {
           description: r.description,
-          content: { [r.contentType ?? 'application/json']: { schema: r.schema } },
+          content: {
+            [r.contentType ?? 'application/json']: { schema: r.schema },
+            ...Object.fromEntries(
+              Object.entries(r.alternatives ?? {}).map(([type, schema]) => [type, { schema }]),
+            ),
+          },
         }
       : { description: r.description };
   }

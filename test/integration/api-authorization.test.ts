@@ -47,16 +47,24 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'case.assignment',
       'case.readAudit',
       'case.transferAcceptance',
+      'report.provincial',
     ],
     other: [],
   },
-  // reads the province's cases (escalations, blockages) and may reassign
+  // reads the province's cases (escalations, blockages) and may reassign; reads its statistics
   coordinator: {
-    own: [...READ_CASES, 'case.readIdentity', 'case.assignment', 'referral.list', 'referral.read'],
+    own: [
+      ...READ_CASES,
+      'case.readIdentity',
+      'case.assignment',
+      'referral.list',
+      'referral.read',
+      'report.provincial',
+    ],
     other: [],
   },
-  // reads the province's cases, never an identity
-  committee: { own: READ_CASES, other: [] },
+  // reads the province's cases, never an identity; receives the province's statistics (§6)
+  committee: { own: [...READ_CASES, 'report.provincial'], other: [] },
   // only referrals addressed to its own service; its list is always filtered to them
   partner: {
     own: [
@@ -78,8 +86,22 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
   },
   // inspection: reads everything, writes nothing
   auditor: {
-    own: [...READ_CASES, 'case.readIdentity', 'case.readAudit', 'referral.list', 'referral.read'],
-    other: [...READ_CASES, 'case.readIdentity', 'case.readAudit', 'referral.list', 'referral.read'],
+    own: [
+      ...READ_CASES,
+      'case.readIdentity',
+      'case.readAudit',
+      'referral.list',
+      'referral.read',
+      'report.provincial',
+    ],
+    other: [
+      ...READ_CASES,
+      'case.readIdentity',
+      'case.readAudit',
+      'referral.list',
+      'referral.read',
+      'report.provincial',
+    ],
   },
 };
 
@@ -178,6 +200,11 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     'referral.decline': onReferral('/decline', { reason: 'noCapacity' }),
     'referral.start': onReferral('/start', {}),
     'referral.outcome': onReferral('/outcome', { outcome: 'completed' }),
+    'report.provincial': (side) => ({
+      method: 'GET',
+      path: `/reports/provincial?province=${province(side)}&from=2026-10-01&to=2026-11-01`,
+      resource: { kind: 'none' },
+    }),
   };
 }
 
