@@ -6,6 +6,7 @@ import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
+import { ensureMonthlyReportSchedule } from './report-schedule';
 import { calendarCoverageWarning, loadCalendar, loadProtocol } from '../protocol';
 
 export interface RunningWorker {
@@ -28,11 +29,20 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
-  const digest = await ensureDigestSchedule(
-    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.NOTIFICATION_DIGEST_TIME },
-  );
+  const scheduleClient = new Client({
+    connection: admin,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+  });
+  const digest = await ensureDigestSchedule(scheduleClient, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    time: config.NOTIFICATION_DIGEST_TIME,
+  });
   if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
+  const monthly = await ensureMonthlyReportSchedule(scheduleClient, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
+  if (monthly === 'unsupported') console.warn('this Temporal server has no schedules: no monthly report');
   await admin.close();
   const worker = await Worker.create({
     connection,

@@ -128,6 +128,13 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
       if (row.phase === 'dataSent') {
         return settle(id, 'unconfirmed', 'the whole message was sent but the server never confirmed it');
       }
+      // Written with the row: every attempt sends the same files (read before
+      // the lease, so a failed read never leaves the lease held).
+      const attachments = await prisma.notificationAttachment.findMany({
+        where: { notificationId: id },
+        orderBy: { contentId: 'asc' },
+        select: { contentId: true, filename: true, contentType: true, content: true },
+      });
       const token = randomUUID();
       if (!(await claim(id, token))) {
         const now = await prisma.notification.findUniqueOrThrow({ where: { id } });
@@ -149,6 +156,7 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
           messageId: row.messageId,
           language: row.language,
           kind: row.kind,
+          attachments: attachments.map((a) => ({ ...a, content: Buffer.from(a.content) })),
         },
         () => commitFinalDot(id, token),
       );

@@ -23,6 +23,8 @@ export interface OutgoingMessage {
   language: string;
   /** Sent as X-Notification-Kind, so mail filters (and tests) can tell messages apart. */
   kind: string;
+  /** Inline files the HTML refers to as `cid:<contentId>` (the monthly report's charts). */
+  attachments?: { contentId: string; filename: string; contentType: string; content: Buffer }[];
 }
 
 export type SendOutcome =
@@ -77,6 +79,17 @@ export async function composeMessage(
     html: message.html,
     messageId: message.messageId,
     headers: { 'Content-Language': message.language, 'X-Notification-Kind': message.kind },
+    ...(message.attachments?.length
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+            cid: a.contentId,
+            contentDisposition: 'inline' as const,
+          })),
+        }
+      : {}),
   }).compile();
   const envelope = node.getEnvelope();
   if (!envelope.from || envelope.to.length === 0) {
