@@ -18,7 +18,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
-import { watchDeadline } from '../deadlines/watch';
+import { atDeadline, watchDeadline } from '../deadlines/watch';
 import { issuesOf, withIssues, type NotificationIssue } from '../notifications/types';
 import { onUpdate } from '../updates';
 import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
@@ -85,6 +85,7 @@ export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-n
 export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
 export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
 export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
+export const PATCH_OVERDUE_AT_DEADLINE = 'case-overdue-at-deadline';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -121,6 +122,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         publish();
       },
     );
+    // Patch: Overdue used to turn true only when the first rung's mail had gone (or something
+    // else changed); now a timer at the deadline re-publishes the operator view.
+    if (patched(PATCH_OVERDUE_AT_DEADLINE)) {
+      void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
+    }
   };
   const open = async (
     step: DeadlineStep,

@@ -57,3 +57,21 @@ export async function watchDeadline(
     });
   }
 }
+
+/**
+ * Calls `onDue` once when the deadline falls, if the step is still open then: what turns the
+ * operators' `Overdue` search attribute true on time, even when the rung due at the same instant
+ * is still retrying its mail (or the ladder has no rung at the deadline).
+ */
+export async function atDeadline(
+  deadline: OpenDeadline,
+  isOpen: () => boolean,
+  onDue: () => void,
+): Promise<void> {
+  const wait = Date.parse(deadline.dueAt) - Date.now();
+  if (wait > 0) {
+    const closed = await condition(() => !isOpen(), wait, { summary: `${deadline.step} falls due` });
+    if (closed) return;
+  }
+  if (isOpen()) onDue();
+}

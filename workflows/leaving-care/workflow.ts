@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -13,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { LeavingCareStep, OpenDeadline } from '../deadlines/types';
-import { watchDeadline } from '../deadlines/watch';
+import { atDeadline, watchDeadline } from '../deadlines/watch';
 import { EscalationLevelKey, NextDeadlineKey, OverdueKey, ProvinceKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
@@ -55,6 +56,9 @@ const {
 });
 
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
+
+/** Workflow code changes, kept while histories recorded before them may still be replayed. */
+export const PATCH_OVERDUE_AT_DEADLINE = 'leaving-care-overdue-at-deadline';
 
 function reject(reason: string): never {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
@@ -109,6 +113,10 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
         publish();
       },
     );
+    // Patch: Overdue is re-published at the deadline, not only when the first rung's mail has gone.
+    if (patched(PATCH_OVERDUE_AT_DEADLINE)) {
+      void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
+    }
   };
   const open = async (step: LeavingCareStep, from: string, dueAt?: string) => {
     const deadline = await openPathwayDeadline({
