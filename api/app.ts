@@ -10,6 +10,7 @@ import { authenticate } from './auth/authenticate';
 import { caseRoutes } from './cases/routes';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './health/routes';
+import { registerCaseMetrics } from './health/case-metrics';
 import { createMetrics } from './health/metrics';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { idempotency } from './http/idempotency';
@@ -26,6 +27,7 @@ const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createApp(deps: ApiDeps): Express {
   const metrics = deps.metrics ?? createMetrics();
+  registerCaseMetrics(metrics.registry, deps.prisma);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogger(deps.logger));

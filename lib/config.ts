@@ -52,6 +52,8 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Port of a standalone worker's Prometheus endpoint (activity failures, mail failures); none when unset. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export type AppConfig = z.infer<typeof schema>;

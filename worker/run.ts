@@ -6,6 +6,7 @@ import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
+import { activityMetricsInterceptor, serveWorkerMetrics } from './metrics';
 import { ensureMonthlyReportSchedule } from './report-schedule';
 import { calendarCoverageWarning, loadCalendar, loadProtocol } from '../protocol';
 
@@ -51,12 +52,17 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     workflowsPath: require.resolve('../workflows'),
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
+    interceptors: { activity: [activityMetricsInterceptor] },
   });
+  const metrics = config.WORKER_METRICS_PORT
+    ? await serveWorkerMetrics(config.WORKER_METRICS_PORT)
+    : undefined;
   const running = worker.run();
   return {
     stop: async () => {
       worker.shutdown();
       await running;
+      await metrics?.close();
       mailer.close();
       await prisma.$disconnect();
       await connection.close();

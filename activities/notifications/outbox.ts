@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { PrismaClient } from '../../lib/db';
+import { mailDeliveryFailures } from '../../lib/metrics';
 import { ATTEMPT_LIMIT_MS, sendOnce, smtpTarget } from './smtp';
 
 /** Longer than one attempt can last (ATTEMPT_LIMIT_MS), so a live attempt never loses its lease. */
@@ -66,8 +67,9 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
     id: string,
     status: 'unconfirmed' | 'failed',
     reason: string,
+    outcome: 'unconfirmed' | 'refused' | 'gaveUp' = 'unconfirmed',
   ): Promise<DeliveryStatus> {
-    return prisma.$transaction(async (tx) => {
+    const settled = await prisma.$transaction(async (tx) => {
       const row = await tx.notification.findUniqueOrThrow({ where: { id } });
       if (row.status !== 'pending') return row.status as DeliveryStatus;
       await tx.notification.update({
@@ -85,8 +87,11 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
             : { status, sentAt: row.transmittedAt, leaseToken: null, leaseUntil: null },
       });
       await audit(tx, row, `notification.${status}`, reason);
-      return status;
+      return { status, kind: row.kind };
     });
+    if (typeof settled === 'string') return settled;
+    mailDeliveryFailures.inc({ kind: settled.kind, outcome });
+    return settled.status;
   }
 
   /** Takes the lease; false when another attempt holds it. */
@@ -187,14 +192,16 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
         case 'notDelivered': {
           await release(id, token, result.error);
           if (result.permanent)
-            return settle(id, 'failed', `the mail server refused the message: ${result.error}`);
+            return settle(id, 'failed', `the mail server refused the message: ${result.error}`, 'refused');
           if (options.elapsedMs >= options.giveUpAfterMs) {
             return settle(
               id,
               'failed',
               `mail unreachable for ${Math.round(options.elapsedMs / 1000)} s (limit ${Math.round(options.giveUpAfterMs / 1000)} s): ${result.error}`,
+              'gaveUp',
             );
           }
+          mailDeliveryFailures.inc({ kind: row.kind, outcome: 'retry' });
           throw retry('NotificationNotDelivered', `notification ${id} not delivered yet: ${result.error}`);
         }
       }

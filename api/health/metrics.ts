@@ -5,6 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PROCESS_METRICS } from '../../lib/metrics';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -15,6 +16,8 @@ export interface ApiMetrics {
 
 export function createMetrics(registry: Registry = new Registry()): ApiMetrics {
   collectDefaultMetrics({ register: registry });
+  // The worker's counters (activity failures, mail not delivered) when it runs in this process.
+  for (const metric of PROCESS_METRICS) registry.registerMetric(metric);
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route template and status',

@@ -7,6 +7,7 @@ import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createDevServerEnv, createTimeSkippingEnv, testDataConverter } from './temporal';
+import { activityMetricsInterceptor } from '../../worker/metrics';
 import { workflowBundle } from './workflow-bundle';
 
 export interface Harness {
@@ -61,6 +62,7 @@ export async function createHarness(
       ...(sticky ? {} : { maxCachedWorkflows: 0 }),
       workflowBundle: bundle,
       ...(encrypted ? { dataConverter: testDataConverter() } : {}),
+      interceptors: { activity: [activityMetricsInterceptor] },
       activities: createActivities({
         prisma: db.prisma,
         mailer,

@@ -1,0 +1,29 @@
+/**
+ * Counters of things that happen inside the worker's activities (failures of an attempt, mail that
+ * did not go), kept in one registry per process. The API adds them to its own registry, so when
+ * worker and API share a process (`npm start`) one /metrics shows both; a standalone worker serves
+ * them itself on WORKER_METRICS_PORT (worker/metrics.ts).
+ */
+import { Counter, Registry, type Metric } from 'prom-client';
+
+export const processRegistry = new Registry();
+
+export const activityFailures = new Counter({
+  name: 'activity_failures_total',
+  help: 'Failed activity attempts, by activity type and failure type (each attempt Temporal retries counts once)',
+  labelNames: ['activity', 'type'] as const,
+  registers: [processRegistry],
+});
+
+export const mailDeliveryFailures = new Counter({
+  name: 'notification_delivery_failures_total',
+  help:
+    'E-mail delivery attempts that did not deliver, by notification kind and outcome ' +
+    '(retry: tried again later; refused: the server said no for good; gaveUp: unreachable too long; ' +
+    'unconfirmed: sent but never confirmed, not resent)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [processRegistry],
+});
+
+/** Every metric above, for registries that show them too (the API's). */
+export const PROCESS_METRICS: readonly Metric[] = [activityFailures, mailDeliveryFailures];

@@ -1,0 +1,52 @@
+/**
+ * Worker-side metrics: an activity interceptor that counts failed attempts, and — for a worker
+ * running on its own — a /metrics endpoint on WORKER_METRICS_PORT.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
+import type { Context } from '@temporalio/activity';
+import { activityFailures, processRegistry } from '../lib/metrics';
+
+/** The failure's type (ApplicationFailure type, else the error's class name): a bounded set. */
+function failureType(err: unknown): string {
+  if (err instanceof ApplicationFailure && err.type) return err.type;
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+/** For Worker.create({ interceptors: { activity: [activityMetricsInterceptor] } }). */
+export const activityMetricsInterceptor = (ctx: Context): { inbound: ActivityInboundCallsInterceptor } => ({
+  inbound: {
+    async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
+      try {
+        return await next(input);
+      } catch (err) {
+        activityFailures.inc({ activity: ctx.info.activityType, type: failureType(err) });
+        throw err;
+      }
+    },
+  },
+});
+
+/** Serves the process's counters at GET /metrics; resolves with the server and its port. */
+export async function serveWorkerMetrics(port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    processRegistry.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': processRegistry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
