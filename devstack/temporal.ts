@@ -66,9 +66,10 @@ export async function startTemporalDevServer(options: {
     '--log-level',
     'warn',
   ];
+  // The UI runs whenever it has a port (the codec endpoint only lets it show decrypted payloads).
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
-  if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   else args.push('--headless');
+  if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,0 +1,227 @@
+/**
+ * The operators' view: the Temporal dev server with its web UI, the real worker (runWorker), and
+ * Debian's chromium driven by playwright-core. A DEMO case's screening deadline passes while the
+ * test watches; the UI's workflow list, filtered by the visibility query the README documents,
+ * shows it — and not a DEMO case that is on time, nor an overdue case of another province.
+ * Screenshots are kept in test-results/operator-ui/.
+ *
+ * The dev server runs on real time and a protocol deadline is at least an hour, so the overdue
+ * cases start the way a case continues-as-new: their state carried in the workflow input, with a
+ * screening deadline planned by the protocol from a report received 24 hours minus 25 seconds ago
+ * (its step record in the database, as openDeadline writes it). The workflow code then flips
+ * `Overdue` on its own when that instant passes.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { caseActivities } from '../../activities/cases/activities';
+import { freePort } from '../../devstack/ports';
+import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
+import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
+import { loadConfig } from '../../lib/config';
+import { connectClient } from '../../lib/temporal';
+import { loadCalendar, loadProtocol, planDeadline } from '../../protocol';
+import { caseWorkflowId } from '../../workflows/case/definitions';
+import { runWorker, type RunningWorker } from '../../worker/run';
+import { insertCase } from '../support/cases';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_PAYLOAD_KEYS } from '../support/temporal';
+import { eventually } from '../support/wait';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = path.resolve(__dirname, '..', '..', 'test-results', 'operator-ui');
+const OVERDUE_QUERY = 'Province = "DEMO" AND Overdue = true';
+const ESCALATED_QUERY = 'Province = "DEMO" AND EscalationLevel >= 2';
+
+let dir: string;
+let temporal: RunningTemporal;
+let db: TestDatabase;
+let smtp: SmtpCapture;
+let worker: RunningWorker;
+let client: Client;
+let taskQueue: string;
+let browser: BrowserContext | undefined;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: apt-get install chromium (see README, "Temporal UI for operators")`,
+    );
+  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-ui-'));
+  [temporal, db, smtp] = await Promise.all([
+    Promise.all([freePort(), freePort()]).then(([port, uiPort]) =>
+      startTemporalDevServer({
+        dbFile: path.join(dir, 'temporal.sqlite'),
+        port,
+        uiPort,
+        namespace: 'default',
+        logFile: path.join(dir, 'temporal.log'),
+      }),
+    ),
+    createTestDatabase(),
+    freePort().then((port) => startSmtpCapture({ port })),
+  ]);
+  taskQueue = `ui-${randomUUID()}`;
+  const env = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: db.url,
+    SMTP_URL: smtp.url,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
+    LOG_LEVEL: 'warn',
+  };
+  worker = await runWorker(env);
+  client = await connectClient(loadConfig(env));
+  fs.mkdirSync(OUT, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await client?.connection.close();
+  await worker?.stop();
+  await smtp?.stop();
+  await db?.drop();
+  await temporal?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A case whose screening falls due at `dueAt`, started as a continued-as-new run carrying it. */
+async function caseDueAt(province: 'DEMO' | 'OTHR', dueAt: number): Promise<string> {
+  const { caseId } = await insertCase(db.prisma, { province });
+  const protocol = loadProtocol({ province });
+  const from = new Date(dueAt - 24 * 3_600_000); // screening: 24 clock hours for a report not urgent
+  const plan = planDeadline(protocol, loadCalendar(), {
+    step: 'screening',
+    risk: 'LOW',
+    from,
+    urgent: false,
+  });
+  expect(Date.parse(plan.dueAt)).toBe(dueAt);
+  const id = randomUUID();
+  await db.prisma.stepRecord.create({
+    data: { id, caseId, step: 'screening', openedAt: from, dueAt: new Date(plan.dueAt) },
+  });
+  const state = await caseActivities({ prisma: db.prisma } as never).loadCase({ caseId });
+  await client.workflow.start('caseWorkflow', {
+    taskQueue,
+    workflowId: caseWorkflowId(caseId),
+    args: [
+      {
+        caseId,
+        carried: {
+          ...state,
+          deadlines: [
+            {
+              id,
+              step: 'screening',
+              province,
+              openedAt: from.toISOString(),
+              dueAt: plan.dueAt,
+              ladder: plan.ladder,
+              fired: [],
+            },
+          ],
+        },
+      },
+    ],
+  });
+  return caseWorkflowId(caseId);
+}
+
+const listed = async (query: string) => {
+  const ids: string[] = [];
+  for await (const w of client.workflow.list({ query })) ids.push(w.workflowId);
+  return ids;
+};
+
+async function openList(query: string, screenshot: string) {
+  browser ??= await chromium.launchPersistentContext(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-chromium-')),
+    {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1400, height: 900 },
+    },
+  );
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const url = `${temporal.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  return {
+    page,
+    shot: () => page.screenshot({ path: path.join(OUT, screenshot), fullPage: true }),
+  };
+}
+
+describe('Temporal UI for operators', () => {
+  it('lists the overdue and escalated cases of a province with the documented visibility queries', async () => {
+    // The UI answers once its server is up.
+    await eventually('the Temporal UI', async () =>
+      (await fetch(temporal.uiUrl ?? '')).ok ? true : undefined,
+    );
+
+    const dueAt = Date.now() + 25_000;
+    const overdue = await caseDueAt('DEMO', dueAt);
+    const elsewhere = await caseDueAt('OTHR', dueAt);
+    const { caseId: onTimeCase } = await insertCase(db.prisma);
+    await client.workflow.start('caseWorkflow', {
+      taskQueue,
+      workflowId: caseWorkflowId(onTimeCase),
+      args: [{ caseId: onTimeCase }],
+    });
+    const onTime = caseWorkflowId(onTimeCase);
+
+    // Before the deadline, nothing of ours is overdue.
+    await eventually('the cases visible to the UI', async () => {
+      const ids = await listed('Province = "DEMO"');
+      return ids.includes(overdue) && ids.includes(onTime) ? ids : undefined;
+    });
+    expect(await listed(OVERDUE_QUERY)).toEqual([]);
+
+    // After it, Overdue turns true by itself; the ladder's rungs at the deadline (handler,
+    // supervisor, coordinator) raise EscalationLevel to 2 once their mail has gone.
+    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now())));
+    await eventually(
+      'the overdue case in the visibility store',
+      async () => ((await listed(OVERDUE_QUERY)).includes(overdue) ? true : undefined),
+      30_000,
+    );
+    expect(await listed(OVERDUE_QUERY)).toEqual([overdue]);
+    // The other province’s case is overdue too, only not DEMO's.
+    await eventually('the other province’s overdue case', async () =>
+      (await listed('Overdue = true')).includes(elsewhere) ? true : undefined,
+    );
+    await eventually(
+      'the escalated case',
+      async () => ((await listed(ESCALATED_QUERY)).includes(overdue) ? true : undefined),
+      30_000,
+    );
+
+    // The UI, as an operator sees it.
+    const overdueList = await openList(OVERDUE_QUERY, 'overdue-demo.png');
+    await overdueList.page.getByText(overdue).first().waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await overdueList.page.getByText(onTime).count()).toBe(0);
+    expect(await overdueList.page.getByText(elsewhere).count()).toBe(0);
+    await overdueList.shot();
+
+    const escalatedList = await openList(ESCALATED_QUERY, 'escalated-demo.png');
+    await escalatedList.page.getByText(overdue).first().waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await escalatedList.page.getByText(onTime).count()).toBe(0);
+    await escalatedList.shot();
+    expect(fs.statSync(path.join(OUT, 'overdue-demo.png')).size).toBeGreaterThan(10_000);
+  });
+});
