@@ -1,5 +1,8 @@
 # Image for the worker and the API (docker-compose.yml). Node 20 with the project's dependencies.
 FROM node:20-bookworm-slim
+# Fonts with Arabic letters for the monthly report's charts (activities/reports/charts.ts).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-core \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm install --no-save prisma@7 tsx

@@ -60,3 +60,16 @@ if [ "$(cat "$TOOLS/stamps/compose-check" 2>/dev/null)" != "$cc_hash" ] || [ ! -
   (cd scripts/compose-check && go build -o "$TOOLS/bin/compose-check" .)
   echo "$cc_hash" > "$TOOLS/stamps/compose-check"
 fi
+
+# 6. System packages from Debian: fonts with Arabic for the report charts (fonts-noto-core) and
+#    chromium for the operators' browser test. Installed when missing and we may (root with apt);
+#    otherwise said once: the charts fall back to DejaVu Sans, the browser test names what is missing.
+if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing chromium and fonts-noto-core from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      chromium fonts-noto-core >/dev/null
+  else
+    log "missing Debian packages chromium and/or fonts-noto-core: sudo apt-get install chromium fonts-noto-core"
+  fi
+fi

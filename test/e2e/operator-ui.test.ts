@@ -218,6 +218,14 @@ describe('Temporal UI for operators', () => {
     expect(await overdueList.page.getByText(elsewhere).count()).toBe(0);
     await overdueList.shot();
 
+    // Every query the README documents is valid for the server, and the two above are among them.
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.split('## Temporal UI for operators')[1]?.split('\n## ')[0] ?? '';
+    const documented = [...section.matchAll(/^\|[^|\n]+\|\s*`([^`]+)`\s*\|$/gm)].map((m) => m[1] ?? '');
+    expect(documented).toEqual(expect.arrayContaining([OVERDUE_QUERY, ESCALATED_QUERY]));
+    for (const query of documented) await expect(listed(query)).resolves.toBeInstanceOf(Array);
+    expect(await listed(`WorkflowType = "caseWorkflow" AND ${OVERDUE_QUERY}`)).toEqual([overdue]);
+
     const escalatedList = await openList(ESCALATED_QUERY, 'escalated-demo.png');
     await escalatedList.page.getByText(overdue).first().waitFor({ state: 'visible', timeout: 60_000 });
     expect(await escalatedList.page.getByText(onTime).count()).toBe(0);
