@@ -95,6 +95,11 @@ describe('monthly report', () => {
         ['cases-per-step@report', 'image/png', 'inline'],
         ['on-time-share@report', 'image/png', 'inline'],
       ]);
+      // The mail as a page to open, its images beside it.
+      fs.writeFileSync(
+        path.join(OUT, `report-${name}.html`),
+        (mail.html || '').replace(/cid:([a-z-]+)@report/g, `$1-${name}.png`),
+      );
       const sizes = mail.attachments.map((a) => {
         const png = PNG.sync.read(a.content);
         fs.writeFileSync(path.join(OUT, `${a.cid?.split('@')[0]}-${name}.png`), a.content);
