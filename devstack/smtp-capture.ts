@@ -139,6 +139,32 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+/** The messages the page lists: every .eml kept in the folder (across restarts), else this run's. */
+function listed(messages: CapturedMessage[], dir: string | undefined, limit = 200): CapturedMessage[] {
+  if (!dir) return [...messages].reverse().slice(0, limit);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d+-\d+\.eml$/.test(f))
+    .sort()
+    .reverse()
+    .slice(0, limit)
+    .map((f) => {
+      const [seq, at] = f
+        .replace(/\.eml$/, '')
+        .split('-')
+        .map(Number);
+      const file = path.join(dir, f);
+      return {
+        seq: seq ?? 0,
+        receivedAt: new Date(at ?? 0),
+        from: '',
+        to: [],
+        raw: fs.readFileSync(file),
+        file,
+      };
+    });
+}
+
 async function servePage(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -147,8 +173,9 @@ async function servePage(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = /^\/messages\/(\d+)(\.eml)?$/.exec(url.pathname);
+  const all = listed(messages, dir, match ? Number.POSITIVE_INFINITY : 200);
   if (match) {
-    const message = messages.find((m) => m.seq === Number(match[1]));
+    const message = all.find((m) => m.seq === Number(match[1]));
     if (!message) {
       res.writeHead(404).end('no such message');
       return;
@@ -163,15 +190,18 @@ async function servePage(
     return;
   }
   const rows = await Promise.all(
-    [...messages].reverse().map(async (m) => {
+    all.map(async (m) => {
       const parsed = await simpleParser(m.raw);
-      return `<tr><td>${m.receivedAt.toISOString()}</td><td>${escapeHtml(m.to.join(', '))}</td><td><a href="/messages/${m.seq}">${escapeHtml(parsed.subject ?? '(no subject)')}</a></td><td><a href="/messages/${m.seq}.eml">.eml</a></td></tr>`;
+      const to = parsed.to ? [parsed.to].flat().map((a) => a.text) : m.to;
+      return `<tr><td>${m.receivedAt.toISOString()}</td><td>${escapeHtml(to.join(', '))}</td><td><a href="/messages/${m.seq}">${escapeHtml(parsed.subject ?? '(no subject)')}</a></td><td><a href="/messages/${m.seq}.eml">.eml</a></td></tr>`;
     }),
   );
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(
     `<!doctype html><meta charset="utf-8"><title>Mail capture</title><h1>Mail capture</h1>` +
-      `<p>${messages.length} message(s) this run${dir ? `; every message is also kept in <code>${escapeHtml(dir)}</code>` : ''}.</p>` +
+      `<p>${messages.length} message(s) since this start` +
+      (dir ? `; every message is kept in <code>${escapeHtml(dir)}</code> (newest ${all.length} below)` : '') +
+      `.</p>` +
       `<table border="1" cellpadding="4"><tr><th>received</th><th>to</th><th>subject</th><th>raw</th></tr>${rows.join('')}</table>`,
   );
 }

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
@@ -49,7 +49,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    // Bundled here so webpack's module listing stays out of the operator's log.
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: new DefaultLogger('WARN'),
+    }),
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
     interceptors: { activity: [activityMetricsInterceptor] },

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { simpleParser } from 'mailparser';
 import { startApi, type RunningApi } from '../../api/server';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
@@ -252,4 +253,22 @@ it('walks one case from report to closure through HTTP only', async () => {
     as: SUPERVISOR,
   });
   expect(audit.body.items.map((e) => e.action)).toContain('closure.approved');
+  // --- the e-mail: the duty unit heard of the new case, once, kept as .eml in the capture folder --
+  const opened = await eventually('the case-opened e-mails', async () => {
+    const mails = await Promise.all(
+      smtp.messages.map(async (m) => ({ m, parsed: await simpleParser(m.raw) })),
+    );
+    const mine = mails.filter(
+      ({ parsed }) =>
+        parsed.headers.get('x-notification-kind') === 'caseOpened' &&
+        (parsed.subject ?? '').includes(reference),
+    );
+    return mine.length >= 2 ? mine : undefined;
+  });
+  expect(opened.map(({ m }) => m.to).sort()).toEqual([['handler@demo.example'], ['supervisor@demo.example']]);
+  for (const { m, parsed } of opened) {
+    expect(m.file && fs.readFileSync(m.file).equals(m.raw)).toBe(true);
+    expect(parsed.text).toContain(`http://cases.e2e.test/cases/${caseId}`);
+    expect(`${parsed.subject} ${parsed.text} ${String(parsed.html)}`).not.toContain(report.child.lastName);
+  }
 });
