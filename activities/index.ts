@@ -5,6 +5,7 @@ import { leavingCareActivities } from './leaving-care/activities';
 import { notificationActivities } from './notifications/activities';
 import { digestActivities } from './notifications/digest';
 import { referralActivities } from './referrals/activities';
+import { retentionActivities } from './retention/activities';
 
 export type { ActivityDeps } from './context';
 
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...digestActivities(deps),
     ...referralActivities(deps),
+    ...retentionActivities(deps),
   };
 }

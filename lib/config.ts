@@ -44,6 +44,11 @@ const schema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock, Africa/Casablanca)')
     .default('07:30'),
+  /**
+   * Retention (law 09-08: no longer than needed): a child whose cases have all been closed for
+   * longer than this is pseudonymised by a nightly job. Five years by default — see README.
+   */
+  RETENTION_CLOSED_DAYS: z.coerce.number().int().min(30).max(36_500).default(1826),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

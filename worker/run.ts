@@ -6,6 +6,7 @@ import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { calendarCoverageWarning, loadCalendar, loadProtocol } from '../protocol';
 
 export interface RunningWorker {
@@ -16,7 +17,11 @@ export interface RunningWorker {
  * Starts the worker: validates the protocol definition first (a bad file stops start-up with the
  * path and value at fault), registers search attributes, then polls the task queue.
  */
-export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
+export async function runWorker(
+  env: NodeJS.ProcessEnv = process.env,
+  /** A workflow bundle built beforehand (bundleWorkflowCode), instead of bundling at start. */
+  options: { workflowBundlePath?: string } = {},
+): Promise<RunningWorker> {
   const config = loadConfig(env);
   loadProtocol({});
   const warning = calendarCoverageWarning(loadCalendar(), new Date());
@@ -28,17 +33,22 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
-  const digest = await ensureDigestSchedule(
-    new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.NOTIFICATION_DIGEST_TIME },
-  );
+  const schedules = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  const digest = await ensureDigestSchedule(schedules, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    time: config.NOTIFICATION_DIGEST_TIME,
+  });
   if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
+  const retention = await ensureRetentionSchedule(schedules, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (retention === 'unsupported') console.warn('this Temporal server has no schedules: no retention job');
   await admin.close();
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
