@@ -119,8 +119,9 @@ export function codecRoutes(routes: Routes, deps: ApiDeps): void {
   };
   const secure = deps.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
+  // Temporal's CLI sends an empty X-Namespace when none was named: the configured one, then.
   const checkNamespace = (namespace: string | undefined) => {
-    if (namespace !== undefined && namespace !== deps.config.TEMPORAL_NAMESPACE) {
+    if (namespace && namespace !== deps.config.TEMPORAL_NAMESPACE) {
       throw invalidField(
         'headers.X-Namespace',
         `this codec serves namespace ${deps.config.TEMPORAL_NAMESPACE}`,
@@ -184,7 +185,7 @@ export function codecRoutes(routes: Routes, deps: ApiDeps): void {
         checkNamespace(namespace);
         const result = await convert(direction, body);
         await audit(actor, `codec.${direction}`, {
-          namespace: namespace ?? deps.config.TEMPORAL_NAMESPACE,
+          namespace: namespace || deps.config.TEMPORAL_NAMESPACE,
           payloads: body.payloads.length,
         });
         return { body: result };

@@ -10,7 +10,9 @@
  * logger at DEBUG) and the e-mails are searched too. The identity is found nowhere — while the same
  * searches do find the case's ID and codes, so they look where the data would be.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { temporalCliPath } from '../../devstack/temporal';
 import { caseWorkflowId } from '../../workflows/case/definitions';
 import { referralWorkflowId } from '../../workflows/referral/definitions';
 import { startTestApi, waitForOpenStep, type TestApi } from '../support/api';
@@ -55,6 +57,7 @@ const SECRETS = {
 let h: Harness;
 let api: TestApi;
 let worker: WorkerChild;
+let walked: { caseId: string; reference: string } | undefined;
 beforeAll(async () => {
   h = await createHarness({ server: 'dev' });
   worker = await startWorkerChild({
@@ -213,6 +216,7 @@ const found = (text: string) =>
 
 it('finds the child nowhere in the workflow histories (raw or decoded), the logs or the e-mails', async () => {
   const first = await walkTheCircuit();
+  walked = first;
   const second = await caseThatContinuesAsNew();
   expect(second.runs).toBeGreaterThanOrEqual(2);
 
@@ -284,4 +288,61 @@ it('finds the child nowhere in the workflow histories (raw or decoded), the logs
     `privacy: ${histories.length} histories (${payloadCount} payloads), ${api.logs.length} API log lines, ` +
       `${workerLogs.split('\n').length} worker log lines, ${h.smtp.messages.length} e-mails searched`,
   );
+});
+
+it("shows operators the decrypted history in Temporal's own CLI through the codec endpoint, still without the child", async () => {
+  const first = walked;
+  if (!first) throw new Error('the circuit did not run');
+  // Asynchronously: the CLI calls back into the API served by this very process.
+  const show = (codec: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        temporalCliPath(),
+        [
+          'workflow',
+          'show',
+          '-w',
+          caseWorkflowId(first.caseId),
+          '--address',
+          h.env.address,
+          '-o',
+          'json',
+          ...codec,
+        ],
+        { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      );
+    });
+  // `-o json` prints each payload as proto3 JSON: metadata and data in base64.
+  const payloads = (stdout: string) => {
+    const out: { encoding: string; data: string }[] = [];
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') {
+        const o = value as { metadata?: { encoding?: string }; data?: unknown };
+        if (o.metadata && typeof o.data === 'string') {
+          out.push({ encoding: fromBase64(o.metadata.encoding), data: fromBase64(o.data) });
+        } else Object.values(value).forEach(walk);
+      }
+    };
+    walk(JSON.parse(stdout));
+    return out;
+  };
+  const encrypted = await show([]);
+  expect(encrypted.code).toBe(0);
+  const raw = payloads(encrypted.stdout);
+  expect(raw.filter((p) => p.encoding === 'binary/encrypted').length).toBeGreaterThan(50);
+  expect(raw.map((p) => p.data).join('\n')).not.toContain(first.reference);
+  const token = await api.token(OPERATIONS);
+  const decoded = await show(['--codec-endpoint', `${api.url}/codec`, '--codec-auth', `Bearer ${token}`]);
+  expect(decoded.stderr).toBe('');
+  expect(decoded.code).toBe(0);
+  const plain = payloads(decoded.stdout);
+  expect(plain.length).toBeGreaterThan(50);
+  expect(plain.filter((p) => p.encoding === 'binary/encrypted')).toEqual([]);
+  const text = plain.map((p) => p.data).join('\n');
+  expect(text).toContain(`"reference":"${first.reference}"`);
+  expect(found(text)).toEqual([]);
+  expect(found(decoded.stdout)).toEqual([]);
 });

@@ -161,6 +161,8 @@ describe('POST /codec/decode', () => {
     expect(elsewhere.body.errors).toEqual([
       { path: 'headers.X-Namespace', message: 'this codec serves namespace default' },
     ]);
+    // Temporal's CLI sends an empty X-Namespace when no namespace was named: this one, then.
+    expect((await decode(api, [input], { headers: { 'X-Namespace': '' } })).status).toBe(200);
     const notBase64 = await decode(api, [{ metadata: { encoding: 'binary/encrypted!' }, data: '' }]);
     expect(notBase64.status).toBe(400);
     expect(notBase64.body.errors?.[0]?.path).toBe('body.payloads[0].metadata.encoding');
