@@ -39,7 +39,8 @@ export function createApp(deps: ApiDeps): Express {
       limit: deps.config.API_RATE_LIMIT_PER_MINUTE,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      skip: (req) => UNLIMITED.has(req.path),
+      // The codec has its own, higher limit (codecMiddleware): the UI decodes event by event.
+      skip: (req) => UNLIMITED.has(req.path) || req.path.startsWith('/codec/'),
       handler: (_req, _res, next) => {
         next(
           new ProblemError('rateLimited', 'too many requests from this client; slow down', undefined, {

@@ -216,6 +216,24 @@ describe('the Temporal UI in a browser', () => {
     }
   });
 
+  it('has its own rate limit, ten times the API one (the UI decodes event by event)', async () => {
+    const limited = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      const decodes = [];
+      for (let i = 0; i < 12; i += 1) decodes.push((await decode(limited, [])).status);
+      expect(decodes).toEqual(Array(12).fill(200));
+      const reads = [];
+      for (let i = 0; i < 3; i += 1) reads.push((await limited.get('/cases', { as: HANDLER })).status);
+      expect(reads).toEqual([200, 200, 429]);
+      for (let i = 0; i < 8; i += 1) await decode(limited, []);
+      const over = await decode(limited, [], { headers: { Origin: UI } });
+      expect(over.status).toBe(429);
+      expect(over.headers.get('access-control-allow-origin')).toBe(UI);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('opens a cookie session from a bearer token: HttpOnly, SameSite=Lax, /codec only, for operations', async () => {
     const opened = await api.post<{ staffId: string; expiresAt: string }>('/codec/session', {
       as: OPERATIONS,
