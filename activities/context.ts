@@ -7,7 +7,7 @@ export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Transporter;
   config: Pick<AppConfig, 'MAIL_FROM' | 'PUBLIC_URL'> &
-    Partial<Pick<AppConfig, 'NOTIFICATION_GIVE_UP_AFTER_MS'>>;
+    Partial<Pick<AppConfig, 'NOTIFICATION_GIVE_UP_AFTER_MS' | 'RETENTION_CLOSED_DAYS'>>;
 }
 
 /**

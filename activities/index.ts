@@ -6,6 +6,7 @@ import { notificationActivities } from './notifications/activities';
 import { digestActivities } from './notifications/digest';
 import { referralActivities } from './referrals/activities';
 import { reportActivities } from './reports/activities';
+import { retentionActivities } from './retention/activities';
 
 export type { ActivityDeps } from './context';
 
@@ -19,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...digestActivities(deps),
     ...referralActivities(deps),
     ...reportActivities(deps),
+    ...retentionActivities(deps),
   };
 }

@@ -8,6 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { authenticate } from './auth/authenticate';
 import { caseRoutes } from './cases/routes';
+import { codecMiddleware, codecRoutes } from './codec/routes';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './health/routes';
 import { registerCaseMetrics } from './health/case-metrics';
@@ -41,7 +42,8 @@ export function createApp(deps: ApiDeps): Express {
       limit: deps.config.API_RATE_LIMIT_PER_MINUTE,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      skip: (req) => UNLIMITED.has(req.path),
+      // The codec has its own, higher limit (codecMiddleware): the UI decodes event by event.
+      skip: (req) => UNLIMITED.has(req.path) || req.path.startsWith('/codec/'),
       handler: (_req, _res, next) => {
         next(
           new ProblemError('rateLimited', 'too many requests from this client; slow down', undefined, {
@@ -51,10 +53,13 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  // The Temporal UI's codec calls: CORS (with preflight) and larger bodies, before the general parser.
+  app.use('/codec', ...codecMiddleware(deps));
   app.use(express.json({ limit: `${deps.config.API_BODY_LIMIT_KB}kb` }));
   app.use((req, _res, next) => {
     // A body in another format would be silently ignored by the JSON parser: refuse it instead.
-    if (req.is('application/json') === false) {
+    // An empty one (a POST without body, as browsers send it: Content-Length 0) is no body at all.
+    if (req.is('application/json') === false && req.get('content-length') !== '0') {
       next(new ProblemError('unsupportedMediaType', 'send request bodies as application/json'));
       return;
     }
@@ -72,6 +77,7 @@ export function createApp(deps: ApiDeps): Express {
   caseRoutes(routes, deps);
   referralRoutes(routes, deps);
   reportRoutes(routes, deps);
+  codecRoutes(routes, deps);
   app.use(router);
 
   app.use(notFoundHandler);

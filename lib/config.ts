@@ -12,6 +12,21 @@ const SECRETS = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'JWT_SECRET', 'DATABASE_URL'
 /** Development-only signing key of the API's tokens: refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
 
+const listOf = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+/** What a browser sends as `Origin`: scheme, host and port, nothing else. */
+const isOrigin = (value: string) => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+};
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -44,12 +59,31 @@ const schema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock, Africa/Casablanca)')
     .default('07:30'),
+  /**
+   * Retention (law 09-08: no longer than needed): a child whose cases have all been closed for
+   * longer than this is pseudonymised by a nightly job. Five years by default — see README.
+   */
+  RETENTION_CLOSED_DAYS: z.coerce.number().int().min(30).max(36_500).default(1826),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Origins of the Temporal UI allowed to call the API's /codec routes from a browser (comma-separated). */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:8233')
+    .superRefine((value, ctx) => {
+      for (const origin of listOf(value)) {
+        if (!isOrigin(origin)) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (http(s)://host[:port])` });
+        }
+      }
+    })
+    .transform(listOf),
+  /** Largest body /codec/decode and /codec/encode accept, in kB (a history page may carry several payloads). */
+  CODEC_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(65_536).default(4096),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Port of a standalone worker's Prometheus endpoint (activity failures, mail failures); none when unset. */

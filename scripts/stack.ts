@@ -76,6 +76,8 @@ async function main(): Promise<void> {
         codecEndpoint: `${process.env.PUBLIC_URL ?? `http://localhost:${process.env.API_PORT ?? 3000}`}/codec`,
       });
       stops.push({ name: 'Temporal dev server', stop: temporal.stop });
+      // The UI (in the browser) may call the API's codec.
+      process.env.CODEC_CORS_ORIGINS ??= `http://localhost:${port('TEMPORAL_UI_PORT', 8233)}`;
       process.env.TEMPORAL_ADDRESS = temporal.address;
       urls.push(['Temporal gRPC', temporal.address], ['Temporal UI', temporal.uiUrl ?? '']);
     }

@@ -8,6 +8,7 @@ import { ensureSearchAttributes } from '../lib/temporal';
 import { ensureDigestSchedule } from './digest-schedule';
 import { activityMetricsInterceptor, serveWorkerMetrics } from './metrics';
 import { ensureMonthlyReportSchedule } from './report-schedule';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { calendarCoverageWarning, loadCalendar, loadProtocol } from '../protocol';
 
 export interface RunningWorker {
@@ -18,7 +19,11 @@ export interface RunningWorker {
  * Starts the worker: validates the protocol definition first (a bad file stops start-up with the
  * path and value at fault), registers search attributes, then polls the task queue.
  */
-export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
+export async function runWorker(
+  env: NodeJS.ProcessEnv = process.env,
+  /** A workflow bundle built beforehand (bundleWorkflowCode), instead of bundling at start. */
+  options: { workflowBundlePath?: string } = {},
+): Promise<RunningWorker> {
   const config = loadConfig(env);
   loadProtocol({});
   const warning = calendarCoverageWarning(loadCalendar(), new Date());
@@ -30,30 +35,30 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
-  const scheduleClient = new Client({
-    connection: admin,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter,
-  });
-  const digest = await ensureDigestSchedule(scheduleClient, {
+  const schedules = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  const digest = await ensureDigestSchedule(schedules, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     time: config.NOTIFICATION_DIGEST_TIME,
   });
   if (digest === 'unsupported') console.warn('this Temporal server has no schedules: no daily digest');
-  const monthly = await ensureMonthlyReportSchedule(scheduleClient, {
+  const monthly = await ensureMonthlyReportSchedule(schedules, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   });
   if (monthly === 'unsupported') console.warn('this Temporal server has no schedules: no monthly report');
+  const retention = await ensureRetentionSchedule(schedules, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (retention === 'unsupported') console.warn('this Temporal server has no schedules: no retention job');
   await admin.close();
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    // Bundled here so webpack's module listing stays out of the operator's log.
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      logger: new DefaultLogger('WARN'),
-    }),
+    // Bundled here (unless prebuilt) so webpack's module listing stays out of the operator's log.
+    workflowBundle: options.workflowBundlePath
+      ? { codePath: options.workflowBundlePath }
+      : await bundleWorkflowCode({
+          workflowsPath: require.resolve('../workflows'),
+          logger: new DefaultLogger('WARN'),
+        }),
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
     interceptors: { activity: [activityMetricsInterceptor] },

@@ -4,3 +4,4 @@ export { referralWorkflow } from './referral/workflow';
 export { supervisorDigestWorkflow } from './notifications/digest';
 export { leavingCareWorkflow } from './leaving-care/workflow';
 export { monthlyReportWorkflow } from './reports/monthly';
+export { retentionWorkflow } from './retention/workflow';

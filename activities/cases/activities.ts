@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { loadProtocol, RISK_LEVELS, type ProtocolDefinition } from '../../protocol';
 import type { CaseState, ProtocolFacts } from '../../workflows/case/definitions';
 import type { RiskLevel } from '../../workflows/deadlines/types';
@@ -86,6 +86,9 @@ export function caseActivities({ prisma }: ActivityDeps) {
     async recordCaseAction(input: RecordCaseActionInput): Promise<void> {
       const key = activityKey();
       const closing = input.action === 'closure.approved';
+      // Temporal's time of the first attempt: the workflow's clock, the same on every retry.
+      const at = new Date(Context.current().info.scheduledTimestampMs);
+      const reason = typeof input.details.reason === 'string' ? input.details.reason : undefined;
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
@@ -96,9 +99,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
             risk: input.risk,
             provinceCode: input.province,
             assigneeId: input.assigneeId,
-            ...(closing
-              ? { status: 'closed', closedAt: new Date(), closureReason: String(input.details.reason ?? '') }
-              : {}),
+            ...(closing ? { status: 'closed', closedAt: at, closureReason: reason ?? '' } : {}),
           },
         });
         await tx.auditEvent.create({
@@ -110,6 +111,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
             caseId: input.caseId,
             entity: 'case',
             entityId: input.caseId,
+            ...(reason ? { reason } : {}),
             details: JSON.parse(JSON.stringify(input.details)),
           },
         });

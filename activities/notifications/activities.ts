@@ -254,6 +254,22 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
           if (rows[0])
             await tx.escalation.update({ where: { id: escalationId }, data: { notificationId: rows[0].id } });
           const where = `province ${deadline.province}`;
+          // The escalation itself is a workflow-driven change of the case: who (system), why, whom.
+          await auditOnce(tx, `${key}/fired`, {
+            action: 'escalation.fired',
+            caseId,
+            entity: 'escalation',
+            entityId: escalationId,
+            reason: `${deadline.step} was due at ${deadline.dueAt} and is not done: level ${rung.level} (${rung.role})`,
+            details: {
+              step: deadline.step,
+              deadlineId: deadline.id,
+              level: rung.level,
+              role: rung.role,
+              reached: resolution.role,
+              recipientStaffIds: resolution.recipients.map((r) => r.id),
+            },
+          });
           if (fellThrough.length && resolution.role) {
             await auditOnce(tx, `${key}/recipientMissing`, {
               action: 'notification.recipientMissing',

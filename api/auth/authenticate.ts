@@ -8,7 +8,7 @@ import { verifyToken } from './token';
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="child-protection"' };
 
-function unauthenticated(detail: string): ProblemError {
+export function unauthenticated(detail: string): ProblemError {
   return new ProblemError('unauthenticated', detail, undefined, challenge);
 }
 
@@ -23,20 +23,27 @@ export function authenticate(prisma: PrismaClient, config: Pick<AppConfig, 'JWT_
     }
     const verified = await verifyToken(config, match[1]);
     if ('refused' in verified) throw unauthenticated(verified.refused);
-    const staff = await prisma.staff.findUnique({
-      where: { id: verified.staffId },
-      select: { id: true, role: true, provinceCode: true, unitId: true, partnerId: true, active: true },
-    });
-    if (!staff || !staff.active) throw unauthenticated('the token names no active staff member');
-    const actor: Actor = {
-      id: staff.id,
-      role: staff.role,
-      province: staff.provinceCode,
-      unitId: staff.unitId,
-      partnerId: staff.partnerId,
-    };
+    const actor = await activeActor(prisma, verified.staffId);
+    if (!actor) throw unauthenticated('the token names no active staff member');
     res.locals.actor = actor;
+    res.locals.tokenExpiresAt = verified.expiresAt;
     next();
+  };
+}
+
+/** The active staff member a verified token names, as the policy sees them (null: none or inactive). */
+export async function activeActor(prisma: PrismaClient, staffId: string): Promise<Actor | null> {
+  const staff = await prisma.staff.findUnique({
+    where: { id: staffId },
+    select: { id: true, role: true, provinceCode: true, unitId: true, partnerId: true, active: true },
+  });
+  if (!staff || !staff.active) return null;
+  return {
+    id: staff.id,
+    role: staff.role,
+    province: staff.provinceCode,
+    unitId: staff.unitId,
+    partnerId: staff.partnerId,
   };
 }
 

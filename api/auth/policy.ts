@@ -49,6 +49,8 @@ export const ACTIONS = [
   'referral.start',
   'referral.outcome',
   'report.provincial',
+  'codec.decode',
+  'codec.encode',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -112,14 +114,18 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
   },
   // Leaving care comes later; a mediator has nothing to do on protection cases yet.
   mediator: {},
-  // Technical staff: every province, never a child's identity.
+  // Technical staff: every province, never a child's identity. The codec lets the Temporal UI show
+  // workflow payloads (IDs and codes) and encode what an operator sends a workflow from it.
   operations: {
     'case.list': 'anyProvince',
     'case.read': 'anyProvince',
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
+    'codec.decode': 'anyProvince',
+    'codec.encode': 'anyProvince',
   },
-  // Inspection reads everything, writes nothing.
+  // Inspection reads everything, writes nothing. No codec: the audit trail already holds every
+  // action with who, when and why; workflow histories are the machinery behind it, not the record.
   auditor: {
     'case.list': 'anyProvince',
     'case.read': 'anyProvince',

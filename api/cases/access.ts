@@ -4,6 +4,36 @@ import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
 import { withinDeadline, type ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
+/**
+ * protocol.md §7: every read of a case is in the audit trail — who (the caller), what (action,
+ * entity), which case, when, and why (the route that served it).
+ */
+export async function auditRead(
+  deps: Pick<ApiDeps, 'prisma'>,
+  actor: Actor,
+  read: {
+    action: string;
+    caseId: string | null;
+    entity: string;
+    entityId: string | null;
+    route: string;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await deps.prisma.auditEvent.create({
+    data: {
+      actorType: 'staff',
+      actorId: actor.id,
+      action: read.action,
+      caseId: read.caseId,
+      entity: read.entity,
+      entityId: read.entityId,
+      reason: read.route,
+      ...(read.details ? { details: JSON.parse(JSON.stringify(read.details)) } : {}),
+    },
+  });
+}
+
 export const caseHandle = (deps: Pick<ApiDeps, 'temporal'>, caseId: string) =>
   deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
 

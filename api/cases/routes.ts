@@ -28,7 +28,7 @@ import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
-import { caseHandle, loadCase } from './access';
+import { auditRead, caseHandle, loadCase } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
@@ -71,20 +71,6 @@ async function queryView(deps: ApiDeps, caseId: string): Promise<WorkflowCaseVie
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-}
-
-async function auditRead(
-  deps: ApiDeps,
-  actor: Actor,
-  caseId: string,
-  action: string,
-  entity: string,
-  entityId: string,
-  reason: string,
-) {
-  await deps.prisma.auditEvent.create({
-    data: { actorType: 'staff', actorId: actor.id, action, caseId, entity, entityId, reason },
-  });
 }
 
 interface StepSpec<B extends z.ZodType, I> {
@@ -183,6 +169,14 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
+      await auditRead(deps, actor, {
+        action: 'case.list',
+        caseId: null,
+        entity: 'case',
+        entityId: null,
+        route: 'GET /cases',
+        details: { filters: { ...query, cursor: undefined }, caseIds: page.map((c) => c.id) },
+      });
       return {
         body: {
           items: page.map((c) => {
@@ -230,16 +224,13 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         }),
       ]);
       const child = withIdentity && row.child ? row.child : undefined;
-      if (child)
-        await auditRead(
-          deps,
-          actor,
-          kase.id,
-          'child.identity.read',
-          'child',
-          child.id,
-          'GET /cases/{caseId}',
-        );
+      await auditRead(deps, actor, {
+        ...(child
+          ? { action: 'child.identity.read', entity: 'child', entityId: child.id }
+          : { action: 'case.read', entity: 'case', entityId: kase.id }),
+        caseId: kase.id,
+        route: 'GET /cases/{caseId}',
+      });
       return {
         body: {
           ...s.asDocumentedView(view),
@@ -298,7 +289,13 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         orderBy: { id: 'asc' },
         take: query.limit + 1,
       });
-      await auditRead(deps, actor, kase.id, 'audit.read', 'case', kase.id, 'GET /cases/{caseId}/audit');
+      await auditRead(deps, actor, {
+        action: 'audit.read',
+        caseId: kase.id,
+        entity: 'case',
+        entityId: kase.id,
+        route: 'GET /cases/{caseId}/audit',
+      });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {

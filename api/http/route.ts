@@ -37,6 +37,10 @@ interface BaseSpec<S extends RequestSchemas> {
   >;
   /** Extra error answers to document (e.g. 409 for a step the workflow rejects), by status. */
   problems?: Partial<Record<number, string>>;
+  /** Another way in than the bearer token (e.g. the codec's session cookie), and its OpenAPI security. */
+  auth?: { middleware: RequestHandler; security: Record<string, string[]>[] };
+  /** False for a POST whose answer must not be stored for replay (Idempotency-Key not honoured). */
+  idempotencyKey?: boolean;
 }
 
 export interface RouteSpec<S extends RequestSchemas> extends BaseSpec<S> {
@@ -70,6 +74,9 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
 });
 
+const honoursIdempotencyKey = (spec: BaseSpec<RequestSchemas>) =>
+  spec.method === 'post' && spec.idempotencyKey !== false;
+
 function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Record<number, string> {
   const out: Record<number, string> = {};
   const has = (k: keyof RequestSchemas) => spec.request?.[k] !== undefined;
@@ -82,9 +89,11 @@ function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): 
   }
   if (spec.path.includes('{')) out[404] = 'unknown, or not visible to this role';
   if (spec.method === 'post' && !isPublic) {
-    out[409] = 'a request with the same Idempotency-Key is still running';
     out[413] = 'body larger than the configured limit';
-    out[422] = 'Idempotency-Key already used with a different body';
+    if (honoursIdempotencyKey(spec)) {
+      out[409] = 'a request with the same Idempotency-Key is still running';
+      out[422] = 'Idempotency-Key already used with a different body';
+    }
   }
   if (!isPublic) out[503] = 'Temporal or the case database is unreachable';
   for (const [status, description] of Object.entries(spec.problems ?? {})) {
@@ -121,12 +130,12 @@ function openApiOperation(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Ro
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    security: isPublic ? [] : [{ bearerAuth: [] }],
+    security: isPublic ? [] : (spec.auth?.security ?? [{ bearerAuth: [] }]),
     request: {
       ...(spec.request?.params ? { params: spec.request.params as z.ZodObject } : {}),
       ...(spec.request?.query ? { query: spec.request.query as z.ZodObject } : {}),
       ...(body ? { body: { required: true, content: { 'application/json': { schema: body } } } } : {}),
-      ...(spec.method === 'post' && !isPublic ? { headers: [IdempotencyKeyHeader] } : {}),
+      ...(honoursIdempotencyKey(spec) && !isPublic ? { headers: [IdempotencyKeyHeader] } : {}),
     },
     responses,
   };
@@ -154,8 +163,8 @@ export function createRoutes(router: Router, registry: OpenAPIRegistry, middlewa
         next();
       },
     ];
-    if (!isPublic) chain.push(middleware.authenticate);
-    if (!isPublic && spec.method === 'post') chain.push(middleware.idempotency);
+    if (!isPublic) chain.push(spec.auth?.middleware ?? middleware.authenticate);
+    if (!isPublic && honoursIdempotencyKey(spec)) chain.push(middleware.idempotency);
     const fallback = Number(Object.keys(spec.responses)[0] ?? 200);
     chain.push(async (req, res) => {
       send(res, await handle(req, res), fallback);

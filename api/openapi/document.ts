@@ -11,6 +11,14 @@ export function createRegistry(): OpenAPIRegistry {
       'HS256 token whose subject is a staff id; `npm run token -- staff-demo-handler` prints one. ' +
       'The staff row gives the role, province, unit and partner the request acts as.',
   });
+  registry.registerComponent('securitySchemes', 'codecSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cpe_codec_session',
+    description:
+      'The /codec routes only: the HttpOnly cookie POST /codec/session sets, so the Temporal UI in a ' +
+      'browser can call the codec without a bearer token of ours.',
+  });
   return registry;
 }
 

@@ -12,7 +12,7 @@ import {
   type ReferralView,
 } from '../../workflows/referral/definitions';
 import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
-import { caseHandle, loadCase } from '../cases/access';
+import { auditRead, caseHandle, loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
 import { asDocumentedView } from '../cases/schemas';
 import { withinDeadline, type ApiDeps } from '../deps';
@@ -125,6 +125,18 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
       });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
+      await auditRead(deps, actor, {
+        action: 'referral.list',
+        caseId: null,
+        entity: 'referral',
+        entityId: null,
+        route: 'GET /referrals',
+        details: {
+          filters: { ...query, cursor: undefined },
+          referralIds: page.map((r) => r.id),
+          caseIds: [...new Set(page.map((r) => r.caseId))],
+        },
+      });
       return {
         body: {
           items: page.map(shape),
@@ -150,6 +162,13 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
         : await withinDeadline(deps, () =>
             deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).query(referralViewQuery),
           );
+      await auditRead(deps, actor, {
+        action: 'referral.read',
+        caseId: row.caseId,
+        entity: 'referral',
+        entityId: row.id,
+        route: 'GET /referrals/{referralId}',
+      });
       return { body: { ...shape(row), openDeadlines: view?.openDeadlines ?? [] } };
     },
   });

@@ -79,10 +79,10 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
   },
   // leaving care comes later: nothing on protection cases
   mediator: { own: [], other: [] },
-  // technical staff: case views of every province, never an identity
+  // technical staff: case views of every province, never an identity; the Temporal UI's codec
   operations: {
-    own: [...READ_CASES, 'referral.list', 'referral.read'],
-    other: [...READ_CASES, 'referral.list', 'referral.read'],
+    own: [...READ_CASES, 'referral.list', 'referral.read', 'codec.decode', 'codec.encode'],
+    other: [...READ_CASES, 'referral.list', 'referral.read', 'codec.decode', 'codec.encode'],
   },
   // inspection: reads everything, writes nothing
   auditor: {
@@ -203,6 +203,19 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     'report.provincial': (side) => ({
       method: 'GET',
       path: `/reports/provincial?province=${province(side)}&from=2026-10-01&to=2026-11-01`,
+      resource: { kind: 'none' },
+    }),
+    // Not about a province: the same request on both sides.
+    'codec.decode': () => ({
+      method: 'POST',
+      path: '/codec/decode',
+      body: { payloads: [] },
+      resource: { kind: 'none' },
+    }),
+    'codec.encode': () => ({
+      method: 'POST',
+      path: '/codec/encode',
+      body: { payloads: [] },
       resource: { kind: 'none' },
     }),
   };

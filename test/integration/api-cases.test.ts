@@ -218,6 +218,39 @@ describe('POST /cases', () => {
     expect(anonymous.body.errors?.map((e) => e.path)).toEqual(['body.report.anonymous']);
   });
 
+  it('refuses an impossible birth date and a known identity elsewhere, leaving no row behind', async () => {
+    const body = newChildReport();
+    const first = await openCase(body);
+    const before = await settledRowCounts(api.prisma);
+    for (const birthDate of ['2014-02-30', '2015-02-29', '2014-13-01', '17/05/2014']) {
+      const res = await api.post<Problem>('/cases', {
+        as: HANDLER,
+        body: { ...newChildReport(), child: { ...newChildReport().child, birthDate } },
+      });
+      expect([birthDate, res.status, res.body.errors?.map((e) => e.path)]).toEqual([
+        birthDate,
+        400,
+        ['body.child.birthDate'],
+      ]);
+    }
+    // The same identity (names in another case, spaces around) in a province without an open case.
+    const duplicate = await api.post<Problem>('/cases', {
+      as: OTHR_HANDLER,
+      body: {
+        ...body,
+        province: 'OTHR',
+        child: {
+          ...body.child,
+          firstName: ` ${body.child.firstName.toUpperCase()} `,
+          lastName: body.child.lastName.toLowerCase(),
+        },
+      },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.childId).toBe(first.childId);
+    expect(await rowCounts(api.prisma)).toEqual(before);
+  });
+
   it('names the field for an unknown province (400) or child (400); another province is 403', async () => {
     const unknown = await api.post<Problem>('/cases', {
       as: HANDLER,

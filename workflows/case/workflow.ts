@@ -86,6 +86,7 @@ export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
 export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
 export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
 export const PATCH_OVERDUE_AT_DEADLINE = 'case-overdue-at-deadline';
+export const PATCH_HANDLERS_BEFORE_CONTINUE = 'case-handlers-finished-before-continue';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -659,6 +660,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     await condition(() => finished() || historyTooLong());
     await condition(allHandlersFinished);
     await openingNotice;
+    // Patch: a step accepted while the case-opened notice was still being sent used to be cut off
+    // by the continue-as-new that followed the notice (its client got an error, its next deadline
+    // was never opened); now the run waits for that step as well.
+    if (!allHandlersFinished() && patched(PATCH_HANDLERS_BEFORE_CONTINUE)) continue;
     if (finished()) return view();
     if (!waitUntilFinished || historyTooLong()) {
       return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
