@@ -42,7 +42,10 @@ export async function startSmtpCapture(options: {
   httpPort?: number;
 }): Promise<SmtpCapture> {
   const host = options.host ?? '127.0.0.1';
-  await assertPortFree(options.port, 'SMTP capture', 'set SMTP_URL to use an existing SMTP server');
+  // Port 0: the OS picks a free port at bind time (no window for another process to take it).
+  if (options.port !== 0) {
+    await assertPortFree(options.port, 'SMTP capture', 'set SMTP_URL to use an existing SMTP server');
+  }
   if (options.httpPort) await assertPortFree(options.httpPort, 'mail capture page', 'set MAIL_UI_PORT');
   if (options.dir) fs.mkdirSync(options.dir, { recursive: true });
   const messages: CapturedMessage[] = [];
@@ -104,6 +107,8 @@ export async function startSmtpCapture(options: {
   });
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  const bound = netServer.address();
+  const port = typeof bound === 'object' && bound ? bound.port : options.port;
 
   let page: http.Server | undefined;
   if (options.httpPort) {
@@ -112,8 +117,8 @@ export async function startSmtpCapture(options: {
   }
 
   return {
-    port: options.port,
-    url: `smtp://${host}:${options.port}`,
+    port,
+    url: `smtp://${host}:${port}`,
     pageUrl: options.httpPort ? `http://localhost:${options.httpPort}` : undefined,
     messages,
     setFault(next, times = Number.POSITIVE_INFINITY) {

@@ -48,7 +48,7 @@ beforeAll(async () => {
       }),
     ),
     createTestDatabase(),
-    freePort().then((port) => startSmtpCapture({ port, dir: path.join(dir, 'mail') })),
+    startSmtpCapture({ port: 0, dir: path.join(dir, 'mail') }),
   ]);
   const env = {
     TEMPORAL_ADDRESS: temporal.address,

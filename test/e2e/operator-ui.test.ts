@@ -63,7 +63,7 @@ beforeAll(async () => {
       }),
     ),
     createTestDatabase(),
-    freePort().then((port) => startSmtpCapture({ port })),
+    startSmtpCapture({ port: 0 }),
   ]);
   taskQueue = `ui-${randomUUID()}`;
   const env = {

@@ -19,10 +19,7 @@ let db: TestDatabase;
 let smtp: SmtpCapture;
 let mailer: Transporter;
 beforeAll(async () => {
-  [db, smtp] = await Promise.all([
-    createTestDatabase(),
-    freePort().then((port) => startSmtpCapture({ port })),
-  ]);
+  [db, smtp] = await Promise.all([createTestDatabase(), startSmtpCapture({ port: 0 })]);
   mailer = nodemailer.createTransport(smtp.url);
 });
 afterAll(async () => {

@@ -3,7 +3,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createDevServerEnv, createTimeSkippingEnv, testDataConverter } from './temporal';
@@ -44,7 +43,7 @@ export async function createHarness(
   const [env, db, smtp] = await Promise.all([
     options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv({ encrypted }),
     createTestDatabase(),
-    freePort().then((port) => startSmtpCapture({ port })),
+    startSmtpCapture({ port: 0 }),
   ]);
   const taskQueue = `test-${randomUUID()}`;
   const workers: { stop(): Promise<void> }[] = [];
