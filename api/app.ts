@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes';
 import { createMetrics } from './health/metrics';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { idempotency } from './http/idempotency';
+import { leavingCareRoutes } from './leaving-care/routes';
 import { requestLogger } from './http/logging';
 import { ProblemError } from './http/problem';
 import { createRoutes } from './http/route';
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   openApiRoutes(router, routes, registry, API_VERSION);
   caseRoutes(routes, deps);
   referralRoutes(routes, deps);
+  leavingCareRoutes(routes, deps);
   app.use(router);
 
   app.use(notFoundHandler);
