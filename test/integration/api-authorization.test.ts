@@ -314,15 +314,15 @@ async function transfer(as: string, from: 'DEMO' | 'OTHR', to: 'DEMO' | 'OTHR'):
   return caseId;
 }
 
-/** A case's child enrolled in leaving care (a 12-year-old: the pathway waits for the 15th birthday). */
+/** A case's child enrolled in leaving care through the API. */
 async function pathway(as: string, provinceCode: 'DEMO' | 'OTHR'): Promise<string> {
   const caseId = await open(as, provinceCode);
-  const res = await api.post<{ pathway: { childId: string; phase: string } }>('/leaving-care', {
+  const res = await api.post<{ pathway: { childId: string; province: string } }>('/leaving-care', {
     as,
     body: { caseId },
   });
   expect(res.status).toBe(201);
-  expect(res.body.pathway.phase).toBe('waiting');
+  expect(res.body.pathway.province).toBe(provinceCode);
   return res.body.pathway.childId;
 }
 

@@ -536,18 +536,26 @@ async function reachAndPlan(h: Harness, c: StepCase) {
 }
 
 /**
- * Ends the scenario's workflows once none has an activity running: terminated under a running
- * activity, a workflow leaves the time-skipping test server unable to skip time ever after (every
- * later sleep then lasts as long in real time).
+ * Ends the scenario's workflows once each is quiet (no activity and no workflow task outstanding,
+ * twice in a row): terminated with either outstanding, a workflow leaves the time-skipping test
+ * server's clock locked, and every later sleep then lasts as long in real time.
  */
 async function cleanUp(reached: Reached) {
+  const quiet = async (w: WorkflowHandle) => {
+    const d = await w.describe();
+    if (d.status.name !== 'RUNNING') return 'closed';
+    const busy = (d.raw.pendingActivities ?? []).length > 0 || d.raw.pendingWorkflowTask != null;
+    return busy ? 'busy' : 'quiet';
+  };
   for (const w of reached.workflows) {
-    const state = await eventually(`${w.workflowId} without a running activity`, async () => {
-      const d = await w.describe();
-      if (d.status.name !== 'RUNNING') return 'closed';
-      return (d.raw.pendingActivities ?? []).length === 0 ? 'idle' : undefined;
+    const state = await eventually(`${w.workflowId} quiet`, async () => {
+      const first = await quiet(w);
+      if (first !== 'quiet') return first === 'closed' ? first : undefined;
+      await new Promise((r) => setTimeout(r, 200));
+      const second = await quiet(w);
+      return second === 'busy' ? undefined : second;
     });
-    if (state === 'idle') await w.terminate('test done');
+    if (state === 'quiet') await w.terminate('test done');
   }
 }
 
