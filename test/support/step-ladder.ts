@@ -25,6 +25,7 @@ import {
   checkBackUpdate,
   closureApprovalUpdate,
   closureUpdate,
+  concernSignal,
   emergencyUpdate,
   judicialNotificationUpdate,
   planApprovalUpdate,
@@ -42,7 +43,7 @@ import {
   referralWorkflowId,
   startUpdate,
 } from '../../workflows/referral/definitions';
-import { insertPlan, startCase } from './cases';
+import { insertPlan, serverNow, startCase } from './cases';
 import type { Harness } from './harness';
 import { eventually } from './wait';
 
@@ -74,9 +75,14 @@ export interface Reached {
   caseId: string;
   /** The step's open record: its id names the deadline (and its e-mails). */
   record: { id: string; openedAt: Date; dueAt: Date };
-  /** Server time just before the action that opened the step. */
+  /**
+   * The instant the protocol counts from, when the scenario set it itself (a report's receipt);
+   * otherwise the step's clock must start within [openedAfter, openedBefore].
+   */
+  from?: Date;
+  /** Server time just before the action that started the step's clock. */
   openedAfter: number;
-  /** Server time once the step was seen open. */
+  /** Server time once that action was done. */
   openedBefore: number;
   /** Does the step. */
   complete(): Promise<void>;
@@ -116,8 +122,11 @@ async function waitFor(handle: WorkflowHandle, what: string, test: (view: CaseVi
 }
 
 /** Opens a case and returns it once its screening clock runs. */
-async function opened(h: Harness, urgent = false) {
-  const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { urgent });
+async function opened(h: Harness, urgent = false, receivedAt?: Date) {
+  const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue, {
+    urgent,
+    ...(receivedAt ? { receivedAt } : {}),
+  });
   await waitFor(handle, 'the screening deadline', (v) => v.openDeadlines.some((d) => d.step === 'screening'));
   return { handle, caseId };
 }
@@ -163,6 +172,7 @@ async function referralOf(h: Harness, handle: WorkflowHandle) {
   return { referralId, referral: h.env.client.workflow.getHandle(referralWorkflowId(referralId)) };
 }
 
+/** A report recorded some time after it was received: its clock started at the receipt. */
 const screeningStep = (urgent: boolean): StepCase => ({
   name: `screening (${urgent ? 'urgent' : 'normal'})`,
   step: 'screening',
@@ -171,11 +181,13 @@ const screeningStep = (urgent: boolean): StepCase => ({
   urgent,
   reach: async (h) => {
     const openedAfter = await h.env.currentTimeMs();
-    const { handle, caseId } = await opened(h, urgent);
+    const from = new Date((await serverNow(h.env.client)).getTime() - (urgent ? 40 : 5 * 60) * MINUTE);
+    const { handle, caseId } = await opened(h, urgent, from);
     const record = await openRecord(h, caseId, 'screening');
     return {
       caseId,
       record,
+      from,
       openedAfter,
       openedBefore: await h.env.currentTimeMs(),
       complete: async () => {
@@ -213,6 +225,38 @@ const assessmentStep = (risk: RiskLevel): StepCase => ({
 export const STEP_CASES: StepCase[] = [
   screeningStep(true),
   screeningStep(false),
+  {
+    // A new urgent concern about a screened case, received half an hour before it is recorded.
+    name: 'screening (new concern, urgent)',
+    step: 'screening',
+    risk: 'LOW',
+    province: 'DEMO',
+    urgent: true,
+    reach: async (h) => {
+      const { handle, caseId } = await opened(h);
+      await handle.executeUpdate(screeningUpdate, { args: [screening('LOW')] });
+      await openRecord(h, caseId, 'assessment');
+      const openedAfter = await h.env.currentTimeMs();
+      const from = new Date(openedAfter - 30 * MINUTE);
+      await handle.signal(concernSignal, {
+        reportId: randomUUID(),
+        urgent: true,
+        receivedAt: from.toISOString(),
+      });
+      const record = await openRecord(h, caseId, 'screening');
+      return {
+        caseId,
+        record,
+        from,
+        openedAfter,
+        openedBefore: await h.env.currentTimeMs(),
+        complete: async () => {
+          await handle.executeUpdate(screeningUpdate, { args: [screening('LOW')] });
+        },
+        workflows: [handle],
+      };
+    },
+  },
   {
     name: 'emergency',
     step: 'emergency',
@@ -340,18 +384,23 @@ export const STEP_CASES: StepCase[] = [
     risk: 'MEDIUM',
     province: 'DEMO',
     service: SERVICE.serviceType,
+    // The clock starts when the referral is sent, not when the partner acknowledges it (a day later).
     reach: async (h) => {
       const { handle, caseId } = await inFollowUp(h, 'MEDIUM');
+      const openedAfter = await h.env.currentTimeMs();
       await handle.executeUpdate(planApprovalUpdate, {
         args: [{ actorId: SUPERVISOR, decision: 'approve' }],
       });
       const { referral } = await referralOf(h, handle);
-      const opens = await opening(h, caseId, 'serviceStart', () =>
-        referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] }),
-      );
+      const openedBefore = await h.env.currentTimeMs();
+      await h.env.sleep(DAY);
+      await referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] });
+      const record = await openRecord(h, caseId, 'serviceStart');
       return {
         caseId,
-        ...opens,
+        record,
+        openedAfter,
+        openedBefore,
         complete: async () => {
           await referral.executeUpdate(startUpdate, { args: [{ actorId: PARTNER }] });
         },
@@ -528,9 +577,13 @@ async function mailsOf(h: Harness, reached: Reached) {
 async function reachAndPlan(h: Harness, c: StepCase) {
   const reached = await c.reach(h);
   const openedAt = reached.record.openedAt.getTime();
-  expect(openedAt).toBeGreaterThanOrEqual(reached.openedAfter);
-  expect(openedAt).toBeLessThanOrEqual(reached.openedBefore);
-  const plan = expectedPlan(c, reached.record.openedAt);
+  if (reached.from) {
+    expect(reached.record.openedAt.toISOString()).toBe(reached.from.toISOString());
+  } else {
+    expect(openedAt).toBeGreaterThanOrEqual(reached.openedAfter);
+    expect(openedAt).toBeLessThanOrEqual(reached.openedBefore);
+  }
+  const plan = expectedPlan(c, reached.from ?? reached.record.openedAt);
   expect(reached.record.dueAt.toISOString()).toBe(plan.dueAt);
   return { reached, plan };
 }
@@ -629,6 +682,7 @@ export const STEP_LADDER_FILES = {
   intake: [
     'screening (urgent)',
     'screening (normal)',
+    'screening (new concern, urgent)',
     'emergency',
     'judicialNotification',
     'assessment (IMMEDIATE)',

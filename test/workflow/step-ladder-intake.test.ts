@@ -33,5 +33,5 @@ it('covers every deadline step of protocol v1 (assessment at every risk, screeni
   const assessed = STEP_CASES.filter((c) => c.step === 'assessment').map((c) => c.risk);
   expect([...assessed].sort()).toEqual([...RISK_LEVELS].sort());
   const screened = STEP_CASES.filter((c) => c.step === 'screening').map((c) => c.urgent);
-  expect(screened.sort()).toEqual([false, true]);
+  expect(screened.sort()).toEqual([false, true, true]);
 });

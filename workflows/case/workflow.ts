@@ -85,6 +85,7 @@ export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-n
 export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
 export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
 export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
+export const PATCH_SCREENING_FROM_RECEIPT = 'case-screening-from-report-receipt';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -124,7 +125,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   const open = async (
     step: DeadlineStep,
-    extra: { service?: string; subjectId?: string; province?: string } = {},
+    extra: { service?: string; subjectId?: string; province?: string; from?: string } = {},
   ) => {
     const deadline = await openDeadline({
       caseId: state.caseId,
@@ -133,7 +134,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       protocolVersion: state.facts.version,
       risk: state.risk,
       urgent: state.urgent,
-      from: now(),
+      from: extra.from ?? now(),
       ...(extra.service ? { service: extra.service } : {}),
       ...(extra.subjectId ? { subjectId: extra.subjectId } : {}),
     });
@@ -254,6 +255,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         },
       ],
     });
+  };
+  /**
+   * Patch: the screening clock used to start when the case (or the concern) reached the workflow;
+   * the protocol starts it when the report was received, which a handler may record afterwards.
+   * Never later than now (a clock running a little ahead on the API's side).
+   */
+  const screeningFrom = (receivedAt: string | null | undefined): { from?: string } => {
+    if (!patched(PATCH_SCREENING_FROM_RECEIPT) || !receivedAt) return {};
+    return { from: Date.parse(receivedAt) < Date.now() ? receivedAt : now() };
   };
   const activeReferrals = () =>
     state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
@@ -590,7 +600,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     await condition(() => loaded);
     state.concerns += 1;
     if (concern.urgent) state.urgent = true;
-    if (state.step !== 'closed' && !has('screening')) await open('screening');
+    if (state.step !== 'closed' && !has('screening'))
+      await open('screening', screeningFrom(concern.receivedAt));
   });
 
   setHandler(referralChangedSignal, async (change) => {
@@ -637,7 +648,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
           ]),
       );
     }
-    await open('screening');
+    await open('screening', screeningFrom(state.reportReceivedAt));
   }
   loaded = true;
   for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
