@@ -15,6 +15,7 @@ import { registerCaseMetrics } from './health/case-metrics';
 import { createMetrics } from './health/metrics';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { idempotency } from './http/idempotency';
+import { leavingCareRoutes } from './leaving-care/routes';
 import { requestLogger } from './http/logging';
 import { ProblemError } from './http/problem';
 import { createRoutes } from './http/route';
@@ -78,6 +79,7 @@ export function createApp(deps: ApiDeps): Express {
   referralRoutes(routes, deps);
   reportRoutes(routes, deps);
   codecRoutes(routes, deps);
+  leavingCareRoutes(routes, deps);
   app.use(router);
 
   app.use(notFoundHandler);

@@ -58,6 +58,11 @@ export function caseActivities({ prisma }: ActivityDeps) {
         });
       }
       const protocol = loadProtocol({ version: found.protocolVersion, province: found.provinceCode });
+      const firstReport = await prisma.report.findFirst({
+        where: { caseId },
+        orderBy: { receivedAt: 'asc' },
+        select: { receivedAt: true },
+      });
       return {
         caseId,
         reference: found.reference,
@@ -79,6 +84,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
         stepsOnTime: 0,
         stepsLate: 0,
         concerns: 1,
+        reportReceivedAt: firstReport?.receivedAt.toISOString() ?? null,
       };
     },
 

@@ -197,7 +197,6 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
                 id: randomUUID(),
                 pathwayId,
                 axis,
-                objectives: [],
                 status: rules.progressStatuses[0] ?? 'notStarted',
               })),
             });
@@ -346,26 +345,14 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
     },
 
     /**
-     * The autonomy assessment (kind 'assessment', which sets up the programme: every axis needs an
-     * objective) or a periodic review: axis statuses and the review row, in one transaction.
+     * The autonomy assessment (kind 'assessment', which sets up the programme) or a periodic
+     * review: axis statuses and the review row, in one transaction. The objectives are not read
+     * here: the API writes them in a transaction still open while this runs (other rows, no wait).
      */
     async recordProgrammeReview(
       input: PathwayRef & { reviewId: string; kind: 'assessment' | 'review'; axes: AxisStatus[] },
     ): Promise<void> {
       await once(async (tx, key) => {
-        if (input.kind === 'assessment') {
-          const empty = await tx.leavingCareAxis.findMany({
-            where: { pathwayId: input.pathwayId, objectives: { isEmpty: true } },
-            select: { axis: true },
-            orderBy: { axis: 'asc' },
-          });
-          if (empty.length > 0) {
-            throw rejected(
-              'ProgrammeIncomplete',
-              `axes: no objective recorded yet for ${empty.map((a) => a.axis).join(', ')}`,
-            );
-          }
-        }
         for (const { axis, status } of input.axes) {
           await tx.leavingCareAxis.update({
             where: { pathwayId_axis: { pathwayId: input.pathwayId, axis } },

@@ -108,7 +108,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         const pathwayId = child.leavingCarePathway?.id;
         if (pathwayId) {
           const ofPathway = { pathwayId };
-          await tx.leavingCareAxis.updateMany({ where: ofPathway, data: { objectives: [] } });
+          // Objectives are free text about the young person: removed, the axes' statuses stay.
+          await tx.leavingCareObjective.deleteMany({ where: ofPathway });
           await tx.leavingCareReview.updateMany({ where: ofPathway, data: { notes: null } });
           await tx.leavingCareExitPlan.updateMany({ where: ofPathway, data: { notes: null } });
           await tx.leavingCareContact.updateMany({ where: ofPathway, data: { notes: null } });

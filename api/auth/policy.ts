@@ -1,7 +1,8 @@
 /**
  * Who may do what (protocol.md §2), as ONE table read by one generic check. A row is a role; a cell
  * says on which resources the role may perform the action:
- *   ownProvince        the resource's province is the actor's (a case, or the case of a referral)
+ *   ownProvince        the resource's province is the actor's (a case, the case of a referral, a
+ *                      leaving-care pathway)
  *   anyProvince        every province (national roles: operations, inspection)
  *   receivingProvince  the province a pending transfer goes to (the receiving supervisor accepts)
  *   ownPartner         the referral is addressed to the actor's partner service
@@ -51,6 +52,16 @@ export const ACTIONS = [
   'report.provincial',
   'codec.decode',
   'codec.encode',
+  'leavingCare.enrol',
+  'leavingCare.list',
+  'leavingCare.read',
+  'leavingCare.readIdentity',
+  'leavingCare.mediatorAssignment',
+  'leavingCare.programme',
+  'leavingCare.exitPlan',
+  'leavingCare.contact',
+  'leavingCare.accompaniment',
+  'leavingCare.outcome',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -77,10 +88,37 @@ const CASE_WORK = {
   'referral.read': 'ownProvince',
 } as const satisfies Partial<Record<Action, Scope>>;
 
+/**
+ * Leaving care (protocol.md §4). The pathway's province is the province of the case that enrolled
+ * the child. Who does what, where the protocol is silent:
+ * - enrolment is a decision on a protection case: the case's handler or supervisor takes it (the
+ *   placement and the "turned 18" closure enrol automatically); a mediator has no access to cases;
+ * - the social mediator carries the pathway: programme and reviews, exit plan, monthly contacts,
+ *   outcome; they may take a pathway over (mediator assignment);
+ * - the handler and supervisor who know the young person from the case assign the mediator and see
+ *   the pathway, but do not record the mediator's work;
+ * - lengthening or shortening accompaniment (12 months, up to 24) commits the programme's
+ *   resources: the mediator proposes it, the supervisor may decide it too;
+ * - the coordinator and the committee follow their province's pathways (the committee never sees
+ *   an identity or an objective); operations and inspection read every province, as for cases.
+ */
+const PATHWAY_FOLLOW = {
+  'leavingCare.list': 'ownProvince',
+  'leavingCare.read': 'ownProvince',
+  'leavingCare.readIdentity': 'ownProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+const PATHWAY_FROM_CASE = {
+  ...PATHWAY_FOLLOW,
+  'leavingCare.enrol': 'ownProvince',
+  'leavingCare.mediatorAssignment': 'ownProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+
 export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Scope>>>>> = {
-  handler: CASE_WORK,
+  handler: { ...CASE_WORK, ...PATHWAY_FROM_CASE },
   supervisor: {
     ...CASE_WORK,
+    ...PATHWAY_FROM_CASE,
+    'leavingCare.accompaniment': 'ownProvince',
     'case.planApproval': 'ownProvince',
     'case.closureApproval': 'ownProvince',
     'case.assignment': 'ownProvince',
@@ -96,12 +134,15 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'referral.list': 'ownProvince',
     'referral.read': 'ownProvince',
     'report.provincial': 'ownProvince',
+    ...PATHWAY_FOLLOW,
   },
-  // The provincial committee sees its province's cases, never a child's identity, and receives
-  // the province's statistics (protocol.md §6).
+  // The provincial committee sees its province's cases and pathways, never a child's identity, and
+  // receives the province's statistics (protocol.md §6).
   committee: {
     'case.list': 'ownProvince',
     'case.read': 'ownProvince',
+    'leavingCare.list': 'ownProvince',
+    'leavingCare.read': 'ownProvince',
     'report.provincial': 'ownProvince',
   },
   partner: {
@@ -112,8 +153,16 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'referral.start': 'ownPartner',
     'referral.outcome': 'ownPartner',
   },
-  // Leaving care comes later; a mediator has nothing to do on protection cases yet.
-  mediator: {},
+  // The social mediator works on the leaving-care pathways of their province, not on protection cases.
+  mediator: {
+    ...PATHWAY_FOLLOW,
+    'leavingCare.mediatorAssignment': 'ownProvince',
+    'leavingCare.programme': 'ownProvince',
+    'leavingCare.exitPlan': 'ownProvince',
+    'leavingCare.contact': 'ownProvince',
+    'leavingCare.accompaniment': 'ownProvince',
+    'leavingCare.outcome': 'ownProvince',
+  },
   // Technical staff: every province, never a child's identity. The codec lets the Temporal UI show
   // workflow payloads (IDs and codes) and encode what an operator sends a workflow from it.
   operations: {
@@ -123,6 +172,8 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'referral.read': 'anyProvince',
     'codec.decode': 'anyProvince',
     'codec.encode': 'anyProvince',
+    'leavingCare.list': 'anyProvince',
+    'leavingCare.read': 'anyProvince',
   },
   // Inspection reads everything, writes nothing. No codec: the audit trail already holds every
   // action with who, when and why; workflow histories are the machinery behind it, not the record.
@@ -134,6 +185,9 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
     'report.provincial': 'anyProvince',
+    'leavingCare.list': 'anyProvince',
+    'leavingCare.read': 'anyProvince',
+    'leavingCare.readIdentity': 'anyProvince',
   },
 };
 

@@ -46,8 +46,9 @@ export async function addConcern(
   report: Report,
 ): Promise<{ reportId: string }> {
   const reportId = randomUUID();
+  const row = reportRow(reportId, kase.id, report, actor);
   await deps.prisma.$transaction(async (tx) => {
-    await tx.report.create({ data: reportRow(reportId, kase.id, report, actor) });
+    await tx.report.create({ data: row });
     await tx.auditEvent.create({
       data: {
         actorType: 'staff',
@@ -61,7 +62,11 @@ export async function addConcern(
     });
     // Signalled before commit: if Temporal is unreachable the report is rolled back (503).
     await withinDeadline(deps, () =>
-      caseHandle(deps, kase.id).signal(concernSignal, { reportId, urgent: report.urgent }),
+      caseHandle(deps, kase.id).signal(concernSignal, {
+        reportId,
+        urgent: report.urgent,
+        receivedAt: row.receivedAt.toISOString(),
+      }),
     );
   }, transactionOptions(deps));
   return { reportId };

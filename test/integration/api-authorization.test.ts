@@ -12,6 +12,23 @@ type Role = (typeof ROLES)[number];
 type Side = 'own' | 'other';
 
 const READ_CASES: Action[] = ['case.list', 'case.read'];
+const FOLLOW_PATHWAYS: Action[] = ['leavingCare.list', 'leavingCare.read', 'leavingCare.readIdentity'];
+const OPERATIONS_READ: Action[] = [
+  ...READ_CASES,
+  'referral.list',
+  'referral.read',
+  'leavingCare.list',
+  'leavingCare.read',
+  'codec.decode',
+  'codec.encode',
+];
+const MEDIATOR_WORK: Action[] = [
+  'leavingCare.programme',
+  'leavingCare.exitPlan',
+  'leavingCare.contact',
+  'leavingCare.accompaniment',
+  'leavingCare.outcome',
+];
 const HANDLE_CASES: Action[] = [
   'case.report',
   ...READ_CASES,
@@ -34,11 +51,17 @@ const HANDLE_CASES: Action[] = [
 /**
  * protocol.md §2, as expected answers. `own`: the actor's province (for a transfer acceptance,
  * the province the transfer goes to; for a partner, a referral addressed to its service).
+ * Leaving care (§4): the mediator carries the pathway; the case's handler and supervisor enrol the
+ * child and assign the mediator; the supervisor may also set the length of accompaniment.
  */
 const EXPECTED: Record<Role, Record<Side, Action[]>> = {
-  // acts on the cases of their province, sees the child
-  handler: { own: HANDLE_CASES, other: [] },
-  // a handler's work, plus approvals, reassignment, the audit trail; accepts transfers into the province
+  // acts on the cases of their province, sees the child; enrols in leaving care, assigns the mediator
+  handler: {
+    own: [...HANDLE_CASES, ...FOLLOW_PATHWAYS, 'leavingCare.enrol', 'leavingCare.mediatorAssignment'],
+    other: [],
+  },
+  // a handler's work, plus approvals, reassignment, the audit trail; accepts transfers into the
+  // province; decides the length of accompaniment
   supervisor: {
     own: [
       ...HANDLE_CASES,
@@ -48,10 +71,15 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'case.readAudit',
       'case.transferAcceptance',
       'report.provincial',
+      ...FOLLOW_PATHWAYS,
+      'leavingCare.enrol',
+      'leavingCare.mediatorAssignment',
+      'leavingCare.accompaniment',
     ],
     other: [],
   },
-  // reads the province's cases (escalations, blockages) and may reassign; reads its statistics
+  // reads the province's cases (escalations, blockages) and may reassign; follows its pathways;
+  // reads its statistics
   coordinator: {
     own: [
       ...READ_CASES,
@@ -60,11 +88,15 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'referral.list',
       'referral.read',
       'report.provincial',
+      ...FOLLOW_PATHWAYS,
     ],
     other: [],
   },
-  // reads the province's cases, never an identity; receives the province's statistics (§6)
-  committee: { own: [...READ_CASES, 'report.provincial'], other: [] },
+  // reads the province's cases and pathways, never an identity; receives the province's statistics (§6)
+  committee: {
+    own: [...READ_CASES, 'leavingCare.list', 'leavingCare.read', 'report.provincial'],
+    other: [],
+  },
   // only referrals addressed to its own service; its list is always filtered to them
   partner: {
     own: [
@@ -77,12 +109,15 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
     ],
     other: ['referral.list'],
   },
-  // leaving care comes later: nothing on protection cases
-  mediator: { own: [], other: [] },
-  // technical staff: case views of every province, never an identity; the Temporal UI's codec
+  // carries the leaving-care pathways of their province (may take one over); nothing on protection cases
+  mediator: {
+    own: [...FOLLOW_PATHWAYS, 'leavingCare.mediatorAssignment', ...MEDIATOR_WORK],
+    other: [],
+  },
+  // technical staff: case and pathway views of every province, never an identity; the Temporal UI's codec
   operations: {
-    own: [...READ_CASES, 'referral.list', 'referral.read', 'codec.decode', 'codec.encode'],
-    other: [...READ_CASES, 'referral.list', 'referral.read', 'codec.decode', 'codec.encode'],
+    own: [...OPERATIONS_READ],
+    other: [...OPERATIONS_READ],
   },
   // inspection: reads everything, writes nothing
   auditor: {
@@ -93,6 +128,7 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'referral.list',
       'referral.read',
       'report.provincial',
+      ...FOLLOW_PATHWAYS,
     ],
     other: [
       ...READ_CASES,
@@ -101,6 +137,7 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'referral.list',
       'referral.read',
       'report.provincial',
+      ...FOLLOW_PATHWAYS,
     ],
   },
 };
@@ -112,6 +149,8 @@ interface Fixtures {
   transferToOthr: string; // a case of DEMO with a pending transfer to OTHR
   referralDemoHealth: string; // a DEMO case's referral to partner-demo-health (the demo partner's service)
   referralOthrSchool: string; // an OTHR case's referral to partner-demo-school
+  pathwayDemo: string; // the childId of a DEMO case's child enrolled in leaving care
+  pathwayOthr: string; // the childId of an OTHR case's child enrolled in leaving care
 }
 
 interface Probe {
@@ -119,7 +158,7 @@ interface Probe {
   path: string;
   body?: unknown;
   /** What a refusal looks like: a resource the actor may read (403) or not (404), or no resource (403). */
-  resource: { kind: 'case' | 'referral'; province: 'DEMO' | 'OTHR' } | { kind: 'none' };
+  resource: { kind: 'case' | 'referral' | 'pathway'; province: 'DEMO' | 'OTHR' } | { kind: 'none' };
 }
 
 const province = (side: Side) => (side === 'own' ? 'DEMO' : 'OTHR');
@@ -145,6 +184,15 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
       body,
       resource: { kind: 'referral', province: province(side) },
     });
+  const onPathway =
+    (path: string, body?: unknown) =>
+    (side: Side): Probe => ({
+      method: body === undefined ? 'GET' : 'POST',
+      path: `/leaving-care/${side === 'own' ? f.pathwayDemo : f.pathwayOthr}${path}`,
+      body,
+      resource: { kind: 'pathway', province: province(side) },
+    });
+  const everyAxis = ['health', 'educationTraining', 'employment', 'socialAssistance', 'socialParticipation'];
   return {
     'case.report': (side) => ({
       method: 'POST',
@@ -218,6 +266,35 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
       body: { payloads: [] },
       resource: { kind: 'none' },
     }),
+    // Enrolment names a case (the one the child was placed under): refused like an action on it.
+    'leavingCare.enrol': (side) => ({
+      method: 'POST',
+      path: '/leaving-care',
+      body: { caseId: side === 'own' ? f.caseDemo : f.caseOthr },
+      resource: { kind: 'case', province: province(side) },
+    }),
+    'leavingCare.list': (side) => ({
+      method: 'GET',
+      path: `/leaving-care?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
+    'leavingCare.read': onPathway(''),
+    'leavingCare.readIdentity': onPathway(''),
+    'leavingCare.mediatorAssignment': onPathway('/mediator', { mediatorId: 'staff-demo-mediator' }),
+    'leavingCare.programme': onPathway('/programme', {
+      axes: everyAxis.map((axis) => ({ axis, status: 'inProgress', objectives: ['An objective.'] })),
+    }),
+    'leavingCare.exitPlan': onPathway('/exit-plan', {
+      items: ['housing', 'incomeOrTraining', 'identityDocuments', 'healthCoverage'].map((item) => ({
+        item,
+        status: 'inProgress',
+      })),
+    }),
+    'leavingCare.contact': onPathway('/contacts', {}),
+    'leavingCare.accompaniment': onPathway('/accompaniment', { months: 12 }),
+    'leavingCare.outcome': onPathway('/outcome', {
+      outcomes: everyAxis.map((axis) => ({ axis, outcome: 'integrated' })),
+    }),
   };
 }
 
@@ -272,6 +349,18 @@ async function transfer(as: string, from: 'DEMO' | 'OTHR', to: 'DEMO' | 'OTHR'):
   return caseId;
 }
 
+/** A case's child enrolled in leaving care through the API. */
+async function pathway(as: string, provinceCode: 'DEMO' | 'OTHR'): Promise<string> {
+  const caseId = await open(as, provinceCode);
+  const res = await api.post<{ pathway: { childId: string; province: string } }>('/leaving-care', {
+    as,
+    body: { caseId },
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.pathway.province).toBe(provinceCode);
+  return res.body.pathway.childId;
+}
+
 beforeAll(async () => {
   h = await createHarness();
   await h.startWorker();
@@ -283,6 +372,8 @@ beforeAll(async () => {
     transferToOthr: await transfer('staff-demo-handler', 'DEMO', 'OTHR'),
     referralDemoHealth: await referral('staff-demo-handler', 'DEMO', 'medical', 'partner-demo-health'),
     referralOthrSchool: await referral('staff-othr-handler', 'OTHR', 'education', 'partner-demo-school'),
+    pathwayDemo: await pathway('staff-demo-handler', 'DEMO'),
+    pathwayOthr: await pathway('staff-othr-handler', 'OTHR'),
   };
 });
 afterAll(async () => {
@@ -315,11 +406,16 @@ it('answers every role × action × own/other province as protocol.md §2 says',
         const allowed = EXPECTED[role][side].includes(action);
         const readSide: Side | undefined =
           probe.resource.kind === 'none' ? undefined : probe.resource.province === 'DEMO' ? 'own' : 'other';
-        const readAction: Action = probe.resource.kind === 'referral' ? 'referral.read' : 'case.read';
+        const readAction: Action =
+          probe.resource.kind === 'referral'
+            ? 'referral.read'
+            : probe.resource.kind === 'pathway'
+              ? 'leavingCare.read'
+              : 'case.read';
         const readable = readSide !== undefined && EXPECTED[role][readSide].includes(readAction);
         let ok: boolean;
         let wanted: string;
-        if (action === 'case.readIdentity') {
+        if (action === 'case.readIdentity' || action === 'leavingCare.readIdentity') {
           // The same GET as case.read: the identity is in the answer, or not.
           const hasChild = res.status === 200 && res.body.child !== undefined;
           wanted = allowed ? '200 with the child' : readable ? '200 without the child' : '404';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../../lib/db';
 import { caseWorkflowId } from '../../workflows/case/definitions';
 
@@ -16,6 +16,8 @@ export async function insertCase(
     /** YYYY-MM-DD (default 2014-03-01). */
     birthDate?: string;
     birthDateApproximate?: boolean;
+    /** When the report was received (default now): the screening clock starts then. */
+    receivedAt?: Date;
   } = {},
 ): Promise<{ caseId: string; reference: string; childId: string }> {
   const province = options.province ?? 'DEMO';
@@ -62,7 +64,7 @@ export async function insertCase(
         id: randomUUID(),
         caseId,
         channel: 'hotline',
-        receivedAt: new Date(),
+        receivedAt: options.receivedAt ?? new Date(),
         urgent: options.urgent ?? false,
         anonymous: true,
         categories: options.categories ?? [],
@@ -72,13 +74,27 @@ export async function insertCase(
   return { caseId, reference, childId };
 }
 
+/** The Temporal server's clock: the time-skipping server's own, else the wall clock. */
+export async function serverNow(client: Client): Promise<Date> {
+  const testService = client.connection instanceof Connection ? client.connection.testService : undefined;
+  if (!testService) return new Date();
+  try {
+    const { time } = await testService.getCurrentTime({});
+    return new Date(Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6));
+  } catch {
+    return new Date(); // a real server has no test service
+  }
+}
+
 export async function startCase(
   client: Client,
   prisma: PrismaClient,
   taskQueue: string,
   options: Parameters<typeof insertCase>[1] & { maxHistoryEvents?: number } = {},
 ) {
-  const { caseId, reference, childId } = await insertCase(prisma, options);
+  // The report is received now on the server's clock, which time-skipping tests move ahead.
+  const receivedAt = options.receivedAt ?? (await serverNow(client));
+  const { caseId, reference, childId } = await insertCase(prisma, { ...options, receivedAt });
   const handle = await client.workflow.start('caseWorkflow', {
     taskQueue,
     workflowId: caseWorkflowId(caseId),

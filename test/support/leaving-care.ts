@@ -92,17 +92,6 @@ export async function waitForPhase(handle: WorkflowHandle, phase: LeavingCareVie
   });
 }
 
-/** Objectives per axis, written as the API will write them (free text stays in the database). */
-export async function writeObjectives(prisma: PrismaClient, pathwayId: string): Promise<void> {
-  const axes = await prisma.leavingCareAxis.findMany({ where: { pathwayId } });
-  for (const axis of axes) {
-    await prisma.leavingCareAxis.update({
-      where: { id: axis.id },
-      data: { objectives: [`objective for ${axis.axis}`] },
-    });
-  }
-}
-
 /** Every event of every run of a workflow, following continue-as-new from the first run. */
 export async function historyOfAllRuns(
   client: Client,
@@ -126,10 +115,12 @@ export async function historyOfAllRuns(
   return { runs, events, largestRun };
 }
 
-export const allAxes = (status: string) =>
+/** Every axis with a status and, as the API sends them, how many objectives it recorded for each. */
+export const allAxes = (status: string, objectives = 1) =>
   ['health', 'educationTraining', 'employment', 'socialAssistance', 'socialParticipation'].map((axis) => ({
     axis,
     status,
+    objectives,
   }));
 
 export const allItems = (status: string) =>

@@ -145,7 +145,18 @@ async function withPathway(
       accompanimentMonths: 12,
       completedAt: completedDaysAgo === null ? null : ago(completedDaysAgo),
       axes: {
-        create: { id: randomUUID(), axis: 'health', objectives: ['see a doctor'], status: 'achieved' },
+        create: { id: randomUUID(), axis: 'health', status: 'achieved' },
+      },
+      objectives: {
+        create: {
+          id: randomUUID(),
+          reviewId: 'review-1',
+          axis: 'health',
+          position: 1,
+          objective: 'see a doctor',
+          recordedAt: ago(3500),
+          recordedById: 'x',
+        },
       },
       contacts: {
         create: {
@@ -175,7 +186,7 @@ async function snapshot(childId: string) {
           plans: { include: { items: true } },
         },
       },
-      leavingCarePathway: { include: { axes: true, contacts: true } },
+      leavingCarePathway: { include: { axes: true, contacts: true, objectives: true } },
     },
   });
 }
@@ -258,8 +269,9 @@ describe('retention', () => {
     const left = await snapshot(leftCare.childId);
     expect(left.pseudonymisedAt).not.toBeNull();
     expect(left.leavingCarePathway?.axes).toEqual([
-      expect.objectContaining({ objectives: [], status: 'achieved' }),
+      expect.objectContaining({ axis: 'health', status: 'achieved' }),
     ]);
+    expect(left.leavingCarePathway?.objectives).toEqual([]);
     expect(left.leavingCarePathway?.contacts).toEqual([expect.objectContaining({ notes: null, month: 1 })]);
     expect(JSON.stringify(left)).not.toMatch(/Leftcare/);
 

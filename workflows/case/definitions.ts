@@ -71,6 +71,8 @@ export interface CaseState {
   concerns: number;
   /** Mail that fell through, failed or was not confirmed (absent in runs started before it existed). */
   notificationIssues?: NotificationIssue[];
+  /** When the report that opened the case was received: the first screening's clock starts then. */
+  reportReceivedAt?: string | null;
 }
 
 /** What `GET /cases/{id}` shows: derived from the state, nothing identifying. */
@@ -161,6 +163,8 @@ export interface CheckBackInput extends Actor {
 export interface ConcernInput {
   reportId: string;
   urgent: boolean;
+  /** When the report was received (ISO): the screening clock starts then (absent: on arrival). */
+  receivedAt?: string;
 }
 export interface ReferralChangedInput {
   referralId: string;

@@ -87,6 +87,7 @@ export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
 export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
 export const PATCH_OVERDUE_AT_DEADLINE = 'case-overdue-at-deadline';
 export const PATCH_HANDLERS_BEFORE_CONTINUE = 'case-handlers-finished-before-continue';
+export const PATCH_SCREENING_FROM_RECEIPT = 'case-screening-from-report-receipt';
 
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
@@ -131,7 +132,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   const open = async (
     step: DeadlineStep,
-    extra: { service?: string; subjectId?: string; province?: string } = {},
+    extra: { service?: string; subjectId?: string; province?: string; from?: string } = {},
   ) => {
     const deadline = await openDeadline({
       caseId: state.caseId,
@@ -140,7 +141,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       protocolVersion: state.facts.version,
       risk: state.risk,
       urgent: state.urgent,
-      from: now(),
+      from: extra.from ?? now(),
       ...(extra.service ? { service: extra.service } : {}),
       ...(extra.subjectId ? { subjectId: extra.subjectId } : {}),
     });
@@ -261,6 +262,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         },
       ],
     });
+  };
+  /**
+   * Patch: the screening clock used to start when the case (or the concern) reached the workflow;
+   * the protocol starts it when the report was received, which a handler may record afterwards.
+   * Never later than now (a clock running a little ahead on the API's side).
+   */
+  const screeningFrom = (receivedAt: string | null | undefined): { from?: string } => {
+    if (!patched(PATCH_SCREENING_FROM_RECEIPT) || !receivedAt) return {};
+    return { from: Date.parse(receivedAt) < Date.now() ? receivedAt : now() };
   };
   const activeReferrals = () =>
     state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
@@ -597,7 +607,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     await condition(() => loaded);
     state.concerns += 1;
     if (concern.urgent) state.urgent = true;
-    if (state.step !== 'closed' && !has('screening')) await open('screening');
+    if (state.step !== 'closed' && !has('screening'))
+      await open('screening', screeningFrom(concern.receivedAt));
   });
 
   setHandler(referralChangedSignal, async (change) => {
@@ -644,7 +655,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
           ]),
       );
     }
-    await open('screening');
+    await open('screening', screeningFrom(state.reportReceivedAt));
   }
   loaded = true;
   for (const deadline of input.carried?.deadlines ?? []) watch(deadline);

@@ -122,16 +122,26 @@ interface Actor {
 export interface AxisStatus {
   axis: string;
   status: string;
+  /** How many objectives the API recorded for this axis with this step (their text stays in the database). */
+  objectives?: number;
 }
 export interface MediatorInput extends Actor {
   mediatorId: string;
 }
-/** The autonomy assessment is done and the programme set: every axis with its status (objectives are in the database). */
+/**
+ * The autonomy assessment is done and the programme set: every axis with its status and the number
+ * of its objectives (every axis needs one; their text is in the database, filed under `reviewId`).
+ */
 export interface ProgrammeInput extends Actor {
   axes: AxisStatus[];
+  /** Id of the assessment's row; the API files the objectives under it. Generated when absent. */
+  reviewId?: string;
 }
+/** A periodic review: every axis with its status; objectives are revised for the axes that count some. */
 export interface ProgrammeReviewInput extends Actor {
   axes: AxisStatus[];
+  /** Id of the review's row (as for the programme). Generated when absent. */
+  reviewId?: string;
 }
 export interface ExitPlanInput extends Actor {
   items: { item: string; status: string }[];

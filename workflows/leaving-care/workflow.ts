@@ -38,7 +38,7 @@ import {
 type Activities = ReturnType<typeof createActivities>;
 
 // Pathway storage: PostgreSQL outages are retried without limit; each call is idempotent. A
-// non-retryable failure is a rejection only the database can make (e.g. an axis without objective).
+// non-retryable failure is a rejection only the database can make (e.g. not an active mediator).
 const {
   openPathway,
   openPathwayDeadline,
@@ -269,7 +269,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       await checked(
         recordProgrammeReview({
           ...ref(update.actorId),
-          reviewId: uuid4(),
+          reviewId: update.reviewId ?? uuid4(),
           kind: 'assessment',
           axes: update.axes,
         }),
@@ -284,6 +284,9 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
         requirePhase('preparation');
         if (state.programmeAt) reject('the programme is already set; record a review instead');
         requireAxes(update.axes);
+        // The objectives themselves are written by the API in the transaction waiting on this update.
+        const without = update.axes.filter((a) => !((a.objectives ?? 0) > 0)).map((a) => a.axis);
+        if (without.length > 0) reject(`axes: no objective recorded yet for ${without.sort().join(', ')}`);
       },
     },
   );
@@ -293,7 +296,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
     async (update) => {
       await recordProgrammeReview({
         ...ref(update.actorId),
-        reviewId: uuid4(),
+        reviewId: update.reviewId ?? uuid4(),
         kind: 'review',
         axes: update.axes,
       });

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -29,6 +30,13 @@ const { openDeadline, closeDeadline, recordReferralAction } = proxyActivities<Ac
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/**
+ * Workflow code changes, kept while histories recorded before them may still be replayed.
+ * The service-start clock used to start at the acknowledgement; the protocol counts it from the
+ * referral being sent (protocol/README.md), so a slow acknowledgement does not extend it.
+ */
+export const PATCH_SERVICE_START_FROM_SENT = 'referral-service-start-from-sent';
+
 const reject = (reason: string): never => {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
 };
@@ -42,16 +50,18 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   let status: ReferralSummary['status'] = 'requested';
   let deadlines: OpenDeadline[] = [];
   const now = () => new Date().toISOString();
+  // The referral is sent when this workflow begins (the case starts it at that moment).
+  const sentAt = now();
   const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
 
-  const open = async (step: DeadlineStep) => {
+  const open = async (step: DeadlineStep, from = now()) => {
     const deadline = await openDeadline({
       caseId: input.caseId,
       step,
       province: input.province,
       protocolVersion: input.protocolVersion,
       risk: input.risk,
-      from: now(),
+      from,
       service: input.serviceType,
       subjectId: input.referralId,
     });
@@ -114,7 +124,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       status = 'acknowledged';
       await closeAll('done');
       await transition('acknowledged', update.actorId);
-      await open('serviceStart');
+      await open('serviceStart', patched(PATCH_SERVICE_START_FROM_SENT) ? sentAt : now());
       return view();
     },
     { validator: () => requireStatus('requested') },

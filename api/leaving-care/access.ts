@@ -1,0 +1,45 @@
+/** Loads a leaving-care pathway for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
+import { leavingCareViewQuery, type LeavingCareView } from '../../workflows/leaving-care/definitions';
+import { authorize, type Action, type Actor } from '../auth/policy';
+import { withinDeadline, type ApiDeps } from '../deps';
+import { ProblemError } from '../http/problem';
+
+export async function loadPathway(deps: ApiDeps, actor: Actor, childId: string, action: Action) {
+  const found = await deps.prisma.leavingCarePathway.findUnique({ where: { childId } });
+  // Unknown and invisible pathways answer alike, so a 404 does not reveal another province's.
+  const notFound = `no leaving-care pathway for child ${childId}`;
+  if (!found) throw new ProblemError('notFound', notFound);
+  authorize(actor, action, { province: found.provinceCode }, { readAction: 'leavingCare.read', notFound });
+  return found;
+}
+
+export type PathwayRow = Awaited<ReturnType<typeof loadPathway>>;
+
+export const pathwayHandle = (deps: Pick<ApiDeps, 'temporal'>, row: Pick<PathwayRow, 'workflowId'>) =>
+  deps.temporal.workflow.getHandle(row.workflowId);
+
+/**
+ * A just-enrolled pathway whose preparation begins at once (the child is past the start age): the
+ * workflow is still opening its first steps. Judged from the workflow's own instants, not our clock.
+ */
+export const beginningPreparation = (view: LeavingCareView): boolean =>
+  view.phase === 'waiting' &&
+  view.milestones !== null &&
+  Date.parse(view.milestones.preparationAt) <= Date.parse(view.phaseSince);
+
+/** The workflow's view, retried briefly while a just-enrolled pathway is still loading. */
+export async function queryPathway(deps: ApiDeps, workflowId: string): Promise<LeavingCareView> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withinDeadline(deps, () =>
+        deps.temporal.workflow.getHandle(workflowId).query(leavingCareViewQuery),
+      );
+    } catch (err) {
+      const opening = [err, (err as { cause?: unknown }).cause].some(
+        (e) => e instanceof Error && /still opening/.test(e.message),
+      );
+      if (!opening || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
