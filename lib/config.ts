@@ -44,6 +44,11 @@ const schema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock, Africa/Casablanca)')
     .default('07:30'),
+  /**
+   * A workflow bundle built ahead of time (bundleWorkflowCode): the worker starts in a second
+   * instead of bundling the workflows with webpack at every start. Default: bundle at start.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

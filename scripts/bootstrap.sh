@@ -60,3 +60,15 @@ if [ "$(cat "$TOOLS/stamps/compose-check" 2>/dev/null)" != "$cc_hash" ] || [ ! -
   (cd scripts/compose-check && go build -o "$TOOLS/bin/compose-check" .)
   echo "$cc_hash" > "$TOOLS/stamps/compose-check"
 fi
+
+# 6. schemathesis (API fuzzing against /openapi.json, test/fuzz) in a Python venv of its own,
+#    pinned; needs python3 with venv (Debian: python3-venv).
+ST_VERSION=4.32.5
+if [ "$(cat "$TOOLS/stamps/schemathesis" 2>/dev/null)" != "$ST_VERSION" ] || [ ! -x "$TOOLS/schemathesis/bin/st" ]; then
+  command -v python3 >/dev/null || { log "need python3 (with venv) for schemathesis"; exit 1; }
+  log "installing schemathesis $ST_VERSION into .tools/schemathesis"
+  rm -rf "$TOOLS/schemathesis"
+  python3 -m venv "$TOOLS/schemathesis"
+  "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$ST_VERSION"
+  echo "$ST_VERSION" > "$TOOLS/stamps/schemathesis"
+fi

@@ -38,7 +38,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    ...(config.WORKFLOW_BUNDLE_PATH
+      ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: require.resolve('../workflows') }),
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
