@@ -5,7 +5,7 @@
  * 409. Only successful (2xx) responses are kept: a failed request changed nothing, so its key is
  * released and the client may retry with it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Prisma } from '../../generated/prisma/client';
@@ -36,6 +36,31 @@ export function requestHash(method: string, path: string, body: unknown): string
     .digest('hex');
 }
 
+/**
+ * The IDs a request gives what it creates (rows, the workflow update). Under an Idempotency-Key
+ * they are derived from the actor, the key and the route, so a retry after an ambiguous failure (a
+ * timeout, a lost commit) writes the same rows and sends the same update ID, which Temporal answers
+ * with the first update's outcome instead of running the step twice. Without a key, random.
+ */
+export interface RequestIdentity {
+  updateId: string | undefined;
+  newId(name: string): string;
+}
+
+function derivedUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  // Shaped as a version-4 UUID (version and variant bits set) so it validates like any other id.
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function requestIdentity(res: Response): RequestIdentity {
+  const claimed = res.locals.idempotency as { actorId: string; key: string; path: string } | undefined;
+  if (!claimed) return { updateId: undefined, newId: () => randomUUID() };
+  const seed = `${claimed.actorId}\n${claimed.key}\n${claimed.path}\n`;
+  return { updateId: `api-${derivedUuid(`${seed}update`)}`, newId: (name) => derivedUuid(seed + name) };
+}
+
 export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandler {
   const claim = async (actorId: string, key: string, hash: string): Promise<boolean> => {
     const inserted = await prisma.$executeRaw`
@@ -62,7 +87,9 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
       throw invalidField(`headers.${IDEMPOTENCY_HEADER}`, 'must be 1 to 255 visible ASCII characters');
     }
     const actorId = actorOf(res).id;
-    const hash = requestHash(req.method, req.originalUrl.split('?')[0] ?? '', req.body);
+    const path = req.originalUrl.split('?')[0] ?? '';
+    const hash = requestHash(req.method, path, req.body);
+    res.locals.idempotency = { actorId, key, path };
     for (let attempt = 0; attempt < 3; attempt += 1) {
       if (await claim(actorId, key, hash)) {
         keepResponse(res, prisma, logger, actorId, key);
