@@ -130,12 +130,21 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
 function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actorId: string, key: string) {
   const where = { actorId_key: { actorId, key } };
   let settled = false;
+  // A request that failed because the database went away cannot release its key at once either:
+  // the answer waits for the first try only, later tries go on for a minute in the background —
+  // otherwise the client's retry would be refused as "in flight" for ten.
+  const releaseOnce = () =>
+    prisma.apiIdempotency.deleteMany({ where: { actorId, key, statusCode: IN_FLIGHT } }).then(() => true);
   const release = () =>
-    prisma.apiIdempotency
-      .deleteMany({ where: { actorId, key, statusCode: IN_FLIGHT } })
-      .catch((err: unknown) => {
-        logger.error({ err: loggableError(err) }, 'could not release an idempotency key');
-      });
+    releaseOnce().catch(() => {
+      void (async () => {
+        for (let wait = 250; wait <= 32_000; wait *= 2) {
+          await new Promise((r) => setTimeout(r, wait));
+          if (await releaseOnce().catch(() => false)) return;
+        }
+        logger.error('could not release an idempotency key: the database stayed unreachable');
+      })();
+    });
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     settled = true;
