@@ -13,7 +13,8 @@ import { ProblemError, problemBody } from './problem';
 const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
-const DB_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// P2028: a transaction that could not start in time (pool exhausted) or outlived its timeout.
+const DB_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 const DB_UNREACHABLE_KINDS = new Set([
   'DatabaseNotReachable',
   'ConnectionClosed',
