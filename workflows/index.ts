@@ -3,3 +3,4 @@ export { caseWorkflow } from './case/workflow';
 export { referralWorkflow } from './referral/workflow';
 export { supervisorDigestWorkflow } from './notifications/digest';
 export { leavingCareWorkflow } from './leaving-care/workflow';
+export { benchTimerWorkflow } from './bench/timer';

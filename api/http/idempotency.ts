@@ -20,12 +20,16 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const STALE_CLAIM_MS = 10 * 60_000;
 const IN_FLIGHT = 0;
 
+/** Deeper than any request body of this API; a deeper one is refused before it is walked. */
+const MAX_DEPTH = 32;
+
 /** Key order does not change a body's meaning, so it does not change its hash. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+function canonical(value: unknown, depth = 0): string {
+  if (depth > MAX_DEPTH) throw invalidField('body', `must not be nested more than ${MAX_DEPTH} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
