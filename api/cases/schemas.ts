@@ -97,7 +97,8 @@ export const ChildIdentityInput = z
   })
   .openapi('ChildIdentityInput');
 
-const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
+const isObject = ({ value }: { value: unknown }) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ReportInput = z
   .strictObject({
