@@ -53,7 +53,11 @@ const schema = z.object({
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
-  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
+  /**
+   * Large enough for every body the API's schemas allow, even with every character \u-escaped
+   * (five 20,000-character assessment sections, fifty 2,000-character plan objectives).
+   */
+  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(1024),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),

@@ -35,8 +35,14 @@ export const ProvinceCode = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'must be a province code (letters, digits, - or _)')
   .openapi({ example: 'DEMO' });
-export const StaffId = z.string().min(1).max(100).openapi({ example: 'staff-demo-handler' });
-export const PartnerId = z.string().min(1).max(100).openapi({ example: 'partner-demo-health' });
+/** Identifiers of the organisation (staff, partners): letters, digits and `._:@-`. */
+const OrgId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be an identifier (letters, digits, . _ : @ -)');
+export const StaffId = OrgId.openapi({ example: 'staff-demo-handler' });
+export const PartnerId = OrgId.openapi({ example: 'partner-demo-health' });
 // What text fields refuse (messages never quote the value): control characters (NUL cannot even be
 // stored by PostgreSQL; a CR/LF in a name is a header-injection tool), unpaired surrogates (not
 // Unicode text), and in one-line fields the bidirectional embeddings, overrides and isolates

@@ -82,6 +82,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** 22021 invalid byte sequence (a NUL in text), 22P05 untranslatable character. */
+function isUnstorableText(err: unknown): boolean {
+  for (const e of causes(err)) {
+    const state = sqlState(e) ?? (typeof e.code === 'string' && 'severity' in e ? e.code : undefined);
+    if (state === '22021' || state === '22P05') return true;
+  }
+  return false;
+}
+
 export function isTemporalUnavailable(err: unknown): boolean {
   for (const e of causes(err)) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
@@ -116,6 +125,10 @@ export function toProblem(err: unknown): ProblemError {
     if (cause instanceof ApplicationFailure && cause.type === 'StepRejected') {
       return new ProblemError('stepRejected', cause.message);
     }
+  }
+  if (isUnstorableText(err)) {
+    // A safety net behind the schemas: never a 500 for text PostgreSQL cannot hold (NUL).
+    return new ProblemError('validation', 'a text value contains a character that cannot be stored');
   }
   if (err instanceof WorkflowNotFoundError) {
     return new ProblemError('conflict', 'the workflow of this case or referral is no longer running');

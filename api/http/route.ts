@@ -81,6 +81,7 @@ function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): 
   if (spec.method === 'post' && !isPublic) {
     out[409] = 'a request with the same Idempotency-Key is still running';
     out[413] = 'body larger than the configured limit';
+    if (has('body')) out[415] = 'the body is not application/json';
     out[422] = 'Idempotency-Key already used with a different body';
   }
   if (!isPublic) out[503] = 'Temporal or the case database is unreachable';

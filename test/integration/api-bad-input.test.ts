@@ -112,6 +112,12 @@ describe('shapes and types', () => {
         as: HANDLER,
       });
       expect(problem(query, 400)).toEqual(['query.limit', 'query.overdue', 'query.province']);
+      // An identifier with a NUL (which PostgreSQL cannot even compare) is bad input, not a 500.
+      const partner = await post(`/cases/${caseId}/referrals`, {
+        serviceType: 'medical',
+        partnerId: 'partner\u0000demo',
+      });
+      expect(problem(partner, 400)).toEqual(['body.partnerId']);
       const path = await api.get<Problem>(`/cases/${encodeURIComponent("1' OR '1'='1")}`, { as: HANDLER });
       expect(problem(path, 400)).toEqual(['params.caseId']);
     });
