@@ -49,6 +49,12 @@ const schema = z.object({
    * instead of bundling the workflows with webpack at every start. Default: bundle at start.
    */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * Workflows the worker keeps in memory between their tasks. Cases sleep for hours or days between
+   * tasks, so a small cache costs a short replay now and then, while the SDK's default (sized from
+   * the heap, about 2,300 here) lets a worker with thousands of open cases grow past a gigabyte.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

@@ -214,6 +214,9 @@ async function main(): Promise<void> {
       API_PORT: String(apiPort),
       API_RATE_LIMIT_PER_MINUTE: '10000000',
       WORKFLOW_BUNDLE_PATH: bundle,
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
+        ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }
+        : {}),
       LOG_LEVEL: 'warn',
     };
     const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'));
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
     await pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi()));
     const apiRate = STARTS / ((performance.now() - t0) / 1000);
     await opened(prisma, apiIds, 600_000);
+    log(`(a) API ${apiRate.toFixed(1)}/s, bare ${bareRate.toFixed(1)}/s`);
 
     // --- (b) step latency -------------------------------------------------------------------------
     log(`(b) ${STEPS} assignments through the API and ${STEPS} bare updates, alternating`);
@@ -308,6 +312,11 @@ async function main(): Promise<void> {
       });
       if (i >= 10) bareLatency.push(performance.now() - t);
     }
+
+    log(
+      `(b) p50 API ${percentile(apiLatency, 50).toFixed(1)} ms, bare ${percentile(bareLatency, 50).toFixed(1)} ms; ` +
+        `p99 API ${percentile(apiLatency, 99).toFixed(1)} ms, bare ${percentile(bareLatency, 99).toFixed(1)} ms`,
+    );
 
     // --- (d) deadlines at one instant ---------------------------------------------------------------
     log(`(d) ${DEADLINES} case deadlines falling at one instant, then ${DEADLINES} bare timers`);
@@ -386,14 +395,45 @@ async function main(): Promise<void> {
       lastClose = Math.max(lastClose, closed);
     });
     const timers = lastClose - timerAt.getTime();
+    log(`(d) escalated in ${escalated} ms, bare timers in ${timers} ms`);
 
     // --- (c) memory with open cases -------------------------------------------------------------
-    log(`(c) ${OPEN_CASES} cases opened and waiting on their screening timers`);
+    // Each case continues from an earlier run, as after continue-as-new: loaded, screening deadline
+    // open and a day away, its timer pending. (Opening them from scratch costs four activities each
+    // and says nothing more about memory.)
+    log(`(c) ${OPEN_CASES} open cases waiting on their screening timers`);
     const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
-    await pool(quiet, 50, async (id) => void (await startBare(id)));
-    await opened(prisma, quiet, 60 * 60_000);
-    await sleep(5_000);
+    const dueAt = new Date(Date.now() + 86_400_000).toISOString();
+    await pool(quiet, 50, async (caseId) => {
+      const state: CaseState = await activities.loadCase({ caseId });
+      state.deadlines = [
+        {
+          id: randomUUID(),
+          step: 'screening',
+          province: QUIET,
+          openedAt: new Date().toISOString(),
+          dueAt,
+          ladder: [{ level: 0, role: 'handler', at: dueAt }],
+          fired: [],
+        },
+      ];
+      await client.workflow.start('caseWorkflow', {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        workflowId: caseWorkflowId(caseId),
+        args: [{ caseId, carried: state }],
+      });
+    });
+    // Every one has run its first task (it publishes its province as a search attribute then).
+    for (const deadline = Date.now() + 30 * 60_000; ;) {
+      const { count: waiting } = await client.workflow.count(`Province = "${QUIET}"`);
+      if (waiting >= OPEN_CASES) break;
+      log(`  ${waiting}/${OPEN_CASES} waiting`);
+      if (Date.now() > deadline) throw new Error(`only ${waiting} cases started in time`);
+      await sleep(5_000);
+    }
+    await sleep(10_000);
     const memory = rssMb(worker.pid as number);
+    log(`(c) worker RSS ${memory.rss.toFixed(0)} MB, peak ${memory.peak.toFixed(0)} MB`);
 
     // --- the table ----------------------------------------------------------------------------------
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -442,7 +482,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} cores; ` +
-        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients`,
+        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows`,
     );
   } finally {
     await cleanup();

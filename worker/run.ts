@@ -41,6 +41,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     ...(config.WORKFLOW_BUNDLE_PATH
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows') }),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
