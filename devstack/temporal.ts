@@ -42,6 +42,8 @@ export async function startTemporalDevServer(options: {
   logFile?: string;
   /** Remote codec the UI calls to show decrypted payloads to operators (the API's /codec). */
   codecEndpoint?: string;
+  /** Dynamic configuration values (`--dynamic-config-value KEY=VALUE`), e.g. for benchmarks. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }): Promise<RunningTemporal> {
   await assertPortFree(
     options.port,
@@ -67,6 +69,9 @@ export async function startTemporalDevServer(options: {
     'warn',
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   else args.push('--headless');
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';

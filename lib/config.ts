@@ -54,7 +54,7 @@ const schema = z.object({
    * tasks, so a small cache costs a short replay now and then, while the SDK's default (sized from
    * the heap, about 2,300 here) lets a worker with thousands of open cases grow past a gigabyte.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

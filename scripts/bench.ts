@@ -40,6 +40,8 @@ const STEPS = count('BENCH_STEPS', 200);
 const OPEN_CASES = count('BENCH_OPEN_CASES', 10_000);
 const DEADLINES = count('BENCH_DEADLINES', 1_000);
 const CONCURRENCY = count('BENCH_CONCURRENCY', 16);
+/** e.g. BENCH_ONLY=d to run one measure while looking into it. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(','));
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const HANDLER = 'staff-demo-handler';
 const SUPERVISOR = 'staff-demo-supervisor';
@@ -74,6 +76,31 @@ function spawnTs(script: string, env: Record<string, string>, logFile: string): 
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', out, out],
   });
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the process whose command line contains `needle` (our own servers only). */
+function pidOf(needle: string): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(needle) && !cmd.includes('/proc')) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {
@@ -192,6 +219,8 @@ async function main(): Promise<void> {
       port: await freePort(),
       namespace: 'default',
       logFile: path.join(dir, 'temporal.log'),
+      // BENCH_DYNAMIC_CONFIG='{"system.enableActivityEagerExecution":true}' to try server settings.
+      dynamicConfig: JSON.parse(process.env.BENCH_DYNAMIC_CONFIG ?? '{}') as Record<string, boolean>,
     });
     stops.push(temporal.stop);
     const smtp = await startSmtpCapture({ port: await freePort() });
@@ -273,208 +302,242 @@ async function main(): Promise<void> {
       return String(res.body.caseId);
     };
 
-    // --- (a) starts -----------------------------------------------------------------------------
-    log(`(a) warming up, then ${STARTS} starts bare and ${STARTS} through the API, ${CONCURRENCY} at a time`);
-    const warm = await insertCases(prisma, 'DEMO', 20);
-    await pool(warm, CONCURRENCY, async (id) => void (await startBare(id)));
-    const warmApi: string[] = [];
-    await pool([...Array(20).keys()], CONCURRENCY, async () => void warmApi.push(await startViaApi()));
-    await opened(prisma, [...warm, ...warmApi], 300_000);
-
-    const bareIds = await insertCases(prisma, 'DEMO', STARTS);
-    let t0 = performance.now();
-    await pool(bareIds, CONCURRENCY, async (id) => void (await startBare(id)));
-    const bareRate = STARTS / ((performance.now() - t0) / 1000);
-    await opened(prisma, bareIds, 600_000);
-    const apiIds: string[] = [];
-    t0 = performance.now();
-    await pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi()));
-    const apiRate = STARTS / ((performance.now() - t0) / 1000);
-    await opened(prisma, apiIds, 600_000);
-    log(`(a) API ${apiRate.toFixed(1)}/s, bare ${bareRate.toFixed(1)}/s`);
-
-    // --- (b) step latency -------------------------------------------------------------------------
-    log(`(b) ${STEPS} assignments through the API and ${STEPS} bare updates, alternating`);
-    const viaApiCase = apiIds[0] as string;
-    const bareCase = bareIds[0] as string;
-    const bareHandle = client.workflow.getHandle(caseWorkflowId(bareCase));
-    const apiLatency: number[] = [];
-    const bareLatency: number[] = [];
-    for (let i = 0; i < STEPS + 10; i += 1) {
-      let t = performance.now();
-      const res = await api.post(`/cases/${viaApiCase}/assignment`, SUPERVISOR, { assigneeId: HANDLER });
-      if (res.status !== 200)
-        throw new Error(`assignment answered ${res.status}: ${JSON.stringify(res.body)}`);
-      if (i >= 10) apiLatency.push(performance.now() - t);
-      t = performance.now();
-      await bareHandle.executeUpdate(assignmentUpdate, {
-        args: [{ actorId: SUPERVISOR, assigneeId: HANDLER }],
-      });
-      if (i >= 10) bareLatency.push(performance.now() - t);
-    }
-
-    log(
-      `(b) p50 API ${percentile(apiLatency, 50).toFixed(1)} ms, bare ${percentile(bareLatency, 50).toFixed(1)} ms; ` +
-        `p99 API ${percentile(apiLatency, 99).toFixed(1)} ms, bare ${percentile(bareLatency, 99).toFixed(1)} ms`,
-    );
-
-    // --- (d) deadlines at one instant ---------------------------------------------------------------
-    log(`(d) ${DEADLINES} case deadlines falling at one instant, then ${DEADLINES} bare timers`);
-    const deadlineCases = await insertCases(prisma, 'DEMO', DEADLINES);
-    const leadMs = 30_000 + DEADLINES * 40;
-    const at = new Date(Date.now() + leadMs);
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const rows: [string, string, string, string, string][] = [
+      ['metric', 'engine', 'bare Temporal', 'ratio', 'target'],
+    ];
     const activities = createActivities({
       prisma,
       mailer: nodemailer.createTransport(smtp.url),
       config: { ...config },
     });
-    const stepIds = new Map<string, string>();
-    await prisma.stepRecord.createMany({
-      data: deadlineCases.map((caseId) => {
-        const id = randomUUID();
-        stepIds.set(caseId, id);
-        return {
-          id,
-          idempotencyKey: `bench/${id}`,
-          caseId,
-          step: 'screening',
-          openedAt: new Date(),
-          dueAt: at,
-        };
-      }),
-    });
-    // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
-    // ladder's reminder with it — the same code path as any case after continue-as-new.
-    await pool(deadlineCases, CONCURRENCY, async (caseId) => {
-      const state: CaseState = await activities.loadCase({ caseId });
-      state.deadlines = [
-        {
-          id: stepIds.get(caseId) as string,
-          step: 'screening',
-          province: 'DEMO',
-          openedAt: new Date().toISOString(),
-          dueAt: at.toISOString(),
-          ladder: [{ level: 0, role: 'handler', at: at.toISOString() }],
-          fired: [],
-        },
-      ];
-      await client.workflow.start('caseWorkflow', {
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        workflowId: caseWorkflowId(caseId),
-        args: [{ caseId, carried: state }],
-      });
-    });
-    if (Date.now() > at.getTime()) throw new Error('the deadlines fell before every case was started');
-    await sleep(at.getTime() - Date.now());
-    const escalated = await (async () => {
-      const deadline = Date.now() + 15 * 60_000;
-      for (;;) {
-        const [row] = await prisma.$queryRaw<{ n: bigint; last: Date | null }[]>`
-          SELECT count(*) AS n, max(sent_at) AS last FROM notifications
-           WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND case_id = ANY(${deadlineCases}::text[])`;
-        if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
-        if (Date.now() > deadline) throw new Error(`only ${row?.n} escalations delivered`);
-        await sleep(100);
-      }
-    })();
+    /** CPU seconds used by each server while `run` runs: where the time of a measure goes. */
+    const servers = {
+      worker: worker.pid,
+      api: apiProcess.pid,
+      temporal: pidOf(path.join(dir, 'temporal.sqlite')),
+      postgres: pidOf(`-D ${path.join(dir, 'postgres')}`),
+      bench: process.pid,
+    };
+    const cpuOf = async <T>(run: () => Promise<T>): Promise<[T, string]> => {
+      const before = Object.fromEntries(Object.entries(servers).map(([k, pid]) => [k, cpuSeconds(pid)]));
+      const result = await run();
+      const used = Object.entries(servers)
+        .map(([k, pid]) => `${k} ${(cpuSeconds(pid) - (before[k] ?? 0)).toFixed(1)}`)
+        .join(', ');
+      return [result, `CPU s: ${used}`];
+    };
 
-    const timerAt = new Date(Date.now() + 20_000 + DEADLINES * 20);
-    const timerIds = Array.from({ length: DEADLINES }, () => `bench-timer-${randomUUID()}`);
-    await pool(timerIds, CONCURRENCY, async (workflowId) => {
-      await client.workflow.start('benchTimerWorkflow', {
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        args: [timerAt.toISOString()],
-      });
-    });
-    if (Date.now() > timerAt.getTime()) throw new Error('the timers fell before every workflow was started');
-    await Promise.all(timerIds.map((id) => client.workflow.getHandle(id).result()));
-    let lastClose = 0;
-    await pool(timerIds, CONCURRENCY, async (id) => {
-      const closed = (await client.workflow.getHandle(id).describe()).closeTime?.getTime() ?? 0;
-      lastClose = Math.max(lastClose, closed);
-    });
-    const timers = lastClose - timerAt.getTime();
-    log(`(d) escalated in ${escalated} ms, bare timers in ${timers} ms`);
+    if (ONLY.has('a')) {
+      // --- (a) starts -----------------------------------------------------------------------------
+      log(
+        `(a) warming up, then ${STARTS} starts bare and ${STARTS} through the API, ${CONCURRENCY} at a time`,
+      );
+      const warm = await insertCases(prisma, 'DEMO', 20);
+      await pool(warm, CONCURRENCY, async (id) => void (await startBare(id)));
+      const warmApi: string[] = [];
+      await pool([...Array(20).keys()], CONCURRENCY, async () => void warmApi.push(await startViaApi()));
+      await opened(prisma, [...warm, ...warmApi], 300_000);
 
-    // --- (c) memory with open cases -------------------------------------------------------------
-    // Each case continues from an earlier run, as after continue-as-new: loaded, screening deadline
-    // open and a day away, its timer pending. (Opening them from scratch costs four activities each
-    // and says nothing more about memory.)
-    log(`(c) ${OPEN_CASES} open cases waiting on their screening timers`);
-    const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
-    const dueAt = new Date(Date.now() + 86_400_000).toISOString();
-    await pool(quiet, 50, async (caseId) => {
-      const state: CaseState = await activities.loadCase({ caseId });
-      state.deadlines = [
-        {
-          id: randomUUID(),
-          step: 'screening',
-          province: QUIET,
-          openedAt: new Date().toISOString(),
-          dueAt,
-          ladder: [{ level: 0, role: 'handler', at: dueAt }],
-          fired: [],
-        },
-      ];
-      await client.workflow.start('caseWorkflow', {
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        workflowId: caseWorkflowId(caseId),
-        args: [{ caseId, carried: state }],
-      });
-    });
-    // Every one has run its first task (it publishes its province as a search attribute then).
-    for (const deadline = Date.now() + 30 * 60_000; ;) {
-      const { count: waiting } = await client.workflow.count(`Province = "${QUIET}"`);
-      if (waiting >= OPEN_CASES) break;
-      log(`  ${waiting}/${OPEN_CASES} waiting`);
-      if (Date.now() > deadline) throw new Error(`only ${waiting} cases started in time`);
-      await sleep(5_000);
-    }
-    await sleep(10_000);
-    const memory = rssMb(worker.pid as number);
-    log(`(c) worker RSS ${memory.rss.toFixed(0)} MB, peak ${memory.peak.toFixed(0)} MB`);
-
-    // --- the table ----------------------------------------------------------------------------------
-    const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const rows: [string, string, string, string, string][] = [
-      ['metric', 'engine', 'bare Temporal', 'ratio', 'target'],
-      [
+      const bareIds = await insertCases(prisma, 'DEMO', STARTS);
+      let t0 = performance.now();
+      await pool(bareIds, CONCURRENCY, async (id) => void (await startBare(id)));
+      const bareRate = STARTS / ((performance.now() - t0) / 1000);
+      await opened(prisma, bareIds, 600_000);
+      const apiIds: string[] = [];
+      t0 = performance.now();
+      await pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi()));
+      const apiRate = STARTS / ((performance.now() - t0) / 1000);
+      await opened(prisma, apiIds, 600_000);
+      log(`(a) API ${apiRate.toFixed(1)}/s, bare ${bareRate.toFixed(1)}/s`);
+      rows.push([
         '(a) cases started per second',
         `${apiRate.toFixed(1)}/s (API)`,
         `${bareRate.toFixed(1)}/s (workflow.start)`,
         ratio(apiRate, bareRate),
         '>= 0.7',
-      ],
-      [
-        '(b) step latency p50',
-        `${percentile(apiLatency, 50).toFixed(1)} ms (API)`,
-        `${percentile(bareLatency, 50).toFixed(1)} ms (update)`,
-        ratio(percentile(apiLatency, 50), percentile(bareLatency, 50)),
-        '<= 1.5',
-      ],
-      [
-        '(b) step latency p99',
-        `${percentile(apiLatency, 99).toFixed(1)} ms (API)`,
-        `${percentile(bareLatency, 99).toFixed(1)} ms (update)`,
-        ratio(percentile(apiLatency, 99), percentile(bareLatency, 99)),
-        '<= 1.5',
-      ],
-      [
-        `(c) worker RSS, ${OPEN_CASES} open cases`,
-        `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
-        '-',
-        '-',
-        '< 500 MB',
-      ],
-      [
+      ]);
+    }
+
+    if (ONLY.has('b')) {
+      // --- (b) step latency -------------------------------------------------------------------------
+      log(`(b) ${STEPS} assignments through the API and ${STEPS} bare updates, alternating`);
+      const viaApiCase = await startViaApi();
+      const bareCase = (await insertCases(prisma, 'DEMO', 1))[0] as string;
+      await startBare(bareCase);
+      await opened(prisma, [viaApiCase, bareCase], 300_000);
+      const bareHandle = client.workflow.getHandle(caseWorkflowId(bareCase));
+      const apiLatency: number[] = [];
+      const bareLatency: number[] = [];
+      for (let i = 0; i < STEPS + 10; i += 1) {
+        let t = performance.now();
+        const res = await api.post(`/cases/${viaApiCase}/assignment`, SUPERVISOR, { assigneeId: HANDLER });
+        if (res.status !== 200)
+          throw new Error(`assignment answered ${res.status}: ${JSON.stringify(res.body)}`);
+        if (i >= 10) apiLatency.push(performance.now() - t);
+        t = performance.now();
+        await bareHandle.executeUpdate(assignmentUpdate, {
+          args: [{ actorId: SUPERVISOR, assigneeId: HANDLER }],
+        });
+        if (i >= 10) bareLatency.push(performance.now() - t);
+      }
+
+      log(
+        `(b) p50 API ${percentile(apiLatency, 50).toFixed(1)} ms, bare ${percentile(bareLatency, 50).toFixed(1)} ms; ` +
+          `p99 API ${percentile(apiLatency, 99).toFixed(1)} ms, bare ${percentile(bareLatency, 99).toFixed(1)} ms`,
+      );
+      rows.push(
+        [
+          '(b) step latency p50',
+          `${percentile(apiLatency, 50).toFixed(1)} ms (API)`,
+          `${percentile(bareLatency, 50).toFixed(1)} ms (update)`,
+          ratio(percentile(apiLatency, 50), percentile(bareLatency, 50)),
+          '<= 1.5',
+        ],
+        [
+          '(b) step latency p99',
+          `${percentile(apiLatency, 99).toFixed(1)} ms (API)`,
+          `${percentile(bareLatency, 99).toFixed(1)} ms (update)`,
+          ratio(percentile(apiLatency, 99), percentile(bareLatency, 99)),
+          '<= 1.5',
+        ],
+      );
+    }
+
+    if (ONLY.has('d')) {
+      // --- (d) deadlines at one instant ---------------------------------------------------------------
+      log(`(d) ${DEADLINES} case deadlines falling at one instant, then ${DEADLINES} bare timers`);
+      const deadlineCases = await insertCases(prisma, 'DEMO', DEADLINES);
+      const leadMs = 30_000 + DEADLINES * 40;
+      const at = new Date(Date.now() + leadMs);
+      const stepIds = new Map<string, string>();
+      await prisma.stepRecord.createMany({
+        data: deadlineCases.map((caseId) => {
+          const id = randomUUID();
+          stepIds.set(caseId, id);
+          return {
+            id,
+            idempotencyKey: `bench/${id}`,
+            caseId,
+            step: 'screening',
+            openedAt: new Date(),
+            dueAt: at,
+          };
+        }),
+      });
+      // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
+      // ladder's reminder with it — the same code path as any case after continue-as-new.
+      await pool(deadlineCases, CONCURRENCY, async (caseId) => {
+        const state: CaseState = await activities.loadCase({ caseId });
+        state.deadlines = [
+          {
+            id: stepIds.get(caseId) as string,
+            step: 'screening',
+            province: 'DEMO',
+            openedAt: new Date().toISOString(),
+            dueAt: at.toISOString(),
+            ladder: [{ level: 0, role: 'handler', at: at.toISOString() }],
+            fired: [],
+          },
+        ];
+        await client.workflow.start('caseWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId: caseWorkflowId(caseId),
+          args: [{ caseId, carried: state }],
+        });
+      });
+      if (Date.now() > at.getTime()) throw new Error('the deadlines fell before every case was started');
+      await sleep(at.getTime() - Date.now());
+      const [escalated, escalationCpu] = await cpuOf(async () => {
+        const deadline = Date.now() + 15 * 60_000;
+        for (;;) {
+          const [row] = await prisma.$queryRaw<{ n: bigint; last: Date | null }[]>`
+          SELECT count(*) AS n, max(sent_at) AS last FROM notifications
+           WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND case_id = ANY(${deadlineCases}::text[])`;
+          if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
+          if (Date.now() > deadline) throw new Error(`only ${row?.n} escalations delivered`);
+          await sleep(100);
+        }
+      });
+
+      const timerAt = new Date(Date.now() + 20_000 + DEADLINES * 20);
+      const timerIds = Array.from({ length: DEADLINES }, () => `bench-timer-${randomUUID()}`);
+      await pool(timerIds, CONCURRENCY, async (workflowId) => {
+        await client.workflow.start('benchTimerWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [timerAt.toISOString()],
+        });
+      });
+      if (Date.now() > timerAt.getTime())
+        throw new Error('the timers fell before every workflow was started');
+      const [, timerCpu] = await cpuOf(() =>
+        Promise.all(timerIds.map((id) => client.workflow.getHandle(id).result())),
+      );
+      let lastClose = 0;
+      await pool(timerIds, CONCURRENCY, async (id) => {
+        const closed = (await client.workflow.getHandle(id).describe()).closeTime?.getTime() ?? 0;
+        lastClose = Math.max(lastClose, closed);
+      });
+      const timers = lastClose - timerAt.getTime();
+      log(`(d) escalated in ${escalated} ms (${escalationCpu}); bare timers in ${timers} ms (${timerCpu})`);
+      rows.push([
         `(d) ${DEADLINES} deadlines at one instant`,
         `${(escalated / 1000).toFixed(1)} s to escalate`,
         `${(timers / 1000).toFixed(1)} s (bare timers)`,
         ratio(escalated, timers),
         '<= 1.3',
-      ],
-    ];
+      ]);
+    }
+
+    if (ONLY.has('c')) {
+      // --- (c) memory with open cases -------------------------------------------------------------
+      // Each case continues from an earlier run, as after continue-as-new: loaded, screening deadline
+      // open and a day away, its timer pending. (Opening them from scratch costs four activities each
+      // and says nothing more about memory.)
+      log(`(c) ${OPEN_CASES} open cases waiting on their screening timers`);
+      const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
+      const dueAt = new Date(Date.now() + 86_400_000).toISOString();
+      await pool(quiet, 50, async (caseId) => {
+        const state: CaseState = await activities.loadCase({ caseId });
+        state.deadlines = [
+          {
+            id: randomUUID(),
+            step: 'screening',
+            province: QUIET,
+            openedAt: new Date().toISOString(),
+            dueAt,
+            ladder: [{ level: 0, role: 'handler', at: dueAt }],
+            fired: [],
+          },
+        ];
+        await client.workflow.start('caseWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId: caseWorkflowId(caseId),
+          args: [{ caseId, carried: state }],
+        });
+      });
+      // Every one has run its first task (it publishes its province as a search attribute then).
+      for (const deadline = Date.now() + 30 * 60_000; ;) {
+        const { count: waiting } = await client.workflow.count(`Province = "${QUIET}"`);
+        if (waiting >= OPEN_CASES) break;
+        log(`  ${waiting}/${OPEN_CASES} waiting`);
+        if (Date.now() > deadline) throw new Error(`only ${waiting} cases started in time`);
+        await sleep(5_000);
+      }
+      await sleep(10_000);
+      const memory = rssMb(worker.pid as number);
+      log(`(c) worker RSS ${memory.rss.toFixed(0)} MB, peak ${memory.peak.toFixed(0)} MB`);
+      rows.push([
+        `(c) worker RSS, ${OPEN_CASES} open cases`,
+        `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
+        '-',
+        '-',
+        '< 500 MB',
+      ]);
+    }
+
+    // --- the table ----------------------------------------------------------------------------------
     const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
     for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
     console.log(

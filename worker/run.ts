@@ -42,6 +42,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows') }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // Most tasks of sleeping cases (a timer firing, a human step) find their workflow evicted and
+    // come on the shared queue, not the sticky one: half the pollers there, not the SDK's fifth.
+    nonStickyToStickyPollRatio: 0.5,
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
   });
