@@ -69,9 +69,14 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
 
-function spawnTs(script: string, env: Record<string, string>, logFile: string): ChildProcess {
+function spawnTs(
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  flags: string[] = [],
+): ChildProcess {
   const out = fs.openSync(logFile, 'a');
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  return spawn(process.execPath, [...flags, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', out, out],
@@ -189,9 +194,13 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const stops: (() => Promise<void>)[] = [];
   const cleanup = async () => {
-    for (const child of children) child.kill('SIGTERM');
+    for (const child of children) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    }
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
@@ -248,7 +257,11 @@ async function main(): Promise<void> {
         : {}),
       LOG_LEVEL: 'warn',
     };
-    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'));
+    // BENCH_PROFILE=1: the worker writes a V8 CPU profile (.cpuprofile) into the kept directory.
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`]
+      : [];
+    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), profile);
     const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'));
     children.push(worker, apiProcess);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -316,7 +329,7 @@ async function main(): Promise<void> {
       worker: worker.pid,
       api: apiProcess.pid,
       temporal: pidOf(path.join(dir, 'temporal.sqlite')),
-      postgres: pidOf(`-D ${path.join(dir, 'postgres')}`),
+      postgres: pidOf(`${path.join(dir, 'postgres')}`),
       bench: process.pid,
     };
     const cpuOf = async <T>(run: () => Promise<T>): Promise<[T, string]> => {
@@ -481,6 +494,15 @@ async function main(): Promise<void> {
       });
       const timers = lastClose - timerAt.getTime();
       log(`(d) escalated in ${escalated} ms (${escalationCpu}); bare timers in ${timers} ms (${timerCpu})`);
+      const [retries] = await prisma.$queryRaw<
+        { retried: bigint; most: number | null; errors: string[] | null }[]
+      >`
+        SELECT count(*) FILTER (WHERE attempts > 1) AS retried, max(attempts) AS most,
+               array_agg(DISTINCT left(last_error, 120)) FILTER (WHERE last_error IS NOT NULL) AS errors
+          FROM notifications WHERE case_id = ANY(${deadlineCases}::text[])`;
+      log(
+        `(d) deliveries retried: ${retries?.retried} (most attempts ${retries?.most}); errors: ${JSON.stringify(retries?.errors)}`,
+      );
       rows.push([
         `(d) ${DEADLINES} deadlines at one instant`,
         `${(escalated / 1000).toFixed(1)} s to escalate`,
