@@ -49,6 +49,7 @@ export const PartnerId = OrgId.openapi({ example: 'partner-demo-health' });
 // (U+202A–U+202E, U+2066–U+2069) that make a name display in another order than it is stored.
 // Marks (U+200E, U+200F, U+061C) and combining characters are ordinary text. Text is stored in NFC,
 // so the same name typed on two keyboards is the same name.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
