@@ -25,7 +25,7 @@ module.exports = {
   testTimeout: 180_000,
   projects: [
     project('unit'),
-    ...['workflow', 'integration', 'e2e'].map((name) =>
+    ...['workflow', 'integration', 'e2e', 'faults'].map((name) =>
       project(name, { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] }),
     ),
   ],

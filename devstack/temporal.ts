@@ -42,6 +42,8 @@ export async function startTemporalDevServer(options: {
   logFile?: string;
   /** Remote codec the UI calls to show decrypted payloads to operators (the API's /codec). */
   codecEndpoint?: string;
+  /** Dynamic configuration values (`--dynamic-config-value KEY=VALUE`), e.g. for benchmarks. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }): Promise<RunningTemporal> {
   await assertPortFree(
     options.port,
@@ -70,6 +72,9 @@ export async function startTemporalDevServer(options: {
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.uiPort && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

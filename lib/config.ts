@@ -64,11 +64,26 @@ const schema = z.object({
    * longer than this is pseudonymised by a nightly job. Five years by default — see README.
    */
   RETENTION_CLOSED_DAYS: z.coerce.number().int().min(30).max(36_500).default(1826),
+  /**
+   * A workflow bundle built ahead of time (bundleWorkflowCode): the worker starts in a second
+   * instead of bundling the workflows with webpack at every start. Default: bundle at start.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * Workflows the worker keeps in memory between their tasks. Cases sleep for hours or days between
+   * tasks, so a small cache costs a short replay now and then, while the SDK's default (sized from
+   * the heap, about 2,300 here) lets a worker with thousands of open cases grow past a gigabyte.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
-  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
+  /**
+   * Large enough for every body the API's schemas allow, even with every character \u-escaped
+   * (five 20,000-character assessment sections, fifty 2,000-character plan objectives).
+   */
+  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(1024),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Origins of the Temporal UI allowed to call the API's /codec routes from a browser (comma-separated). */
   CODEC_CORS_ORIGINS: z

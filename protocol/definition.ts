@@ -47,7 +47,7 @@ export type StepCode = (typeof STEP_CODES)[number];
 
 // ---- durations -----------------------------------------------------------------------------------
 
-export const DURATION_UNITS = ['hours', 'workingDays', 'days', 'months'] as const;
+export const DURATION_UNITS = ['minutes', 'hours', 'workingDays', 'days', 'months'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 
 function count(min: 0 | 1) {
@@ -61,16 +61,19 @@ function durationSchema(min: 0 | 1) {
   const n = count(min);
   return z.union(
     [
+      z.strictObject({ minutes: n }),
       z.strictObject({ hours: n }),
       z.strictObject({ workingDays: n }),
       z.strictObject({ days: n }),
       z.strictObject({ months: n }),
     ],
-    { error: 'expected exactly one of {hours}, {workingDays}, {days}, {months}' },
+    { error: 'expected exactly one of {minutes}, {hours}, {workingDays}, {days}, {months}' },
   );
 }
 
-/** A positive span: `{ hours }` exact clock hours, `{ workingDays }`, `{ days }` calendar days, `{ months }`. */
+/**
+ * A positive span: `{ minutes }` exact clock minutes (for call-back targets shorter than an hour,
+ * and test protocols whose deadlines must fall within a test run), `{ hours }` exact clock hours, `{ workingDays }`, `{ days }` calendar days, `{ months }`. */
 export const DurationSchema = durationSchema(1);
 export type Duration = z.infer<typeof DurationSchema>;
 
@@ -79,6 +82,7 @@ export const OffsetSchema = durationSchema(0);
 export type Offset = z.infer<typeof OffsetSchema>;
 
 export function durationUnit(d: Duration | Offset): DurationUnit {
+  if ('minutes' in d) return 'minutes';
   if ('hours' in d) return 'hours';
   if ('workingDays' in d) return 'workingDays';
   if ('days' in d) return 'days';
@@ -86,6 +90,7 @@ export function durationUnit(d: Duration | Offset): DurationUnit {
 }
 
 export function durationAmount(d: Duration | Offset): number {
+  if ('minutes' in d) return d.minutes;
   if ('hours' in d) return d.hours;
   if ('workingDays' in d) return d.workingDays;
   if ('days' in d) return d.days;
@@ -95,7 +100,9 @@ export function durationAmount(d: Duration | Offset): number {
 /** '3 working days', '24 hours' — for messages and the UI. */
 export function describeDuration(d: Duration | Offset): string {
   const n = durationAmount(d);
-  const unit = { hours: 'hour', workingDays: 'working day', days: 'day', months: 'month' }[durationUnit(d)];
+  const unit = { minutes: 'minute', hours: 'hour', workingDays: 'working day', days: 'day', months: 'month' }[
+    durationUnit(d)
+  ];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 

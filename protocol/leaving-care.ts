@@ -48,6 +48,7 @@ export function birthDateBounds(birth: BirthDate): { earliest: LocalDate; latest
 
 /** `d` times `k` in the same unit ({ months: 1 } × 3 = { months: 3 }). */
 export function scaleDuration(d: Duration, k: number): Duration {
+  if ('minutes' in d) return { minutes: d.minutes * k };
   if ('hours' in d) return { hours: d.hours * k };
   if ('workingDays' in d) return { workingDays: d.workingDays * k };
   if ('days' in d) return { days: d.days * k };
@@ -55,6 +56,7 @@ export function scaleDuration(d: Duration, k: number): Duration {
 }
 
 function subtractDuration(instant: Date, d: Duration, timeZone: string): Date {
+  if ('minutes' in d) return new Date(instant.getTime() - d.minutes * 60_000);
   if ('hours' in d) return new Date(instant.getTime() - d.hours * 3_600_000);
   if ('days' in d) return addLocalDays(instant, -d.days, timeZone);
   if ('months' in d) return addLocalMonths(instant, -d.months, timeZone);

@@ -2,7 +2,7 @@
 // activities and workflows can all use it; load.ts does the reading.
 
 import { type z } from 'zod';
-import { type ProtocolDefinition, ProtocolDefinitionSchema } from './definition';
+import { DURATION_UNITS, type ProtocolDefinition, ProtocolDefinitionSchema } from './definition';
 import {
   CalendarDefinitionError,
   defaultMessage,
@@ -72,12 +72,36 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+const DURATION_KEYS: ReadonlySet<string> = new Set(DURATION_UNITS);
+
 /**
- * Province overrides: objects merge key by key, everything else (arrays included) is replaced.
- * Keys are defined, not assigned, so a "__proto__" key stays data and fails validation.
+ * Which alternative of a union a value is, when it is one whose alternatives are told apart by
+ * their keys: a duration (`{ hours }` vs `{ workingDays }`) or a deadline rule (`{ byRisk }`,
+ * `{ urgent, normal }`, `{ perService }`, a duration).
+ */
+function alternativeOf(value: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(value);
+  const [only] = keys;
+  if (
+    keys.length === 1 &&
+    only !== undefined &&
+    (DURATION_KEYS.has(only) || only === 'byRisk' || only === 'perService')
+  )
+    return only;
+  if (keys.length > 0 && keys.every((k) => k === 'urgent' || k === 'normal')) return 'urgency';
+  return undefined;
+}
+
+/**
+ * Province overrides: objects merge key by key, everything else (arrays included) is replaced. A
+ * duration or deadline rule of another kind replaces the version's (`{ minutes: 30 }` over
+ * `{ hours: 2 }`), as merging the two would make a value with both keys. Keys are defined, not
+ * assigned, so a "__proto__" key stays data and fails validation.
  */
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const alternative = alternativeOf(override);
+  if (alternative !== undefined && alternative !== alternativeOf(base)) return override;
   const out: Record<string, unknown> = {};
   const put = (key: string, value: unknown) =>
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

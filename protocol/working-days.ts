@@ -73,7 +73,7 @@ export function addWorkingDays(
 }
 
 /**
- * Adds a protocol duration: hours are exact elapsed hours; days keep the local wall-clock time;
+ * Adds a protocol duration: minutes and hours are exact elapsed time; days keep the local wall-clock time;
  * months keep it too, clamping the day to the month's end (31 Jan + 1 month = 28/29 Feb); working
  * days follow addWorkingDays.
  */
@@ -83,6 +83,10 @@ export function addDuration(
   cal: HolidayCalendar,
   timeZone: string = DEFAULT_TIME_ZONE,
 ): Date {
+  if ('minutes' in d) {
+    assertCount(d.minutes);
+    return new Date(instant.getTime() + d.minutes * 60_000);
+  }
   if ('hours' in d) {
     assertCount(d.hours);
     return new Date(instant.getTime() + d.hours * HOUR_MS);

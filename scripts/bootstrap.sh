@@ -73,3 +73,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoSansA
     log "missing Debian packages chromium and/or fonts-noto-core: sudo apt-get install chromium fonts-noto-core"
   fi
 fi
+
+# 7. schemathesis (API fuzzing against /openapi.json, test/fuzz) in a Python venv of its own,
+#    pinned; needs python3 with venv (Debian: python3-venv).
+ST_VERSION=4.32.5
+if [ "$(cat "$TOOLS/stamps/schemathesis" 2>/dev/null)" != "$ST_VERSION" ] || [ ! -x "$TOOLS/schemathesis/bin/st" ]; then
+  command -v python3 >/dev/null || { log "need python3 (with venv) for schemathesis"; exit 1; }
+  log "installing schemathesis $ST_VERSION into .tools/schemathesis"
+  rm -rf "$TOOLS/schemathesis"
+  python3 -m venv "$TOOLS/schemathesis"
+  "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$ST_VERSION"
+  echo "$ST_VERSION" > "$TOOLS/stamps/schemathesis"
+fi

@@ -21,8 +21,6 @@ export interface RunningWorker {
  */
 export async function runWorker(
   env: NodeJS.ProcessEnv = process.env,
-  /** A workflow bundle built beforehand (bundleWorkflowCode), instead of bundling at start. */
-  options: { workflowBundlePath?: string } = {},
 ): Promise<RunningWorker> {
   const config = loadConfig(env);
   loadProtocol({});
@@ -53,12 +51,16 @@ export async function runWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     // Bundled here (unless prebuilt) so webpack's module listing stays out of the operator's log.
-    workflowBundle: options.workflowBundlePath
-      ? { codePath: options.workflowBundlePath }
+    workflowBundle: config.WORKFLOW_BUNDLE_PATH
+      ? { codePath: config.WORKFLOW_BUNDLE_PATH }
       : await bundleWorkflowCode({
           workflowsPath: require.resolve('../workflows'),
           logger: new DefaultLogger('WARN'),
         }),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // Most tasks of sleeping cases (a timer firing, a human step) find their workflow evicted and
+    // come on the shared queue, not the sticky one: half the pollers there, not the SDK's fifth.
+    nonStickyToStickyPollRatio: 0.5,
     dataConverter,
     activities: createActivities({ prisma, mailer, config }),
     interceptors: { activity: [activityMetricsInterceptor] },

@@ -4,8 +4,8 @@
  * its first report are written in one transaction and the case workflow is started. If Temporal
  * refuses the start, the rows are deleted again: nothing is left half-written.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
 import { loadProtocol } from '../../protocol';
@@ -14,6 +14,7 @@ import type { caseWorkflow } from '../../workflows/case/workflow';
 import { authorize, type Actor } from '../auth/policy';
 import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
 import { loggableError } from '../http/errors';
+import type { RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { z } from '../openapi/zod';
 import { caseHandle } from './access';
@@ -44,8 +45,9 @@ export async function addConcern(
   actor: Actor,
   kase: { id: string },
   report: Report,
+  ids: RequestIdentity,
 ): Promise<{ reportId: string }> {
-  const reportId = randomUUID();
+  const reportId = ids.newId('report');
   const row = reportRow(reportId, kase.id, report, actor);
   await deps.prisma.$transaction(async (tx) => {
     await tx.report.create({ data: row });
@@ -175,6 +177,7 @@ export async function reportCase(
   actor: Actor,
   body: Body,
   logger: Logger,
+  requestIds: RequestIdentity,
 ): Promise<{ status: 200 | 201; body: Created }> {
   const province = body.province ?? actor.province;
   // An unknown province is bad input (400) before it is someone else's province (403).
@@ -198,7 +201,7 @@ export async function reportCase(
         select: { id: true, reference: true },
       });
       if (open) {
-        const { reportId } = await addConcern(deps, actor, open, body.report);
+        const { reportId } = await addConcern(deps, actor, open, body.report, requestIds);
         return {
           status: 200,
           body: { caseId: open.id, reference: open.reference, childId: child.id, reportId, joined: true },
@@ -214,7 +217,11 @@ export async function reportCase(
         );
       }
     }
-    const ids = { caseId: randomUUID(), childId: child?.id ?? randomUUID(), reportId: randomUUID() };
+    const ids = {
+      caseId: requestIds.newId(`case/${attempt}`),
+      childId: child?.id ?? requestIds.newId(`child/${attempt}`),
+      reportId: requestIds.newId(`report/${attempt}`),
+    };
     let reference: string;
     try {
       reference = await deps.prisma.$transaction((tx) => openCase(tx, ids, body, province, unit.id, actor));
@@ -229,7 +236,12 @@ export async function reportCase(
           workflowId: caseWorkflowId(ids.caseId),
           args: [{ caseId: ids.caseId }],
         }),
-      );
+      ).catch((err: unknown) => {
+        // A retry (same Idempotency-Key, so the same case id) of a request whose start timed out
+        // but happened: the workflow is this case's own, waiting for the rows written again above.
+        if (requestIds.updateId && err instanceof WorkflowExecutionAlreadyStartedError) return;
+        throw err;
+      });
     } catch (err) {
       await compensate(deps.prisma, logger, ids, !child);
       logger.warn({ err: loggableError(err) }, 'case workflow did not start; the case was undone');

@@ -3,7 +3,6 @@
  * policy, write the rows that hold narratives (same transaction as the workflow update, so a
  * rejected step leaves no row), call the workflow, shape the answer.
  */
-import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { type Prisma } from '../../generated/prisma/client';
 import {
@@ -25,6 +24,7 @@ import {
 } from '../../workflows/case/definitions';
 import { allows, authorize, scopeOf, type Action, type Actor } from '../auth/policy';
 import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
+import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
@@ -46,10 +46,13 @@ async function runStep<I>(
   caseId: string,
   update: CaseUpdate<I>,
   input: I,
-  write?: (tx: Tx) => Promise<void>,
+  write: ((tx: Tx) => Promise<void>) | undefined,
+  updateId: string | undefined,
 ): Promise<z.infer<typeof s.CaseView>> {
   const execute = () =>
-    withinDeadline(deps, () => caseHandle(deps, caseId).executeUpdate(update, { args: [input] }));
+    withinDeadline(deps, () =>
+      caseHandle(deps, caseId).executeUpdate(update, { args: [input], ...(updateId ? { updateId } : {}) }),
+    );
   if (!write) return s.asDocumentedView(await execute());
   const view = await deps.prisma.$transaction(async (tx) => {
     await write(tx);
@@ -67,7 +70,16 @@ async function queryView(deps: ApiDeps, caseId: string): Promise<WorkflowCaseVie
       const opening = [err, (err as { cause?: unknown }).cause].some(
         (e) => e instanceof Error && /still opening/.test(e.message),
       );
-      if (!opening || attempt >= 20) throw err;
+      if (!opening) throw err;
+      // Still loading after two seconds: its worker is busy or restarting. Not a server error.
+      if (attempt >= 20) {
+        throw new ProblemError(
+          'unavailable',
+          'the case is still opening in the workflow service; try again in a moment',
+          undefined,
+          { 'Retry-After': '2' },
+        );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -84,7 +96,7 @@ interface StepSpec<B extends z.ZodType, I> {
   /** The update's input (IDs and codes) and the rows to write first, if any. */
   prepare(
     body: z.output<B>,
-    ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>> },
+    ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>>; ids: RequestIdentity },
   ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
   result?: z.ZodType;
 }
@@ -105,10 +117,11 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       problems: {
         409: "the workflow rejected the step (out of order or invalid); `detail` gives the validator's reason",
       },
-      handle: async ({ actor, params, body }) => {
+      handle: async ({ actor, params, body, res }) => {
         const kase = await loadCase(deps, actor, params.caseId, spec.action);
-        const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase });
-        const view = await runStep(deps, kase.id, spec.update, input, write);
+        const ids = requestIdentity(res);
+        const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase, ids });
+        const view = await runStep(deps, kase.id, spec.update, input, write, ids.updateId);
         return { body: { ...extra, case: view } };
       },
     });
@@ -131,7 +144,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       200: { description: 'the report joined the open case of this child', schema: s.CaseCreated },
     },
     problems: { 409: 'this identity is a known child: report with the `childId` given in the problem' },
-    handle: async ({ actor, body, req }) => reportCase(deps, actor, body, req.log),
+    handle: async ({ actor, body, req, res }) => reportCase(deps, actor, body, req.log, requestIdentity(res)),
   });
 
   routes.route({
@@ -328,8 +341,8 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.ScreeningBody,
     update: screeningUpdate,
     result: s.StepResult.extend({ screeningId: z.uuid() }).openapi('ScreeningResult'),
-    prepare: async (body, { actor, kase }) => {
-      const screeningId = randomUUID();
+    prepare: async (body, { actor, kase, ids }) => {
+      const screeningId = ids.newId('screening');
       return {
         input: {
           actorId: actor.id,
@@ -386,8 +399,8 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.AssessmentBody,
     update: assessmentUpdate,
     result: s.StepResult.extend({ assessmentId: z.uuid() }).openapi('AssessmentResult'),
-    prepare: async (body, { actor, kase }) => {
-      const assessmentId = randomUUID();
+    prepare: async (body, { actor, kase, ids }) => {
+      const assessmentId = ids.newId('assessment');
       return {
         input: { actorId: actor.id, assessmentId, ...(body.risk ? { risk: body.risk } : {}) },
         write: async (tx) => {
@@ -418,7 +431,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.PlanBody,
     update: planUpdate,
     result: s.PlanResult,
-    prepare: async (body, { deps: d, actor, kase }) => {
+    prepare: async (body, { deps: d, actor, kase, ids }) => {
       const partnerIds = [...new Set(body.items.map((i) => i.partnerId))];
       const known = new Set(
         (await d.prisma.partner.findMany({ where: { id: { in: partnerIds } }, select: { id: true } })).map(
@@ -435,8 +448,8 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
           unknown,
         );
       }
-      const planId = randomUUID();
-      const items = body.items.map((item) => ({ planItemId: randomUUID(), ...item }));
+      const planId = ids.newId('plan');
+      const items = body.items.map((item, i) => ({ planItemId: ids.newId(`plan/item/${i}`), ...item }));
       return {
         input: {
           actorId: actor.id,
@@ -511,8 +524,8 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.ReviewBody,
     update: reviewUpdate,
     result: s.StepResult.extend({ reviewId: z.uuid() }).openapi('ReviewResult'),
-    prepare: async (body, { actor, kase }) => {
-      const reviewId = randomUUID();
+    prepare: async (body, { actor, kase, ids }) => {
+      const reviewId = ids.newId('review');
       return {
         input: { actorId: actor.id, reviewId, risk: body.risk, decision: body.decision },
         write: async (tx) => {
@@ -623,11 +636,11 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       202: { description: 'the report is recorded; the case opens a screening', schema: s.ConcernAccepted },
     },
     problems: { 409: 'the case is closed: report with POST /cases instead' },
-    handle: async ({ actor, params, body }) => {
+    handle: async ({ actor, params, body, res }) => {
       const kase = await loadCase(deps, actor, params.caseId, 'case.concern');
       if (kase.status !== 'open')
         throw new ProblemError('conflict', 'the case is closed: report with POST /cases');
-      const { reportId } = await addConcern(deps, actor, kase, body);
+      const { reportId } = await addConcern(deps, actor, kase, body, requestIdentity(res));
       return { status: 202, body: { caseId: kase.id, reportId } };
     },
   });

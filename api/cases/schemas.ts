@@ -35,15 +35,46 @@ export const ProvinceCode = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'must be a province code (letters, digits, - or _)')
   .openapi({ example: 'DEMO' });
-export const StaffId = z.string().min(1).max(100).openapi({ example: 'staff-demo-handler' });
-export const PartnerId = z.string().min(1).max(100).openapi({ example: 'partner-demo-health' });
-const Text = (max: number) => z.string().trim().min(1).max(max);
+/** Identifiers of the organisation (staff, partners): letters, digits and `._:@-`. */
+const OrgId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be an identifier (letters, digits, . _ : @ -)');
+export const StaffId = OrgId.openapi({ example: 'staff-demo-handler' });
+export const PartnerId = OrgId.openapi({ example: 'partner-demo-health' });
+// What text fields refuse (messages never quote the value): control characters (NUL cannot even be
+// stored by PostgreSQL; a CR/LF in a name is a header-injection tool), unpaired surrogates (not
+// Unicode text), and in one-line fields the bidirectional embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) that make a name display in another order than it is stored.
+// Marks (U+200E, U+200F, U+061C) and combining characters are ordinary text. Text is stored in NFC,
+// so the same name typed on two keyboards is the same name.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unicodeText = (schema: z.ZodString) =>
+  schema
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode text (unpaired surrogate)')
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+/** One line of text: a name, a contact, a nationality. */
+const Text = (max: number) =>
+  unicodeText(z.string().normalize('NFC').trim().min(1).max(max))
+    .refine((v) => !LINE_BREAK.test(v), 'must be a single line')
+    .refine(
+      (v) => !BIDI_CONTROL.test(v),
+      'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)',
+    );
+/** Free text over several lines: notes, narratives, assessment sections. */
+export const Notes = (max: number, min = 0) => unicodeText(z.string().normalize('NFC').trim().min(min).max(max));
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 const Instant = z.iso
   .datetime({ offset: true })
   // Refinements run on malformed values too (zod reports the format first): judge only real dates.
   .refine((v) => !(Date.parse(v) > Date.now() + CLOCK_SKEW_MS), 'must not be in the future')
+  .refine((v) => !(Date.parse(v) < Date.parse('1900-01-01T00:00:00Z')), 'must not be before 1900')
   .openapi({ example: '2026-03-02T09:30:00Z' });
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -73,7 +104,8 @@ export const ChildIdentityInput = z
   })
   .openapi('ChildIdentityInput');
 
-const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
+const isObject = ({ value }: { value: unknown }) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ReportInput = z
   .strictObject({
@@ -83,7 +115,7 @@ export const ReportInput = z
     anonymous: z.boolean().default(false),
     reporterName: Text(200).optional(),
     reporterContact: Text(200).optional(),
-    narrative: z.string().trim().max(20_000).optional(),
+    narrative: Notes(20_000).optional(),
     categories: z
       .array(Category)
       .max(protocol.categories.length)
@@ -315,7 +347,7 @@ export const ScreeningBody = z
     immediateNeeds: z.boolean(),
     injury: z.boolean().default(false).openapi({ description: 'violence with injury' }),
     categories: z.array(Category).min(1).max(protocol.categories.length),
-    notes: z.string().trim().max(20_000).optional(),
+    notes: Notes(20_000).optional(),
   })
   .openapi('ScreeningBody');
 
@@ -339,11 +371,11 @@ export const JudicialNotificationBody = z
 const SECTIONS = ['social', 'health', 'psychological', 'educational', 'legal'] as const;
 export const AssessmentBody = z
   .strictObject({
-    social: z.string().trim().max(20_000).optional(),
-    health: z.string().trim().max(20_000).optional(),
-    psychological: z.string().trim().max(20_000).optional(),
-    educational: z.string().trim().max(20_000).optional(),
-    legal: z.string().trim().max(20_000).optional(),
+    social: Notes(20_000).optional(),
+    health: Notes(20_000).optional(),
+    psychological: Notes(20_000).optional(),
+    educational: Notes(20_000).optional(),
+    legal: Notes(20_000).optional(),
     risk: RiskLevel.optional().openapi({ description: 'the risk level after assessment, if it changed' }),
   })
   .superRefine(
@@ -368,7 +400,7 @@ export const PlanBody = z
         z.strictObject({
           serviceType: ServiceType,
           partnerId: PartnerId,
-          objective: z.string().trim().max(2_000).optional(),
+          objective: Notes(2_000).optional(),
         }),
       )
       .min(1)
@@ -385,7 +417,7 @@ export const PlanResult = StepResult.extend({
 export const DecisionBody = z
   .strictObject({
     decision: z.enum(['approve', 'return']),
-    reason: z.string().trim().min(1).max(2_000).optional().openapi({ description: 'why it is returned' }),
+    reason: Notes(2_000, 1).optional().openapi({ description: 'why it is returned' }),
   })
   .openapi('DecisionBody');
 
@@ -393,7 +425,7 @@ export const ReviewBody = z
   .strictObject({
     risk: RiskLevel,
     decision: z.enum(['continue', 'reassess', 'revisePlan']),
-    notes: z.string().trim().max(20_000).optional(),
+    notes: Notes(20_000).optional(),
   })
   .openapi('ReviewBody');
 

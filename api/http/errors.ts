@@ -10,9 +10,11 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ProblemError, problemBody } from './problem';
 
+const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
-const DB_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// P2028: a transaction that could not start in time (pool exhausted) or outlived its timeout.
+const DB_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 const DB_UNREACHABLE_KINDS = new Set([
   'DatabaseNotReachable',
   'ConnectionClosed',
@@ -28,6 +30,15 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EPIPE',
 ]);
+
+/**
+ * SQLSTATE classes of a server that is going away or not there yet: 08 connection exception, 57P
+ * operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+ */
+const DB_UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3])/;
+/** What node-postgres throws (as a plain Error) when a connection dies under a query. */
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
 
 type Chained = Error & { cause?: unknown; code?: unknown; meta?: unknown; kind?: unknown };
 
@@ -45,6 +56,17 @@ function adapterErrorKind(err: Chained): string | undefined {
   return typeof kind === 'string' ? kind : undefined;
 }
 
+function sqlState(err: Chained): string | undefined {
+  const meta = err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined;
+  const code =
+    meta?.driverAdapterError?.cause?.originalCode ?? (err.cause as { originalCode?: unknown })?.originalCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** node-postgres errors carry no code when the socket dies; they are told apart by their origin. */
+const fromNodePostgres = (err: Chained) =>
+  /node_modules[\\/](pg|pg-pool)[\\/]/.test(err.stack ?? '') && PG_CONNECTION_LOST.test(err.message);
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of causes(err)) {
     if (e.name === 'PrismaClientInitializationError') return true;
@@ -53,6 +75,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     }
     const kind = adapterErrorKind(e);
     if (kind && DB_UNREACHABLE_KINDS.has(kind)) return true;
+    const state = sqlState(e) ?? (typeof e.code === 'string' && 'severity' in e ? e.code : undefined);
+    if (state && DB_UNAVAILABLE_SQLSTATE.test(state)) return true;
+    if (fromNodePostgres(e)) return true;
+  }
+  return false;
+}
+
+/** 22021 invalid byte sequence (a NUL in text), 22P05 untranslatable character. */
+function isUnstorableText(err: unknown): boolean {
+  for (const e of causes(err)) {
+    const state = sqlState(e) ?? (typeof e.code === 'string' && 'severity' in e ? e.code : undefined);
+    if (state === '22021' || state === '22P05') return true;
   }
   return false;
 }
@@ -61,7 +95,9 @@ export function isTemporalUnavailable(err: unknown): boolean {
   for (const e of causes(err)) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     if (e.name === 'ServiceError' || 'details' in e || 'metadata' in e) {
-      if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED) return true;
+      // CANCELLED: the call was cut when the server went away (a restart), not by this API.
+      if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_CANCELLED)
+        return true;
     }
     if (e.name === 'TransportError') return true;
   }
@@ -89,6 +125,10 @@ export function toProblem(err: unknown): ProblemError {
     if (cause instanceof ApplicationFailure && cause.type === 'StepRejected') {
       return new ProblemError('stepRejected', cause.message);
     }
+  }
+  if (isUnstorableText(err)) {
+    // A safety net behind the schemas: never a 500 for text PostgreSQL cannot hold (NUL).
+    return new ProblemError('validation', 'a text value contains a character that cannot be stored');
   }
   if (err instanceof WorkflowNotFoundError) {
     return new ProblemError('conflict', 'the workflow of this case or referral is no longer running');

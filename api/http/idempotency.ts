@@ -5,7 +5,7 @@
  * 409. Only successful (2xx) responses are kept: a failed request changed nothing, so its key is
  * released and the client may retry with it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Prisma } from '../../generated/prisma/client';
@@ -20,12 +20,16 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const STALE_CLAIM_MS = 10 * 60_000;
 const IN_FLIGHT = 0;
 
+/** Deeper than any request body of this API; a deeper one is refused before it is walked. */
+const MAX_DEPTH = 32;
+
 /** Key order does not change a body's meaning, so it does not change its hash. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+function canonical(value: unknown, depth = 0): string {
+  if (depth > MAX_DEPTH) throw invalidField('body', `must not be nested more than ${MAX_DEPTH} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -34,6 +38,31 @@ export function requestHash(method: string, path: string, body: unknown): string
   return createHash('sha256')
     .update(`${method} ${path}\n${canonical(body ?? null)}`)
     .digest('hex');
+}
+
+/**
+ * The IDs a request gives what it creates (rows, the workflow update). Under an Idempotency-Key
+ * they are derived from the actor, the key and the route, so a retry after an ambiguous failure (a
+ * timeout, a lost commit) writes the same rows and sends the same update ID, which Temporal answers
+ * with the first update's outcome instead of running the step twice. Without a key, random.
+ */
+export interface RequestIdentity {
+  updateId: string | undefined;
+  newId(name: string): string;
+}
+
+function derivedUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  // Shaped as a version-4 UUID (version and variant bits set) so it validates like any other id.
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function requestIdentity(res: Response): RequestIdentity {
+  const claimed = res.locals.idempotency as { actorId: string; key: string; path: string } | undefined;
+  if (!claimed) return { updateId: undefined, newId: () => randomUUID() };
+  const seed = `${claimed.actorId}\n${claimed.key}\n${claimed.path}\n`;
+  return { updateId: `api-${derivedUuid(`${seed}update`)}`, newId: (name) => derivedUuid(seed + name) };
 }
 
 export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandler {
@@ -62,7 +91,9 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
       throw invalidField(`headers.${IDEMPOTENCY_HEADER}`, 'must be 1 to 255 visible ASCII characters');
     }
     const actorId = actorOf(res).id;
-    const hash = requestHash(req.method, req.originalUrl.split('?')[0] ?? '', req.body);
+    const path = req.originalUrl.split('?')[0] ?? '';
+    const hash = requestHash(req.method, path, req.body);
+    res.locals.idempotency = { actorId, key, path };
     for (let attempt = 0; attempt < 3; attempt += 1) {
       if (await claim(actorId, key, hash)) {
         keepResponse(res, prisma, logger, actorId, key);
@@ -103,12 +134,21 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
 function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actorId: string, key: string) {
   const where = { actorId_key: { actorId, key } };
   let settled = false;
+  // A request that failed because the database went away cannot release its key at once either:
+  // the answer waits for the first try only, later tries go on for a minute in the background —
+  // otherwise the client's retry would be refused as "in flight" for ten.
+  const releaseOnce = () =>
+    prisma.apiIdempotency.deleteMany({ where: { actorId, key, statusCode: IN_FLIGHT } }).then(() => true);
   const release = () =>
-    prisma.apiIdempotency
-      .deleteMany({ where: { actorId, key, statusCode: IN_FLIGHT } })
-      .catch((err: unknown) => {
-        logger.error({ err: loggableError(err) }, 'could not release an idempotency key');
-      });
+    releaseOnce().catch(() => {
+      void (async () => {
+        for (let wait = 250; wait <= 32_000; wait *= 2) {
+          await new Promise((r) => setTimeout(r, wait));
+          if (await releaseOnce().catch(() => false)) return;
+        }
+        logger.error('could not release an idempotency key: the database stayed unreachable');
+      })();
+    });
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     settled = true;

@@ -90,6 +90,7 @@ function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): 
   if (spec.path.includes('{')) out[404] = 'unknown, or not visible to this role';
   if (spec.method === 'post' && !isPublic) {
     out[413] = 'body larger than the configured limit';
+    if (has('body')) out[415] = 'the body is not application/json';
     if (honoursIdempotencyKey(spec)) {
       out[409] = 'a request with the same Idempotency-Key is still running';
       out[422] = 'Idempotency-Key already used with a different body';

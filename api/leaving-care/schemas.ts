@@ -8,7 +8,7 @@ import type {
   LeavingCarePhase as WorkflowPhase,
   LeavingCareView as WorkflowView,
 } from '../../workflows/leaving-care/definitions';
-import { ChildIdentity, Cursor, Escalation, Limit, ProvinceCode, StaffId } from '../cases/schemas';
+import { ChildIdentity, Cursor, Escalation, Limit, Notes, ProvinceCode, StaffId } from '../cases/schemas';
 import { z } from '../openapi/zod';
 
 const rules = loadProtocol().leavingCare;
@@ -206,7 +206,8 @@ export const MediatorBody = z
   .strictObject({ mediatorId: StaffId.openapi({ example: 'staff-demo-mediator' }) })
   .openapi('MediatorBody');
 
-const Objective = z.string().trim().min(1).max(2_000);
+// Free text about the young person, refused like any other note when it holds control characters.
+const Objective = Notes(2_000, 1);
 const Objectives = z.array(Objective).min(1).max(20);
 
 export const ProgrammeBody = z

@@ -2,6 +2,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { referralUpdate } from '../../workflows/case/definitions';
+import { requestIdentity } from '../http/idempotency';
 import {
   acknowledgementUpdate,
   declineUpdate,
@@ -68,13 +69,15 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     request: { params: s.CaseIdParams, body: s.ReferralBody },
     responses: { 201: { description: 'referral sent to the partner', schema: s.ReferralCreated } },
     problems: { 409: "the workflow rejected the referral; `detail` gives the validator's reason" },
-    handle: async ({ actor, params, body }) => {
+    handle: async ({ actor, params, body, res }) => {
+      const { updateId } = requestIdentity(res);
       const kase = await loadCase(deps, actor, params.caseId, 'case.referral');
       if (!(await deps.prisma.partner.count({ where: { id: body.partnerId } }))) {
         throw invalidField('body.partnerId', 'unknown partner');
       }
       const view = await withinDeadline(deps, () =>
         caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
+          ...(updateId ? { updateId } : {}),
           args: [
             {
               actorId: actor.id,
@@ -191,12 +194,14 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
       request: { params: s.ReferralIdParams, body: spec.body },
       responses: { 200: { description: 'done; the referral as it is now', schema: s.ReferralStepResult } },
       problems: { 409: "the referral workflow rejected the step; `detail` gives the validator's reason" },
-      handle: async ({ actor, params, body }) => {
+      handle: async ({ actor, params, body, res }) => {
+        const { updateId } = requestIdentity(res);
         const row = await loadReferral(deps, actor, params.referralId, spec.action);
         const referral = await withinDeadline(deps, () =>
-          deps.temporal.workflow
-            .getHandle(referralWorkflowId(row.id))
-            .executeUpdate(spec.update, { args: [spec.input(body as z.output<B>, actor)] }),
+          deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).executeUpdate(spec.update, {
+            args: [spec.input(body as z.output<B>, actor)],
+            ...(updateId ? { updateId } : {}),
+          }),
         );
         return { body: { referral } };
       },

@@ -11,7 +11,10 @@ if (process.env.WORKER_LOG_LEVEL) {
   Runtime.install({ logger: new DefaultLogger(process.env.WORKER_LOG_LEVEL as LogLevel) });
 }
 
-runWorker(process.env, { workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE })
+runWorker({
+  ...process.env,
+  ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
+})
   .then((worker) => {
     console.log('worker polling');
     process.once('SIGTERM', () => void worker.stop().then(() => process.exit(0)));

@@ -33,7 +33,7 @@ describe('API configuration', () => {
     expect(message).toContain('API_BODY_LIMIT_KB');
     expect(message).toContain('API_RATE_LIMIT_PER_MINUTE');
     expect(loadConfig(base)).toMatchObject({
-      API_BODY_LIMIT_KB: 100,
+      API_BODY_LIMIT_KB: 1024,
       API_RATE_LIMIT_PER_MINUTE: 600,
       API_WORKFLOW_TIMEOUT_MS: 30_000,
     });

@@ -143,12 +143,12 @@ describe('invalid protocol definitions', () => {
     [
       'an unknown duration unit',
       (j) => set(j, 'steps.assessment.deadline.byRisk.HIGH', { weeks: 2 }),
-      `${SRC}: steps.assessment.deadline.byRisk.HIGH: expected exactly one of {hours}, {workingDays}, {days}, {months}, got {"weeks":2}`,
+      `${SRC}: steps.assessment.deadline.byRisk.HIGH: expected exactly one of {minutes}, {hours}, {workingDays}, {days}, {months}, got {"weeks":2}`,
     ],
     [
       'two units at once',
       (j) => set(j, 'services.medical.startWithin', { workingDays: 2, hours: 4 }),
-      `${SRC}: services.medical.startWithin: expected exactly one of {hours}, {workingDays}, {days}, {months}, got {"workingDays":2,"hours":4}`,
+      `${SRC}: services.medical.startWithin: expected exactly one of {minutes}, {hours}, {workingDays}, {days}, {months}, got {"workingDays":2,"hours":4}`,
     ],
     [
       'a byRisk rule that misses a risk level',
@@ -168,7 +168,7 @@ describe('invalid protocol definitions', () => {
     [
       'an urgency rule without its normal span',
       (j) => set(j, 'steps.screening.deadline.normal', undefined),
-      `${SRC}: steps.screening.deadline.normal: expected exactly one of {hours}, {workingDays}, {days}, {months} (missing)`,
+      `${SRC}: steps.screening.deadline.normal: expected exactly one of {minutes}, {hours}, {workingDays}, {days}, {months} (missing)`,
     ],
     [
       'a deadline that is no rule at all',
@@ -281,6 +281,33 @@ describe('province overrides', () => {
     expect(loadProtocol({ dir, version: 1 }).steps.assessment.deadline).toMatchObject({
       byRisk: { HIGH: { workingDays: 3 } },
     });
+  });
+
+  it('replaces a duration or deadline rule of another kind instead of merging the two', () => {
+    const dir = tempDir({
+      'versions/v1.json': v1(),
+      'provinces/fast.json': {
+        steps: {
+          screening: { deadline: { urgent: { minutes: 30 } } },
+          planDraft: {
+            deadline: {
+              byRisk: {
+                HIGH: { workingDays: 2 },
+                MEDIUM: { workingDays: 4 },
+                LOW: { workingDays: 5 },
+                IMMEDIATE: { workingDays: 2 },
+              },
+            },
+          },
+          emergency: { deadline: { minutes: 90 } },
+        },
+        ladders: { clockHour: { rungs: [{ level: 0, role: 'handler', after: { minutes: 0 } }] } },
+      },
+    });
+    const p = loadProtocol({ dir, version: 1, province: 'fast' });
+    expect(p.steps.screening.deadline).toEqual({ urgent: { minutes: 30 }, normal: { hours: 24 } });
+    expect(p.steps.planDraft.deadline).toMatchObject({ byRisk: { MEDIUM: { workingDays: 4 } } });
+    expect(p.steps.emergency.deadline).toEqual({ minutes: 90 });
   });
 
   it('blames the province file for a bad value it sets', () => {

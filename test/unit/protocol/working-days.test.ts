@@ -117,6 +117,15 @@ describe('addDuration', () => {
     expect(toLocal(due, TZ).hour).toBe(12); // 24 elapsed hours, one fewer on the wall clock
   });
 
+  it('adds exact clock minutes, on a holiday or a weekend alike', () => {
+    expect(iso(addDuration(at('2025-02-22T23:50:00Z'), { minutes: 30 }, cal, TZ))).toBe(
+      '2025-02-23T00:20:00.000Z',
+    );
+    expect(iso(addDuration(at('2025-01-01T08:00:00Z'), { minutes: 0 }, cal, TZ))).toBe(
+      '2025-01-01T08:00:00.000Z',
+    );
+  });
+
   it('adds calendar days keeping the local time across the change', () => {
     // 10:00 local on 10 Feb (UTC+1) -> 10:00 local on 12 Mar (UTC+0).
     expect(iso(addDuration(at('2025-02-10T09:00:00Z'), { days: 30 }, cal, TZ))).toBe(

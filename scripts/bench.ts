@@ -1,0 +1,580 @@
+/**
+ * `npm run bench`: what the engine costs over bare Temporal, in one run against one dev server.
+ *
+ *   (a) cases started per second through the API ÷ bare `client.workflow.start` of caseWorkflow
+ *   (b) p50 / p99 latency of a step (assignment) through the API ÷ the same workflow update sent bare
+ *   (c) resident memory of the worker process with BENCH_OPEN_CASES (10,000) cases waiting on timers
+ *   (d) time for BENCH_DEADLINES (1,000) deadlines falling at one instant to be escalated (mail
+ *       delivered) ÷ as many bare timers at one instant (benchTimerWorkflow) to complete
+ *
+ * Everything runs on this machine: the Temporal dev server, embedded PostgreSQL, an SMTP capture
+ * (in this process), the worker and the API as processes of their own, as in production. Numbers,
+ * not pass/fail: the table ends with the machine's load average, since a busy machine skews them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../activities';
+import { signToken } from '../api/auth/token';
+import { applyMigrations } from '../devstack/migrate';
+import { freePort, waitFor } from '../devstack/ports';
+import { startEmbeddedPostgres } from '../devstack/postgres';
+import { seedDemoData } from '../devstack/seed';
+import { startSmtpCapture } from '../devstack/smtp-capture';
+import { startTemporalDevServer } from '../devstack/temporal';
+import { loadConfig } from '../lib/config';
+import { createPrismaClient, type PrismaClient } from '../lib/db';
+import { generateEncryptionKey } from '../lib/payload-codec';
+import { connectClient } from '../lib/temporal';
+import { assignmentUpdate, caseWorkflowId, type CaseState } from '../workflows/case/definitions';
+
+const ROOT = path.resolve(__dirname, '..');
+const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const STARTS = count('BENCH_STARTS', 300);
+const STEPS = count('BENCH_STEPS', 200);
+const OPEN_CASES = count('BENCH_OPEN_CASES', 10_000);
+const DEADLINES = count('BENCH_DEADLINES', 1_000);
+const CONCURRENCY = count('BENCH_CONCURRENCY', 16);
+/** e.g. BENCH_ONLY=d to run one measure while looking into it. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(','));
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+const HANDLER = 'staff-demo-handler';
+const SUPERVISOR = 'staff-demo-supervisor';
+/** A province with a unit and nobody in it: its cases open and wait without sending mail. */
+const QUIET = 'BNCH';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Runs `fn` over `items`, `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+function spawnTs(
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  flags: string[] = [],
+): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  return spawn(process.execPath, [...flags, '--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', out, out],
+  });
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the process whose command line contains `needle` (our own servers only). */
+function pidOf(needle: string): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(needle) && !cmd.includes('/proc')) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Case rows as POST /cases writes them (child, case, report), for cases started bare. */
+async function insertCases(prisma: PrismaClient, province: string, n: number): Promise<string[]> {
+  const unit = await prisma.unit.findFirstOrThrow({
+    where: { provinceCode: province, kind: 'protectionUnit' },
+  });
+  const ids = Array.from({ length: n }, () => ({ caseId: randomUUID(), childId: randomUUID() }));
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    await prisma.$transaction([
+      prisma.child.createMany({
+        data: chunk.map((c) => ({
+          id: c.childId,
+          firstName: 'Bench',
+          lastName: c.childId.slice(0, 8),
+          birthDate: new Date('2014-03-01'),
+          sex: 'female',
+          migrantStatus: 'none',
+          civilRegistration: 'registered',
+        })),
+      }),
+      prisma.case.createMany({
+        data: chunk.map((c) => ({
+          id: c.caseId,
+          reference: `${province}-BENCH-${c.caseId.slice(0, 13)}`,
+          workflowId: caseWorkflowId(c.caseId),
+          childId: c.childId,
+          provinceCode: province,
+          unitId: unit.id,
+          step: 'screening',
+          urgent: false,
+          categories: [],
+          status: 'open',
+          protocolVersion: 1,
+        })),
+      }),
+      prisma.report.createMany({
+        data: chunk.map((c) => ({
+          id: randomUUID(),
+          caseId: c.caseId,
+          channel: 'hotline',
+          receivedAt: new Date(),
+          urgent: false,
+          anonymous: true,
+          categories: [],
+        })),
+      }),
+    ]);
+  }
+  return ids.map((c) => c.caseId);
+}
+
+/** Until every listed case has opened its screening deadline (the worker is done with them). */
+async function opened(prisma: PrismaClient, caseIds: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    let n = 0;
+    for (let i = 0; i < caseIds.length; i += 5000) {
+      n += await prisma.stepRecord.count({
+        where: { caseId: { in: caseIds.slice(i, i + 5000) }, step: 'screening' },
+      });
+    }
+    if (n >= caseIds.length) return;
+    if (n !== last) log(`  ${n}/${caseIds.length} cases open`);
+    last = n;
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${caseIds.length} cases opened in time`);
+    await sleep(2000);
+  }
+}
+
+interface Api {
+  post(path: string, as: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-bench-'));
+  fs.chmodSync(dir, 0o755);
+  const children: ChildProcess[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const child of children) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    }
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (process.env.BENCH_KEEP) log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    log('starting PostgreSQL, the Temporal dev server, an SMTP capture');
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'postgres'),
+      port: await freePort(),
+      database: 'bench',
+      quiet: true,
+    });
+    stops.push(pg.stop);
+    await applyMigrations(pg.url);
+    await seedDemoData(pg.url);
+    const prisma = createPrismaClient(pg.url, 10);
+    stops.push(() => prisma.$disconnect());
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "provinces" ("code", "name_fr", "name_ar") VALUES ('${QUIET}', 'Banc d''essai', 'اختبار') ON CONFLICT DO NOTHING`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "units" ("id", "province_code", "kind", "name") VALUES ('unit-bnch-upe', '${QUIET}', 'protectionUnit', 'Banc') ON CONFLICT DO NOTHING`,
+    );
+    const temporal = await startTemporalDevServer({
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      port: await freePort(),
+      namespace: 'default',
+      logFile: path.join(dir, 'temporal.log'),
+      // BENCH_DYNAMIC_CONFIG='{"system.enableActivityEagerExecution":true}' to try server settings.
+      dynamicConfig: JSON.parse(process.env.BENCH_DYNAMIC_CONFIG ?? '{}') as Record<string, boolean>,
+    });
+    stops.push(temporal.stop);
+    const smtp = await startSmtpCapture({ port: await freePort() });
+    stops.push(smtp.stop);
+
+    log('bundling the workflows');
+    const bundle = path.join(dir, 'workflows.js');
+    fs.writeFileSync(
+      bundle,
+      (await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows') })).code,
+    );
+    const apiPort = await freePort();
+    const env = {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'bench',
+      DATABASE_URL: pg.url,
+      SMTP_URL: smtp.url,
+      PAYLOAD_ENCRYPTION_KEYS: generateEncryptionKey('bench'),
+      JWT_SECRET,
+      API_PORT: String(apiPort),
+      API_RATE_LIMIT_PER_MINUTE: '10000000',
+      WORKFLOW_BUNDLE_PATH: bundle,
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
+        ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }
+        : {}),
+      LOG_LEVEL: 'warn',
+    };
+    // BENCH_PROFILE=1: the worker writes a V8 CPU profile (.cpuprofile) into the kept directory.
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`]
+      : [];
+    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), profile);
+    const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'));
+    children.push(worker, apiProcess);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitFor('the API', async () => {
+      const res = await fetch(`${apiUrl}/readyz`);
+      if (res.status !== 200) throw new Error(`readyz ${res.status}`);
+    });
+    const config = loadConfig(env);
+    const client: Client = await connectClient(config);
+    stops.push(() => client.connection.close());
+    const tokens = new Map<string, string>();
+    const api: Api = {
+      async post(p, as, body) {
+        let token = tokens.get(as);
+        if (!token) tokens.set(as, (token = await signToken({ JWT_SECRET }, as)));
+        const res = await fetch(`${apiUrl}${p}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': randomUUID(),
+          },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      },
+    };
+    let seq = 0;
+    const report = () => {
+      seq += 1;
+      return {
+        child: {
+          firstName: 'Bench',
+          lastName: `Child${seq}x${randomUUID().slice(0, 8)}`,
+          birthDate: '2014-05-17',
+          sex: 'female',
+        },
+        report: { channel: 'school', urgent: false, anonymous: true, categories: ['neglect'] },
+      };
+    };
+    const startBare = (caseId: string) =>
+      client.workflow.start('caseWorkflow', {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        workflowId: caseWorkflowId(caseId),
+        args: [{ caseId }],
+      });
+    const startViaApi = async () => {
+      const res = await api.post('/cases', HANDLER, report());
+      if (res.status !== 201)
+        throw new Error(`POST /cases answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return String(res.body.caseId);
+    };
+
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const rows: [string, string, string, string, string][] = [
+      ['metric', 'engine', 'bare Temporal', 'ratio', 'target'],
+    ];
+    const activities = createActivities({
+      prisma,
+      mailer: nodemailer.createTransport(smtp.url),
+      config: { ...config },
+    });
+    /** CPU seconds used by each server while `run` runs: where the time of a measure goes. */
+    const servers = {
+      worker: worker.pid,
+      api: apiProcess.pid,
+      temporal: pidOf(path.join(dir, 'temporal.sqlite')),
+      postgres: pidOf(`${path.join(dir, 'postgres')}`),
+      bench: process.pid,
+    };
+    const cpuOf = async <T>(run: () => Promise<T>): Promise<[T, string]> => {
+      const before = Object.fromEntries(Object.entries(servers).map(([k, pid]) => [k, cpuSeconds(pid)]));
+      const result = await run();
+      const used = Object.entries(servers)
+        .map(([k, pid]) => `${k} ${(cpuSeconds(pid) - (before[k] ?? 0)).toFixed(1)}`)
+        .join(', ');
+      return [result, `CPU s: ${used}`];
+    };
+
+    if (ONLY.has('a')) {
+      // --- (a) starts -----------------------------------------------------------------------------
+      log(
+        `(a) warming up, then ${STARTS} starts bare and ${STARTS} through the API, ${CONCURRENCY} at a time`,
+      );
+      const warm = await insertCases(prisma, 'DEMO', 20);
+      await pool(warm, CONCURRENCY, async (id) => void (await startBare(id)));
+      const warmApi: string[] = [];
+      await pool([...Array(20).keys()], CONCURRENCY, async () => void warmApi.push(await startViaApi()));
+      await opened(prisma, [...warm, ...warmApi], 300_000);
+
+      const bareIds = await insertCases(prisma, 'DEMO', STARTS);
+      let t0 = performance.now();
+      await pool(bareIds, CONCURRENCY, async (id) => void (await startBare(id)));
+      const bareRate = STARTS / ((performance.now() - t0) / 1000);
+      await opened(prisma, bareIds, 600_000);
+      const apiIds: string[] = [];
+      t0 = performance.now();
+      await pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi()));
+      const apiRate = STARTS / ((performance.now() - t0) / 1000);
+      await opened(prisma, apiIds, 600_000);
+      log(`(a) API ${apiRate.toFixed(1)}/s, bare ${bareRate.toFixed(1)}/s`);
+      rows.push([
+        '(a) cases started per second',
+        `${apiRate.toFixed(1)}/s (API)`,
+        `${bareRate.toFixed(1)}/s (workflow.start)`,
+        ratio(apiRate, bareRate),
+        '>= 0.7',
+      ]);
+    }
+
+    if (ONLY.has('b')) {
+      // --- (b) step latency -------------------------------------------------------------------------
+      log(`(b) ${STEPS} assignments through the API and ${STEPS} bare updates, alternating`);
+      const viaApiCase = await startViaApi();
+      const bareCase = (await insertCases(prisma, 'DEMO', 1))[0] as string;
+      await startBare(bareCase);
+      await opened(prisma, [viaApiCase, bareCase], 300_000);
+      const bareHandle = client.workflow.getHandle(caseWorkflowId(bareCase));
+      const apiLatency: number[] = [];
+      const bareLatency: number[] = [];
+      for (let i = 0; i < STEPS + 10; i += 1) {
+        let t = performance.now();
+        const res = await api.post(`/cases/${viaApiCase}/assignment`, SUPERVISOR, { assigneeId: HANDLER });
+        if (res.status !== 200)
+          throw new Error(`assignment answered ${res.status}: ${JSON.stringify(res.body)}`);
+        if (i >= 10) apiLatency.push(performance.now() - t);
+        t = performance.now();
+        await bareHandle.executeUpdate(assignmentUpdate, {
+          args: [{ actorId: SUPERVISOR, assigneeId: HANDLER }],
+        });
+        if (i >= 10) bareLatency.push(performance.now() - t);
+      }
+
+      log(
+        `(b) p50 API ${percentile(apiLatency, 50).toFixed(1)} ms, bare ${percentile(bareLatency, 50).toFixed(1)} ms; ` +
+          `p99 API ${percentile(apiLatency, 99).toFixed(1)} ms, bare ${percentile(bareLatency, 99).toFixed(1)} ms`,
+      );
+      rows.push(
+        [
+          '(b) step latency p50',
+          `${percentile(apiLatency, 50).toFixed(1)} ms (API)`,
+          `${percentile(bareLatency, 50).toFixed(1)} ms (update)`,
+          ratio(percentile(apiLatency, 50), percentile(bareLatency, 50)),
+          '<= 1.5',
+        ],
+        [
+          '(b) step latency p99',
+          `${percentile(apiLatency, 99).toFixed(1)} ms (API)`,
+          `${percentile(bareLatency, 99).toFixed(1)} ms (update)`,
+          ratio(percentile(apiLatency, 99), percentile(bareLatency, 99)),
+          '<= 1.5',
+        ],
+      );
+    }
+
+    if (ONLY.has('d')) {
+      // --- (d) deadlines at one instant ---------------------------------------------------------------
+      log(`(d) ${DEADLINES} case deadlines falling at one instant, then ${DEADLINES} bare timers`);
+      const deadlineCases = await insertCases(prisma, 'DEMO', DEADLINES);
+      const leadMs = 30_000 + DEADLINES * 40;
+      const at = new Date(Date.now() + leadMs);
+      const stepIds = new Map<string, string>();
+      await prisma.stepRecord.createMany({
+        data: deadlineCases.map((caseId) => {
+          const id = randomUUID();
+          stepIds.set(caseId, id);
+          return {
+            id,
+            idempotencyKey: `bench/${id}`,
+            caseId,
+            step: 'screening',
+            openedAt: new Date(),
+            dueAt: at,
+          };
+        }),
+      });
+      // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
+      // ladder's reminder with it — the same code path as any case after continue-as-new.
+      await pool(deadlineCases, CONCURRENCY, async (caseId) => {
+        const state: CaseState = await activities.loadCase({ caseId });
+        state.deadlines = [
+          {
+            id: stepIds.get(caseId) as string,
+            step: 'screening',
+            province: 'DEMO',
+            openedAt: new Date().toISOString(),
+            dueAt: at.toISOString(),
+            ladder: [{ level: 0, role: 'handler', at: at.toISOString() }],
+            fired: [],
+          },
+        ];
+        await client.workflow.start('caseWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId: caseWorkflowId(caseId),
+          args: [{ caseId, carried: state }],
+        });
+      });
+      if (Date.now() > at.getTime()) throw new Error('the deadlines fell before every case was started');
+      await sleep(at.getTime() - Date.now());
+      const [escalated, escalationCpu] = await cpuOf(async () => {
+        const deadline = Date.now() + 15 * 60_000;
+        for (;;) {
+          const [row] = await prisma.$queryRaw<{ n: bigint; last: Date | null }[]>`
+          SELECT count(*) AS n, max(sent_at) AS last FROM notifications
+           WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND case_id = ANY(${deadlineCases}::text[])`;
+          if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
+          if (Date.now() > deadline) throw new Error(`only ${row?.n} escalations delivered`);
+          await sleep(100);
+        }
+      });
+
+      const timerAt = new Date(Date.now() + 20_000 + DEADLINES * 20);
+      const timerIds = Array.from({ length: DEADLINES }, () => `bench-timer-${randomUUID()}`);
+      await pool(timerIds, CONCURRENCY, async (workflowId) => {
+        await client.workflow.start('benchTimerWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [timerAt.toISOString()],
+        });
+      });
+      if (Date.now() > timerAt.getTime())
+        throw new Error('the timers fell before every workflow was started');
+      const [, timerCpu] = await cpuOf(() =>
+        Promise.all(timerIds.map((id) => client.workflow.getHandle(id).result())),
+      );
+      let lastClose = 0;
+      await pool(timerIds, CONCURRENCY, async (id) => {
+        const closed = (await client.workflow.getHandle(id).describe()).closeTime?.getTime() ?? 0;
+        lastClose = Math.max(lastClose, closed);
+      });
+      const timers = lastClose - timerAt.getTime();
+      log(`(d) escalated in ${escalated} ms (${escalationCpu}); bare timers in ${timers} ms (${timerCpu})`);
+      const [retries] = await prisma.$queryRaw<
+        { retried: bigint; most: number | null; errors: string[] | null }[]
+      >`
+        SELECT count(*) FILTER (WHERE attempts > 1) AS retried, max(attempts) AS most,
+               array_agg(DISTINCT left(last_error, 120)) FILTER (WHERE last_error IS NOT NULL) AS errors
+          FROM notifications WHERE case_id = ANY(${deadlineCases}::text[])`;
+      log(
+        `(d) deliveries retried: ${retries?.retried} (most attempts ${retries?.most}); errors: ${JSON.stringify(retries?.errors)}`,
+      );
+      rows.push([
+        `(d) ${DEADLINES} deadlines at one instant`,
+        `${(escalated / 1000).toFixed(1)} s to escalate`,
+        `${(timers / 1000).toFixed(1)} s (bare timers)`,
+        ratio(escalated, timers),
+        '<= 1.3',
+      ]);
+    }
+
+    if (ONLY.has('c')) {
+      // --- (c) memory with open cases -------------------------------------------------------------
+      // Each case continues from an earlier run, as after continue-as-new: loaded, screening deadline
+      // open and a day away, its timer pending. (Opening them from scratch costs four activities each
+      // and says nothing more about memory.)
+      log(`(c) ${OPEN_CASES} open cases waiting on their screening timers`);
+      const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
+      const dueAt = new Date(Date.now() + 86_400_000).toISOString();
+      await pool(quiet, 50, async (caseId) => {
+        const state: CaseState = await activities.loadCase({ caseId });
+        state.deadlines = [
+          {
+            id: randomUUID(),
+            step: 'screening',
+            province: QUIET,
+            openedAt: new Date().toISOString(),
+            dueAt,
+            ladder: [{ level: 0, role: 'handler', at: dueAt }],
+            fired: [],
+          },
+        ];
+        await client.workflow.start('caseWorkflow', {
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          workflowId: caseWorkflowId(caseId),
+          args: [{ caseId, carried: state }],
+        });
+      });
+      // Every one has run its first task (it publishes its province as a search attribute then).
+      for (const deadline = Date.now() + 30 * 60_000; ;) {
+        const { count: waiting } = await client.workflow.count(`Province = "${QUIET}"`);
+        if (waiting >= OPEN_CASES) break;
+        log(`  ${waiting}/${OPEN_CASES} waiting`);
+        if (Date.now() > deadline) throw new Error(`only ${waiting} cases started in time`);
+        await sleep(5_000);
+      }
+      await sleep(10_000);
+      const memory = rssMb(worker.pid as number);
+      log(`(c) worker RSS ${memory.rss.toFixed(0)} MB, peak ${memory.peak.toFixed(0)} MB`);
+      rows.push([
+        `(c) worker RSS, ${OPEN_CASES} open cases`,
+        `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
+        '-',
+        '-',
+        '< 500 MB',
+      ]);
+    }
+
+    // --- the table ----------------------------------------------------------------------------------
+    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+    for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | '));
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} on ${os.cpus().length} cores; ` +
+        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
