@@ -19,9 +19,7 @@ export interface RunningWorker {
  * Starts the worker: validates the protocol definition first (a bad file stops start-up with the
  * path and value at fault), registers search attributes, then polls the task queue.
  */
-export async function runWorker(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningWorker> {
+export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
   const config = loadConfig(env);
   loadProtocol({});
   const warning = calendarCoverageWarning(loadCalendar(), new Date());

@@ -67,7 +67,8 @@ const Text = (max: number) =>
       'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)',
     );
 /** Free text over several lines: notes, narratives, assessment sections. */
-export const Notes = (max: number, min = 0) => unicodeText(z.string().normalize('NFC').trim().min(min).max(max));
+export const Notes = (max: number, min = 0) =>
+  unicodeText(z.string().normalize('NFC').trim().min(min).max(max));
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 const Instant = z.iso
