@@ -178,7 +178,10 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
     tag: 'leaving care',
     request: { body: s.EnrolBody },
     responses: { 201: { description: 'the pathway is open; as it is now', schema: s.PathwayResult } },
-    problems: { 409: 'the child already has a leaving-care pathway: see GET /leaving-care/{childId}' },
+    problems: {
+      404: 'no such case, or no case of this child visible to this role',
+      409: 'the child already has a leaving-care pathway: see GET /leaving-care/{childId}',
+    },
     handle: async ({ actor, body }) => {
       const kase = await enrolmentCase(deps, actor, body);
       const childId = kase.childId;

@@ -463,8 +463,10 @@ it('keeps every promise through worker crashes and restarts of the API, Temporal
   expect(duplicates).toEqual({});
 
   // --- the audit trail of each case is complete ----------------------------------------------------
+  // Each rung of the faultTest ladder (three) is audited once as it fires.
+  const RUNGS = ['escalation.fired', 'escalation.fired', 'escalation.fired'];
   const EXPECTED_ACTIONS: Record<Kind, string[]> = {
-    escalated: ['case.opened', 'case.reported'],
+    escalated: ['case.opened', 'case.reported', ...RUNGS],
     screened: ['case.opened', 'case.reported', 'screening'],
     referred: [
       'case.opened',
@@ -474,6 +476,7 @@ it('keeps every promise through worker crashes and restarts of the API, Temporal
       'plan.submitted',
       'plan.approved',
       'referral.requested',
+      ...RUNGS,
     ],
   };
   for (const c of cases) {

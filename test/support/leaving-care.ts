@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PrismaClient } from '../../lib/db';
@@ -135,4 +135,21 @@ export async function rejection(promise: Promise<unknown>): Promise<string> {
     return err.cause?.message ?? '';
   }
   throw new Error('the update was accepted');
+}
+
+/**
+ * The result of a workflow that ends on its own, read without unlocking time skipping: the test
+ * client's result() lets the server skip, while it waits, to the next timer of any workflow (ten
+ * years ahead when the only one left is a run timeout), which moves the shared clock for later tests.
+ */
+export async function resultWithoutSkipping<T>(
+  env: TestWorkflowEnvironment,
+  handle: { workflowId: string },
+): Promise<T> {
+  const plain = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: env.client.options.dataConverter, // the payload codec
+  });
+  return plain.workflow.getHandle(handle.workflowId).result() as Promise<T>;
 }

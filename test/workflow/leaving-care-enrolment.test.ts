@@ -13,12 +13,16 @@ import {
   screeningUpdate,
   type CaseView,
 } from '../../workflows/case/definitions';
-import { leavingCareViewQuery, leavingCareWorkflowId } from '../../workflows/leaving-care/definitions';
+import {
+  leavingCareViewQuery,
+  leavingCareWorkflowId,
+  type LeavingCareView,
+} from '../../workflows/leaving-care/definitions';
 import { acknowledgementUpdate, referralWorkflowId, startUpdate } from '../../workflows/referral/definitions';
 import { driveToFollowUp, HANDLER, SUPERVISOR, waitForDeadline } from '../support/case-steps';
 import { startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
-import { birthDateAged, pathwayView } from '../support/leaving-care';
+import { birthDateAged, pathwayView, resultWithoutSkipping } from '../support/leaving-care';
 import { eventually } from '../support/wait';
 
 let h: Harness;
@@ -147,7 +151,9 @@ describe('leaving-care enrolment', () => {
       ],
     });
     await closeCase(handle, 'turned18');
-    const result = await h.env.client.workflow.getHandle(leavingCareWorkflowId(childId)).result();
+    const result = await resultWithoutSkipping<LeavingCareView>(h.env, {
+      workflowId: leavingCareWorkflowId(childId),
+    });
     expect(result).toMatchObject({ phase: 'notEnrolled', notEnrolledReason: 'pastExitAge', caseId });
     const row = await h.db.prisma.leavingCarePathway.findUniqueOrThrow({ where: { childId } });
     expect(row).toMatchObject({

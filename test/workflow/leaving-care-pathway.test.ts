@@ -30,6 +30,7 @@ import {
   MINUTE,
   pathwayView,
   rejection,
+  resultWithoutSkipping,
   sleepUntil,
   startPathway,
   TZ,
@@ -158,7 +159,7 @@ describe('leaving-care pathway', () => {
   it('does not enrol a young person past 18, and records why', async () => {
     const birthDate = birthDateAged(await h.env.currentTimeMs(), 18, 1);
     const { handle, caseId } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, { birthDate });
-    const result = await handle.result();
+    const result = await resultWithoutSkipping<LeavingCareView>(h.env, handle);
     expect(result).toMatchObject({
       phase: 'notEnrolled',
       notEnrolledReason: 'pastExitAge',

@@ -150,7 +150,7 @@ async function withPathway(
       objectives: {
         create: {
           id: randomUUID(),
-          reviewId: 'review-1',
+          reviewId: randomUUID(),
           axis: 'health',
           position: 1,
           objective: 'see a doctor',
