@@ -240,3 +240,13 @@ export function authorize(
   if (!visible) throw new ProblemError('notFound', what.notFound ?? 'not found');
   throw new ProblemError('forbidden', `a ${actor.role} may not perform '${action}' here`);
 }
+
+/**
+ * The province a list covers: the one asked for, else every province for roles that see them all,
+ * else the actor's own. Throws like `authorize` when the actor may not list it.
+ */
+export function listedProvince(actor: Actor, action: Action, asked: string | undefined): string | undefined {
+  const province = asked ?? (scopeOf(actor, action) === 'anyProvince' ? undefined : actor.province);
+  authorize(actor, action, { province: province ?? actor.province });
+  return province;
+}

@@ -22,7 +22,7 @@ import {
   transferUpdate,
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
-import { allows, authorize, scopeOf, type Action, type Actor } from '../auth/policy';
+import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
 import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
 import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
@@ -156,9 +156,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     request: { query: s.CaseListQuery },
     responses: { 200: { description: 'one page of cases (no child identity)', schema: s.CasePage } },
     handle: async ({ actor, query }) => {
-      const province =
-        query.province ?? (scopeOf(actor, 'case.list') === 'anyProvince' ? undefined : actor.province);
-      authorize(actor, 'case.list', { province: province ?? actor.province });
+      const province = listedProvince(actor, 'case.list', query.province);
       const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
       const now = new Date();
       const openOverdue = { completedAt: null, dueAt: { lt: now } };
@@ -264,21 +262,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
               ? { reporterName: r.reporterName, reporterContact: r.reporterContact, narrative: r.narrative }
               : {}),
           })),
-          ...(child
-            ? {
-                child: {
-                  childId: child.id,
-                  firstName: child.firstName,
-                  lastName: child.lastName,
-                  birthDate: child.birthDate.toISOString().slice(0, 10),
-                  birthDateApproximate: child.birthDateApproximate,
-                  sex: child.sex,
-                  nationality: child.nationality,
-                  migrantStatus: child.migrantStatus,
-                  civilRegistration: child.civilRegistration,
-                },
-              }
-            : {}),
+          ...(child ? { child: s.childIdentityOf(child) } : {}),
         },
       };
     },

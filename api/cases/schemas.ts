@@ -245,6 +245,29 @@ export const ChildIdentity = z
   })
   .openapi('ChildIdentity');
 
+/** A child's row as the identity shown to roles that may read it (and whose read is audited). */
+export const childIdentityOf = (child: {
+  id: string;
+  firstName: string;
+  lastName: string;
+  birthDate: Date;
+  birthDateApproximate: boolean;
+  sex: string;
+  nationality: string | null;
+  migrantStatus: string;
+  civilRegistration: string;
+}): z.infer<typeof ChildIdentity> => ({
+  childId: child.id,
+  firstName: child.firstName,
+  lastName: child.lastName,
+  birthDate: child.birthDate.toISOString().slice(0, 10),
+  birthDateApproximate: child.birthDateApproximate,
+  sex: child.sex,
+  nationality: child.nationality,
+  migrantStatus: child.migrantStatus,
+  civilRegistration: child.civilRegistration,
+});
+
 export const ReportSummary = z
   .object({
     reportId: z.string(),

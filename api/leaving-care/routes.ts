@@ -20,7 +20,7 @@ import {
   type LeavingCareView,
 } from '../../workflows/leaving-care/definitions';
 import type { leavingCareWorkflow } from '../../workflows/leaving-care/workflow';
-import { allows, authorize, scopeOf, type Action, type Actor } from '../auth/policy';
+import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
 import { loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
 import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
@@ -29,6 +29,7 @@ import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
 import { beginningPreparation, loadPathway, pathwayHandle, queryPathway, type PathwayRow } from './access';
 import * as s from './schemas';
+import { childIdentityOf } from '../cases/schemas';
 
 type Tx = Prisma.TransactionClient;
 type PathwayUpdate<I> = UpdateDefinition<LeavingCareView, [I], string>;
@@ -236,9 +237,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
     request: { query: s.PathwayListQuery },
     responses: { 200: { description: 'one page of pathways (no identity)', schema: s.PathwayPage } },
     handle: async ({ actor, query }) => {
-      const province =
-        query.province ?? (scopeOf(actor, 'leavingCare.list') === 'anyProvince' ? undefined : actor.province);
-      authorize(actor, 'leavingCare.list', { province: province ?? actor.province });
+      const province = listedProvince(actor, 'leavingCare.list', query.province);
       const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
       const rows = await deps.prisma.leavingCarePathway.findMany({
         where: {
@@ -341,21 +340,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
             status: a.status,
             ...(objectives ? { objectives: objectives.get(a.axis) ?? [] } : {}),
           })),
-          ...(child
-            ? {
-                child: {
-                  childId: child.id,
-                  firstName: child.firstName,
-                  lastName: child.lastName,
-                  birthDate: child.birthDate.toISOString().slice(0, 10),
-                  birthDateApproximate: child.birthDateApproximate,
-                  sex: child.sex,
-                  nationality: child.nationality,
-                  migrantStatus: child.migrantStatus,
-                  civilRegistration: child.civilRegistration,
-                },
-              }
-            : {}),
+          ...(child ? { child: childIdentityOf(child) } : {}),
         },
       };
     },
