@@ -257,12 +257,11 @@ async function main(): Promise<void> {
         : {}),
       LOG_LEVEL: 'warn',
     };
-    // BENCH_PROFILE=1: the worker writes a V8 CPU profile (.cpuprofile) into the kept directory.
-    const profile = process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile')}`]
-      : [];
-    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), profile);
-    const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'));
+    // BENCH_PROFILE=1: the worker and the API write V8 CPU profiles (.cpuprofile) into the kept directory.
+    const profile = (name: string) =>
+      process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile', name)}`] : [];
+    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), profile('worker'));
+    const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'), profile('api'));
     children.push(worker, apiProcess);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor('the API', async () => {
@@ -354,15 +353,19 @@ async function main(): Promise<void> {
 
       const bareIds = await insertCases(prisma, 'DEMO', STARTS);
       let t0 = performance.now();
-      await pool(bareIds, CONCURRENCY, async (id) => void (await startBare(id)));
+      const [, bareCpu] = await cpuOf(() =>
+        pool(bareIds, CONCURRENCY, async (id) => void (await startBare(id))),
+      );
       const bareRate = STARTS / ((performance.now() - t0) / 1000);
       await opened(prisma, bareIds, 600_000);
       const apiIds: string[] = [];
       t0 = performance.now();
-      await pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi()));
+      const [, apiCpu] = await cpuOf(() =>
+        pool([...Array(STARTS).keys()], CONCURRENCY, async () => void apiIds.push(await startViaApi())),
+      );
       const apiRate = STARTS / ((performance.now() - t0) / 1000);
       await opened(prisma, apiIds, 600_000);
-      log(`(a) API ${apiRate.toFixed(1)}/s, bare ${bareRate.toFixed(1)}/s`);
+      log(`(a) API ${apiRate.toFixed(1)}/s (${apiCpu}), bare ${bareRate.toFixed(1)}/s (${bareCpu})`);
       rows.push([
         '(a) cases started per second',
         `${apiRate.toFixed(1)}/s (API)`,

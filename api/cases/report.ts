@@ -98,8 +98,15 @@ async function findChild(
   return same ? { id: same.id, byIdentity: true } : null;
 }
 
+// Building an Intl formatter costs more than the rest of a report's arithmetic: one per zone.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
 function yearIn(timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(at);
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 async function openCase(
