@@ -187,16 +187,17 @@ export async function reportCase(
   requestIds: RequestIdentity,
 ): Promise<{ status: 200 | 201; body: Created }> {
   const province = body.province ?? actor.province;
-  // An unknown province is bad input (400) before it is someone else's province (403).
-  if (!(await deps.prisma.province.count({ where: { code: province } }))) {
-    throw invalidField('body.province', 'unknown province');
-  }
-  authorize(actor, 'case.report', { province });
+  // The province's duty unit; the province itself is looked up only when there is none. An unknown
+  // province is bad input (400) before it is someone else's province (403).
   const unit = await deps.prisma.unit.findFirst({
     where: { provinceCode: province, kind: 'protectionUnit' },
     orderBy: { id: 'asc' },
     select: { id: true },
   });
+  if (!unit && !(await deps.prisma.province.count({ where: { code: province } }))) {
+    throw invalidField('body.province', 'unknown province');
+  }
+  authorize(actor, 'case.report', { province });
   if (!unit) throw invalidField('body.province', 'this province has no child-protection unit');
 
   // Twice at most: a concurrent report may open the child's case between our read and our insert.
