@@ -1,4 +1,5 @@
 /** Referrals as child workflows: unacknowledged → the coordinator hears of it; a decline forces a re-referral. */
+import type { WorkflowHandle } from '@temporalio/client';
 import { caseViewQuery, referralUpdate, type CaseView } from '../../workflows/case/definitions';
 import {
   declineUpdate,
@@ -11,6 +12,12 @@ import { driveToFollowUp, HANDLER, waitForDeadline } from '../support/case-steps
 import { startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
 import { eventually } from '../support/wait';
+import {
+  EscalationLevelKey,
+  NextDeadlineKey,
+  OverdueKey,
+  ProvinceKey,
+} from '../../workflows/search-attributes';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,6 +27,18 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const PARTNER = 'staff-demo-partner';
+
+/** What an operator's visibility query sees of a workflow. */
+async function operatorView(handle: { describe(): Promise<{ typedSearchAttributes: TypedAttributes }> }) {
+  const a = (await handle.describe()).typedSearchAttributes;
+  return {
+    province: a.get(ProvinceKey),
+    overdue: a.get(OverdueKey),
+    level: a.get(EscalationLevelKey),
+    next: a.get(NextDeadlineKey)?.toISOString() ?? null,
+  };
+}
+type TypedAttributes = Awaited<ReturnType<WorkflowHandle['describe']>>['typedSearchAttributes'];
 
 describe('referrals', () => {
   it('escalates an unacknowledged referral to the coordinator', async () => {
@@ -36,6 +55,13 @@ describe('referrals', () => {
       });
       return r ?? undefined;
     });
+    // Operators see the referral itself (Province = "DEMO" AND Overdue = true lists it when late).
+    expect(await operatorView(referral)).toEqual({
+      province: 'DEMO',
+      overdue: false,
+      level: -1,
+      next: ack.dueAt.toISOString(),
+    });
     // HIGH: 1 working day to acknowledge; the coordinator is told a working day after that.
     await h.env.sleep(ack.dueAt.getTime() - (await h.env.currentTimeMs()) + 60_000);
     await h.env.sleep(7 * 24 * 3_600_000); // a working day, whatever weekend or Eid falls in it
@@ -50,10 +76,19 @@ describe('referrals', () => {
     expect(new Set(rows.map((e) => e.level)).size).toBe(rows.length);
     const row = await h.db.prisma.referral.findUniqueOrThrow({ where: { id: referralId } });
     expect(row.status).toBe('requested');
+    // The highest rung the referral reached (the committee, five working days after the deadline).
+    expect(await operatorView(referral)).toMatchObject({
+      province: 'DEMO',
+      overdue: true,
+      level: Math.max(...rows.map((e) => e.level)),
+    });
 
     // Acknowledging late still works, closes the rungs and puts the service start on the clock.
     await referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] });
+    // The service start counts from the referral being sent: already late after a late acknowledgement.
+    expect(await operatorView(referral)).toMatchObject({ overdue: true, level: -1 });
     await referral.executeUpdate(startUpdate, { args: [{ actorId: PARTNER }] });
+    expect(await operatorView(referral)).toEqual({ province: 'DEMO', overdue: false, level: -1, next: null });
     await referral.executeUpdate(outcomeUpdate, { args: [{ actorId: PARTNER, outcome: 'completed' }] });
     await referral.result();
     const done = await h.db.prisma.referral.findUniqueOrThrow({ where: { id: referralId } });

@@ -6,11 +6,19 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
 import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
-import { watchDeadline } from '../deadlines/watch';
+import { atDeadline, watchDeadline } from '../deadlines/watch';
+import {
+  EscalationLevelKey,
+  NextDeadlineKey,
+  OverdueKey,
+  ProvinceKey,
+  RiskLevelKey,
+} from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
   acknowledgementUpdate,
@@ -36,6 +44,11 @@ const { openDeadline, closeDeadline, recordReferralAction } = proxyActivities<Ac
  * referral being sent (protocol/README.md), so a slow acknowledgement does not extend it.
  */
 export const PATCH_SERVICE_START_FROM_SENT = 'referral-service-start-from-sent';
+/**
+ * Referrals used to carry no search attributes, so a late partner was invisible to the operators'
+ * `Province = "…" AND Overdue = true` query; now they publish the same operator view as a case.
+ */
+export const PATCH_REFERRAL_OPERATOR_VIEW = 'referral-operator-view';
 
 const reject = (reason: string): never => {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
@@ -52,6 +65,20 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const now = () => new Date().toISOString();
   // The referral is sent when this workflow begins (the case starts it at that moment).
   const sentAt = now();
+  const operatorView = patched(PATCH_REFERRAL_OPERATOR_VIEW);
+  /** The operators' search attributes, as for a case: overdue, highest rung reached, next deadline. */
+  const publish = () => {
+    if (!operatorView) return;
+    const at = Date.now();
+    const due = deadlines.map((d) => d.dueAt).sort();
+    upsertSearchAttributes([
+      { key: ProvinceKey, value: input.province },
+      { key: RiskLevelKey, value: input.risk },
+      { key: EscalationLevelKey, value: Math.max(-1, ...deadlines.flatMap((d) => d.fired)) },
+      { key: OverdueKey, value: due.some((d) => Date.parse(d) <= at) },
+      { key: NextDeadlineKey, value: due[0] ? new Date(due[0]) : null },
+    ]);
+  };
   const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
 
   const open = async (step: DeadlineStep, from = now()) => {
@@ -66,16 +93,15 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       subjectId: input.referralId,
     });
     deadlines.push(deadline);
-    void watchDeadline(
-      input.caseId,
-      deadline,
-      () => deadlines.includes(deadline),
-      () => undefined,
-    );
+    const isOpen = () => deadlines.includes(deadline);
+    void watchDeadline(input.caseId, deadline, isOpen, publish);
+    if (operatorView) void atDeadline(deadline, isOpen, publish);
+    publish();
   };
   const closeAll = async (outcome: 'done' | 'cancelled') => {
     const closing = deadlines;
     deadlines = [];
+    publish();
     for (const d of closing)
       await closeDeadline({ caseId: input.caseId, deadlineId: d.id, at: now(), outcome });
   };
