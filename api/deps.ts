@@ -1,9 +1,12 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../lib/config';
+import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
 import type { ApiMetrics } from './health/metrics';
+import { ProblemError } from './http/problem';
 
 /** What the API stands on; tests build it against their own servers. */
 export interface ApiDeps {
@@ -30,3 +33,59 @@ export const transactionOptions = (deps: Pick<ApiDeps, 'config'>) => ({
   maxWait: 10_000,
   timeout: deps.config.API_WORKFLOW_TIMEOUT_MS + 10_000,
 });
+
+/**
+ * Runs a human step: the optional row write and the workflow update in one transaction, so a step
+ * the workflow rejects (409) or that fails leaves no row behind. `updateId` (derived from the
+ * request's Idempotency-Key) makes a retried request the same update, never a second one.
+ */
+export async function runStep<R, I>(
+  deps: Pick<ApiDeps, 'prisma' | 'temporal' | 'config'>,
+  handle: WorkflowHandle,
+  update: UpdateDefinition<R, [I], string>,
+  input: I,
+  write: ((tx: Prisma.TransactionClient) => Promise<void>) | undefined,
+  updateId: string | undefined,
+): Promise<R> {
+  const execute = () =>
+    withinDeadline(deps, () =>
+      handle.executeUpdate(update, { args: [input], ...(updateId ? { updateId } : {}) }),
+    );
+  if (!write) return execute();
+  return deps.prisma.$transaction(async (tx) => {
+    await write(tx);
+    return execute();
+  }, transactionOptions(deps));
+}
+
+/**
+ * A workflow query, retried briefly while the workflow is still opening (loading its records).
+ * Still opening after `attempts` tries of 100 ms: its worker is busy or restarting — a 503 with
+ * Retry-After, not a server error.
+ */
+export async function queryWhileOpening<T>(
+  deps: Pick<ApiDeps, 'temporal' | 'config'>,
+  what: string,
+  query: () => Promise<T>,
+  attempts = 20,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withinDeadline(deps, query);
+    } catch (err) {
+      const opening = [err, (err as { cause?: unknown }).cause].some(
+        (e) => e instanceof Error && /still opening/.test(e.message),
+      );
+      if (!opening) throw err;
+      if (attempt >= attempts) {
+        throw new ProblemError(
+          'unavailable',
+          `the ${what} is still opening in the workflow service; try again in a moment`,
+          undefined,
+          { 'Retry-After': '2' },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

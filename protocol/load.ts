@@ -69,7 +69,12 @@ export function protocolDir(dir?: string): string {
   return path.resolve(dir ?? process.env.PROTOCOL_DIR ?? __dirname);
 }
 
+// A new protocol version is a deployment: the newest version of a folder is read once per process.
+const latestVersions = new Map<string, number>();
+
 function latestVersion(root: string): number {
+  const known = latestVersions.get(root);
+  if (known !== undefined) return known;
   const versions = listDir(path.join(root, 'versions'))
     .map((f) => /^v([1-9]\d*)\.json$/.exec(f)?.[1])
     .filter((v): v is string => v !== undefined)
@@ -84,7 +89,9 @@ function latestVersion(root: string): number {
       },
     ]);
   }
-  return Math.max(...versions);
+  const latest = Math.max(...versions);
+  latestVersions.set(root, latest);
+  return latest;
 }
 
 const protocolCache = new Map<string, ProtocolDefinition>();

@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     const bundle = path.join(dir, 'workflows.js');
     fs.writeFileSync(
       bundle,
-      (await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows') })).code,
+      (await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'bench') })).code,
     );
     const apiPort = await freePort();
     const env = {

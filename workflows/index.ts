@@ -5,4 +5,3 @@ export { supervisorDigestWorkflow } from './notifications/digest';
 export { leavingCareWorkflow } from './leaving-care/workflow';
 export { monthlyReportWorkflow } from './reports/monthly';
 export { retentionWorkflow } from './retention/workflow';
-export { benchTimerWorkflow } from './bench/timer';

@@ -48,6 +48,8 @@ export function caseActivities({ prisma }: ActivityDeps) {
           urgent: true,
           categories: true,
           protocolVersion: true,
+          // The first report received: the first screening's clock starts then.
+          reports: { orderBy: { receivedAt: 'asc' }, take: 1, select: { receivedAt: true } },
         },
       });
       if (!found) {
@@ -58,11 +60,6 @@ export function caseActivities({ prisma }: ActivityDeps) {
         });
       }
       const protocol = loadProtocol({ version: found.protocolVersion, province: found.provinceCode });
-      const firstReport = await prisma.report.findFirst({
-        where: { caseId },
-        orderBy: { receivedAt: 'asc' },
-        select: { receivedAt: true },
-      });
       return {
         caseId,
         reference: found.reference,
@@ -84,7 +81,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
         stepsOnTime: 0,
         stepsLate: 0,
         concerns: 1,
-        reportReceivedAt: firstReport?.receivedAt.toISOString() ?? null,
+        reportReceivedAt: found.reports[0]?.receivedAt.toISOString() ?? null,
       };
     },
 

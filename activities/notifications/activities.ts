@@ -90,10 +90,10 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     return statuses;
   }
 
-  async function provinceName(code: string, language: Language): Promise<string> {
+  /** The province's name in each language, read once for all the recipients of a message. */
+  async function provinceNames(code: string): Promise<(language: Language) => string> {
     const p = await prisma.province.findUnique({ where: { code }, select: { nameFr: true, nameAr: true } });
-    if (!p) return code;
-    return `${language === 'ar' ? p.nameAr : p.nameFr} (${code})`;
+    return (language) => (p ? `${language === 'ar' ? p.nameAr : p.nameFr} (${code})` : code);
   }
 
   function outboxRow(
@@ -210,11 +210,12 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         );
         const rows: Prisma.NotificationCreateManyInput[] = [];
         const escalationId = randomUUID();
+        const provinceName = await provinceNames(deadline.province);
         for (const recipient of resolution.recipients) {
           const language = languageOf(recipient.language);
           const rendered = renderEscalation(language, {
             reference: kase.reference,
-            province: await provinceName(deadline.province, language),
+            province: provinceName(language),
             step: deadline.step,
             dueAt: new Date(deadline.dueAt),
             late,
@@ -333,6 +334,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         });
         const data: Prisma.NotificationCreateManyInput[] = [];
         const seen = new Set<string>();
+        const provinceName = await provinceNames(kase.provinceCode);
         for (const rung of rungs) {
           for (const r of rung.fellThrough) if (!fellThrough.includes(r)) fellThrough.push(r);
           for (const recipient of rung.recipients) {
@@ -341,7 +343,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
             const language = languageOf(recipient.language);
             const rendered = renderCaseOpened(language, {
               reference: kase.reference,
-              province: await provinceName(kase.provinceCode, language),
+              province: provinceName(language),
               channel: (report?.channel ?? null) as Channel | null,
               urgent: report?.urgent ?? kase.urgent,
               receivedAt: report?.receivedAt ?? kase.openedAt,

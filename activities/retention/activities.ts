@@ -105,6 +105,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         await tx.review.updateMany({ where: inCases, data: { notes: null } });
         await tx.plan.updateMany({ where: inCases, data: { returnReason: null } });
         await tx.planItem.updateMany({ where: { plan: inCases }, data: { objective: null } });
+        // A partner's reason for declining is free text too.
+        await tx.referral.updateMany({ where: inCases, data: { declineReason: null } });
         const pathwayId = child.leavingCarePathway?.id;
         if (pathwayId) {
           const ofPathway = { pathwayId };
@@ -129,7 +131,7 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
               lastClosedAt: last?.closedAt?.toISOString() ?? null,
               closedBefore: before.toISOString(),
               retentionDays: days,
-              removed: ['names', 'birthDate (year kept)', 'reporters', 'narratives'],
+              removed: ['names', 'birthDate (year kept)', 'reporters', 'narratives', 'decline reasons'],
               ...(pathwayId ? { leavingCarePathwayId: pathwayId } : {}),
             },
           },

@@ -23,7 +23,7 @@ import {
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
 import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
-import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
+import { queryWhileOpening, runStep, type ApiDeps } from '../deps';
 import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
@@ -36,54 +36,9 @@ import * as s from './schemas';
 type Tx = Prisma.TransactionClient;
 type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
 
-/**
- * Runs a human step: the optional row write and the workflow update in one transaction, so a
- * step the workflow rejects (409) or that fails leaves no row behind. The `cases` row is not
- * touched here: the workflow's activities update it from their own connection.
- */
-async function runStep<I>(
-  deps: ApiDeps,
-  caseId: string,
-  update: CaseUpdate<I>,
-  input: I,
-  write: ((tx: Tx) => Promise<void>) | undefined,
-  updateId: string | undefined,
-): Promise<z.infer<typeof s.CaseView>> {
-  const execute = () =>
-    withinDeadline(deps, () =>
-      caseHandle(deps, caseId).executeUpdate(update, { args: [input], ...(updateId ? { updateId } : {}) }),
-    );
-  if (!write) return s.asDocumentedView(await execute());
-  const view = await deps.prisma.$transaction(async (tx) => {
-    await write(tx);
-    return execute();
-  }, transactionOptions(deps));
-  return s.asDocumentedView(view);
-}
-
 /** The workflow's view, retried briefly while a just-opened case is still loading. */
-async function queryView(deps: ApiDeps, caseId: string): Promise<WorkflowCaseView> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await withinDeadline(deps, () => caseHandle(deps, caseId).query(caseViewQuery));
-    } catch (err) {
-      const opening = [err, (err as { cause?: unknown }).cause].some(
-        (e) => e instanceof Error && /still opening/.test(e.message),
-      );
-      if (!opening) throw err;
-      // Still loading after two seconds: its worker is busy or restarting. Not a server error.
-      if (attempt >= 20) {
-        throw new ProblemError(
-          'unavailable',
-          'the case is still opening in the workflow service; try again in a moment',
-          undefined,
-          { 'Retry-After': '2' },
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const queryView = (deps: ApiDeps, caseId: string): Promise<WorkflowCaseView> =>
+  queryWhileOpening(deps, 'case', () => caseHandle(deps, caseId).query(caseViewQuery));
 
 interface StepSpec<B extends z.ZodType, I> {
   path: string;
@@ -121,8 +76,8 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         const kase = await loadCase(deps, actor, params.caseId, spec.action);
         const ids = requestIdentity(res);
         const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase, ids });
-        const view = await runStep(deps, kase.id, spec.update, input, write, ids.updateId);
-        return { body: { ...extra, case: view } };
+        const view = await runStep(deps, caseHandle(deps, kase.id), spec.update, input, write, ids.updateId);
+        return { body: { ...extra, case: s.asDocumentedView(view) } };
       },
     });
 

@@ -1,7 +1,7 @@
 /** Loads a leaving-care pathway for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
 import { leavingCareViewQuery, type LeavingCareView } from '../../workflows/leaving-care/definitions';
 import { authorize, type Action, type Actor } from '../auth/policy';
-import { withinDeadline, type ApiDeps } from '../deps';
+import { queryWhileOpening, type ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
 export async function loadPathway(deps: ApiDeps, actor: Actor, childId: string, action: Action) {
@@ -28,18 +28,11 @@ export const beginningPreparation = (view: LeavingCareView): boolean =>
   Date.parse(view.milestones.preparationAt) <= Date.parse(view.phaseSince);
 
 /** The workflow's view, retried briefly while a just-enrolled pathway is still loading. */
-export async function queryPathway(deps: ApiDeps, workflowId: string): Promise<LeavingCareView> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await withinDeadline(deps, () =>
-        deps.temporal.workflow.getHandle(workflowId).query(leavingCareViewQuery),
-      );
-    } catch (err) {
-      const opening = [err, (err as { cause?: unknown }).cause].some(
-        (e) => e instanceof Error && /still opening/.test(e.message),
-      );
-      if (!opening || attempt >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+export function queryPathway(deps: ApiDeps, workflowId: string): Promise<LeavingCareView> {
+  return queryWhileOpening(
+    deps,
+    'pathway',
+    () => deps.temporal.workflow.getHandle(workflowId).query(leavingCareViewQuery),
+    50,
+  );
 }

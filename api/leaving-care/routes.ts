@@ -4,7 +4,6 @@
  * the same transaction as the workflow update, so a rejected step leaves none, call the workflow,
  * shape the answer. The workflow's activities write the pathway's own rows from their connection.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { loadProtocol } from '../../protocol';
@@ -23,7 +22,8 @@ import type { leavingCareWorkflow } from '../../workflows/leaving-care/workflow'
 import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
 import { loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
-import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
+import { runStep, withinDeadline, type ApiDeps } from '../deps';
+import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
@@ -40,36 +40,20 @@ const ENDED = new Set(['completed', 'notEnrolled']);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /**
- * Runs a pathway step: the optional row write and the workflow update in one transaction, so a
- * step the workflow rejects (409) or that fails leaves no row behind.
+ * Objectives rows for the axes that have some, filed under the assessment or review; their ids
+ * come from the request's identity, so a retried request writes the same rows.
  */
-async function runStep<I>(
-  deps: ApiDeps,
-  row: PathwayRow,
-  update: PathwayUpdate<I>,
-  input: I,
-  write?: (tx: Tx) => Promise<void>,
-): Promise<LeavingCareView> {
-  const execute = () =>
-    withinDeadline(deps, () => pathwayHandle(deps, row).executeUpdate(update, { args: [input] }));
-  if (!write) return execute();
-  return deps.prisma.$transaction(async (tx) => {
-    await write(tx);
-    return execute();
-  }, transactionOptions(deps));
-}
-
-/** Objectives rows for the axes that have some, filed under the assessment or review. */
 function objectiveRows(
   row: PathwayRow,
   reviewId: string,
   actor: Actor,
   axes: { axis: string; objectives?: string[] | undefined }[],
+  ids: RequestIdentity,
 ): Prisma.LeavingCareObjectiveCreateManyInput[] {
   const recordedAt = new Date();
   return axes.flatMap(({ axis, objectives }) =>
     (objectives ?? []).map((objective, i) => ({
-      id: randomUUID(),
+      id: ids.newId(`objective/${axis}/${i + 1}`),
       pathwayId: row.id,
       reviewId,
       axis,
@@ -129,7 +113,7 @@ interface StepSpec<B extends z.ZodType, I> {
   /** The update's input (IDs and codes) and the rows to write first, if any. */
   prepare(
     body: z.output<B>,
-    ctx: { actor: Actor; pathway: PathwayRow },
+    ctx: { actor: Actor; pathway: PathwayRow; ids: RequestIdentity },
   ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
   result?: z.ZodType;
 }
@@ -153,13 +137,21 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
       problems: {
         409: "the workflow rejected the step (out of order or invalid; `detail` gives the validator's reason), or the pathway has ended",
       },
-      handle: async ({ actor, params, body }) => {
+      handle: async ({ actor, params, body, res }) => {
         const pathway = await loadPathway(deps, actor, params.childId, spec.action);
         if (ENDED.has(pathway.phase)) {
           throw new ProblemError('conflict', `the pathway is ${pathway.phase}: nothing more can be recorded`);
         }
-        const { input, write, extra } = await spec.prepare(body as z.output<B>, { actor, pathway });
-        const view = await runStep(deps, pathway, spec.update, input, write);
+        const ids = requestIdentity(res);
+        const { input, write, extra } = await spec.prepare(body as z.output<B>, { actor, pathway, ids });
+        const view = await runStep(
+          deps,
+          pathwayHandle(deps, pathway),
+          spec.update,
+          input,
+          write,
+          ids.updateId,
+        );
         return { body: { ...extra, pathway: s.asDocumentedView(view) } };
       },
     });
@@ -378,8 +370,8 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.ProgrammeBody,
     update: programmeUpdate,
     result: s.ReviewResult,
-    prepare: async (body, { actor, pathway }) => {
-      const reviewId = randomUUID();
+    prepare: async (body, { actor, pathway, ids }) => {
+      const reviewId = ids.newId('review');
       return {
         input: {
           actorId: actor.id,
@@ -388,7 +380,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
         },
         write: async (tx) => {
           await tx.leavingCareObjective.createMany({
-            data: objectiveRows(pathway, reviewId, actor, body.axes),
+            data: objectiveRows(pathway, reviewId, actor, body.axes, ids),
           });
         },
         extra: { reviewId },
@@ -404,9 +396,9 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
     body: s.ProgrammeReviewBody,
     update: programmeReviewUpdate,
     result: s.ReviewResult,
-    prepare: async (body, { actor, pathway }) => {
-      const reviewId = randomUUID();
-      const rows = objectiveRows(pathway, reviewId, actor, body.axes);
+    prepare: async (body, { actor, pathway, ids }) => {
+      const reviewId = ids.newId('review');
+      const rows = objectiveRows(pathway, reviewId, actor, body.axes, ids);
       return {
         input: {
           actorId: actor.id,

@@ -111,6 +111,18 @@ async function childWith(
             },
           },
         },
+        referrals: {
+          create: {
+            id: randomUUID(),
+            partnerId: 'partner-demo-association',
+            serviceType: 'familySupport',
+            status: 'declined',
+            requestedAt: ago((closedDaysAgo ?? 0) + 190),
+            declinedAt: ago((closedDaysAgo ?? 0) + 189),
+            declineReason: `${name} decline reason`,
+            workflowId: `referral-${randomUUID()}`,
+          },
+        },
         reviews: {
           create: {
             id: randomUUID(),
@@ -184,6 +196,7 @@ async function snapshot(childId: string) {
           assessments: true,
           reviews: true,
           plans: { include: { items: true } },
+          referrals: true,
         },
       },
       leavingCarePathway: { include: { axes: true, contacts: true, objectives: true } },
@@ -263,6 +276,9 @@ describe('retention', () => {
       returnReason: null,
       items: [expect.objectContaining({ objective: null })],
     });
+    expect(kase?.referrals).toEqual([
+      expect.objectContaining({ declineReason: null, status: 'declined', serviceType: 'familySupport' }),
+    ]);
     expect(kase).toMatchObject({ status: 'closed', risk: 'MEDIUM', categories: ['neglect'] });
     expect(JSON.stringify(done)).not.toMatch(/Oldclosed/);
 

@@ -18,6 +18,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
+import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
 import { issuesOf, withIssues, type NotificationIssue } from '../notifications/types';
 import { onUpdate } from '../updates';
@@ -25,14 +26,7 @@ import { referralCancelSignal, referralWorkflowId } from '../referral/definition
 import { referralWorkflow } from '../referral/workflow';
 import { leavingCareWorkflowId, protectionCaseClosedSignal } from '../leaving-care/definitions';
 import { leavingCareWorkflow } from '../leaving-care/workflow';
-import {
-  CaseStepKey,
-  EscalationLevelKey,
-  NextDeadlineKey,
-  OverdueKey,
-  ProvinceKey,
-  RiskLevelKey,
-} from '../search-attributes';
+import { CaseStepKey, ProvinceKey, RiskLevelKey } from '../search-attributes';
 import {
   assessmentUpdate,
   assignmentUpdate,
@@ -182,9 +176,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // --- operator view ------------------------------------------------------------------------
   let published = '';
   function publish(): void {
-    const nextDue = state.deadlines.map((d) => d.dueAt).sort()[0];
-    const level = Math.max(-1, ...state.escalations.map((e) => e.level));
-    const overdue = state.deadlines.some((d) => Date.parse(d.dueAt) <= Date.now());
+    const summary = summarizeDeadlines(
+      state.deadlines,
+      state.escalations.map((e) => e.level),
+    );
+    const { level, overdue, nextDue } = summary;
     const signature = JSON.stringify([state.step, state.risk, state.province, level, overdue, nextDue]);
     if (signature === published) return;
     published = signature;
@@ -192,9 +188,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       { key: CaseStepKey, value: state.step },
       { key: RiskLevelKey, value: state.risk ?? 'UNSCREENED' },
       { key: ProvinceKey, value: state.province },
-      { key: EscalationLevelKey, value: level },
-      { key: OverdueKey, value: overdue },
-      { key: NextDeadlineKey, value: nextDue ? new Date(nextDue) : null },
+      ...deadlineAttributes(summary),
     ]);
     upsertMemo({
       summary: `${state.reference}: ${state.step}, risk ${state.risk ?? 'not screened'}, ${state.deadlines.length} open deadline(s)${level >= 0 ? `, escalated to level ${level}` : ''}`,

@@ -33,7 +33,10 @@ export interface LeavingCareWorkflowInput {
 
 /**
  * When each stage happens, as ISO instants. Timers need them, so the workflow carries them; they
- * are computed by an activity from the date of birth, which itself never enters the workflow.
+ * are computed by an activity from the date of birth. The date itself never enters the workflow,
+ * but the 15th and 18th birthdays reveal it (to the day, or the year if approximate): the history
+ * is as sensitive as a birth date, kept under the namespace's retention and readable by operations
+ * only through the audited codec.
  */
 export interface Milestones {
   /** The 15th birthday, or the enrolment if the child was older. */

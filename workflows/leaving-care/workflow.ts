@@ -14,8 +14,9 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { LeavingCareStep, OpenDeadline } from '../deadlines/types';
+import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
-import { EscalationLevelKey, NextDeadlineKey, OverdueKey, ProvinceKey } from '../search-attributes';
+import { ProvinceKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
   accompanimentUpdate,
@@ -83,7 +84,8 @@ async function checked<T>(call: Promise<T>): Promise<T> {
  * deadline climbs the protocol's leaving-care ladder.
  *
  * The workflow carries the milestone instants its timers need, computed by an activity from the
- * date of birth. It never carries the date of birth itself, a name or anything else identifying.
+ * date of birth. It never carries a name or the date of birth itself, but the birthdays among the
+ * milestones reveal that date (see `Milestones`).
  */
 export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Promise<LeavingCareView> {
   // Handlers are registered before the pathway is loaded, so nothing sent early is rejected or lost.
@@ -162,18 +164,15 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   // --- operator view ------------------------------------------------------------------------
   let published = '';
   function publish(): void {
-    const nextDue = state.deadlines.map((d) => d.dueAt).sort()[0];
-    const level = Math.max(-1, ...state.escalations.map((e) => e.level));
-    const overdue = state.deadlines.some((d) => Date.parse(d.dueAt) <= Date.now());
+    const summary = summarizeDeadlines(
+      state.deadlines,
+      state.escalations.map((e) => e.level),
+    );
+    const { level, overdue, nextDue } = summary;
     const signature = JSON.stringify([state.phase, state.province, level, overdue, nextDue]);
     if (signature === published) return;
     published = signature;
-    upsertSearchAttributes([
-      { key: ProvinceKey, value: state.province },
-      { key: EscalationLevelKey, value: level },
-      { key: OverdueKey, value: overdue },
-      { key: NextDeadlineKey, value: nextDue ? new Date(nextDue) : null },
-    ]);
+    upsertSearchAttributes([{ key: ProvinceKey, value: state.province }, ...deadlineAttributes(summary)]);
     upsertMemo({
       summary: `leaving care ${state.pathwayId}: ${state.phase}, ${state.deadlines.length} open deadline(s)${level >= 0 ? `, escalated to level ${level}` : ''}`,
     });

@@ -11,14 +11,9 @@ import {
 import type { createActivities } from '../../activities';
 import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
 import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
+import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
-import {
-  EscalationLevelKey,
-  NextDeadlineKey,
-  OverdueKey,
-  ProvinceKey,
-  RiskLevelKey,
-} from '../search-attributes';
+import { ProvinceKey, RiskLevelKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
   acknowledgementUpdate,
@@ -67,16 +62,20 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const sentAt = now();
   const operatorView = patched(PATCH_REFERRAL_OPERATOR_VIEW);
   /** The operators' search attributes, as for a case: overdue, highest rung reached, next deadline. */
+  let published = '';
   const publish = () => {
     if (!operatorView) return;
-    const at = Date.now();
-    const due = deadlines.map((d) => d.dueAt).sort();
+    const summary = summarizeDeadlines(
+      deadlines,
+      deadlines.flatMap((d) => d.fired),
+    );
+    const signature = JSON.stringify(summary);
+    if (signature === published) return;
+    published = signature;
     upsertSearchAttributes([
       { key: ProvinceKey, value: input.province },
       { key: RiskLevelKey, value: input.risk },
-      { key: EscalationLevelKey, value: Math.max(-1, ...deadlines.flatMap((d) => d.fired)) },
-      { key: OverdueKey, value: due.some((d) => Date.parse(d) <= at) },
-      { key: NextDeadlineKey, value: due[0] ? new Date(due[0]) : null },
+      ...deadlineAttributes(summary),
     ]);
   };
   const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
