@@ -55,8 +55,13 @@ describe('referrals', () => {
       });
       return r ?? undefined;
     });
-    // Operators see the referral itself (Province = "DEMO" AND Overdue = true lists it when late).
-    expect(await operatorView(referral)).toEqual({
+    // Operators see the referral itself (Province = "DEMO" AND Overdue = true lists it when late),
+    // once the workflow has taken in its opened deadline (the step row is written just before).
+    const published = await eventually('the referral in the operators view', async () => {
+      const v = await operatorView(referral);
+      return v.province ? v : undefined;
+    });
+    expect(published).toEqual({
       province: 'DEMO',
       overdue: false,
       level: -1,
@@ -76,11 +81,21 @@ describe('referrals', () => {
     expect(new Set(rows.map((e) => e.level)).size).toBe(rows.length);
     const row = await h.db.prisma.referral.findUniqueOrThrow({ where: { id: referralId } });
     expect(row.status).toBe('requested');
-    // The highest rung the referral reached (the committee, five working days after the deadline).
-    expect(await operatorView(referral)).toMatchObject({
+    // The highest rung the referral reached (the committee, five working days after the deadline),
+    // once the workflow has taken in the last rung's result.
+    const escalated = await eventually('the highest rung in the operators view', async () => {
+      const v = await operatorView(referral);
+      const fired = await h.db.prisma.escalation.findMany({
+        where: { caseId, step: 'referralAcknowledgement' },
+        select: { level: true },
+      });
+      const highest = Math.max(...fired.map((e) => e.level));
+      return v.level === highest ? { v, highest } : undefined;
+    });
+    expect(escalated.v).toMatchObject({
       province: 'DEMO',
       overdue: true,
-      level: Math.max(...rows.map((e) => e.level)),
+      level: escalated.highest,
     });
 
     // Acknowledging late still works, closes the rungs and puts the service start on the clock.
