@@ -193,6 +193,8 @@ const TABLES = [
   'plan_items',
   'referrals',
   'reviews',
+  'closure_requests',
+  'case_transfers',
   'step_records',
   'audit_events',
   'api_idempotency',
