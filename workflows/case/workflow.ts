@@ -2,6 +2,8 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  ChildWorkflowFailure,
+  type ChildWorkflowHandle,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -317,6 +319,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
 
   // --- referrals (child workflows, abandoned on continue-as-new, they report by signal) -------
+  /** Referrals started by this run: a closed case ends only once they have (their cancellation recorded). */
+  const referralsOfThisRun: ChildWorkflowHandle<typeof referralWorkflow>[] = [];
   const refer = async (item: ReferralInput) => {
     const referralId = item.referralId ?? uuid4();
     state.referrals.push({
@@ -326,7 +330,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       ...(item.planItemId ? { planItemId: item.planItemId } : {}),
       status: 'requested',
     });
-    await startChild(referralWorkflow, {
+    const child = await startChild(referralWorkflow, {
       workflowId: referralWorkflowId(referralId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `referral ${item.serviceType} for ${state.reference}`,
@@ -345,6 +349,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         },
       ],
     });
+    referralsOfThisRun.push(child);
   };
   /**
    * Patch: the screening clock used to start when the case (or the concern) reached the workflow;
@@ -985,7 +990,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     // by the continue-as-new that followed the notice (its client got an error, its next deadline
     // was never opened); now the run waits for that step as well.
     if (!allHandlersFinished() && patched(PATCH_HANDLERS_BEFORE_CONTINUE)) continue;
-    if (finished()) return view();
+    if (finished()) {
+      // A referral cancelled by the closure records it and ends a moment later; the case ends after
+      // them, so no referral of this run outlives its closed case.
+      for (const child of referralsOfThisRun) {
+        await child.result().catch((err: unknown) => {
+          // A referral that failed is shown failed in Temporal; the case only waits for it to end.
+          if (!(err instanceof ChildWorkflowFailure)) throw err;
+        });
+      }
+      return view();
+    }
     if (!waitUntilFinished || historyTooLong()) {
       return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
     }
