@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { temporalConnectionOptions } from '../lib/temporal';
-import { freePort, StackError } from './ports';
+import { freePort, freePortInRange, StackError } from './ports';
 import { supervise, type Supervised } from './supervisor';
 import { clusterCertificates, type ClusterCertificates } from './tls';
 
@@ -107,6 +107,7 @@ async function postgresReady(url: string, timeoutMs: number): Promise<string> {
 
 export async function startTemporalCluster(options: ClusterOptions): Promise<RunningCluster> {
   for (const [what, file] of Object.entries(CLUSTER_BINARIES)) {
+    if (what === 'ui' && !options.ui) continue;
     if (!fs.existsSync(file)) {
       throw new StackError(`No Temporal ${what} at ${file}: run \`npm run bootstrap\` (it builds the server).`);
     }
@@ -122,11 +123,13 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
 
   const port = async (given?: number) => given ?? (await freePort());
   const pgPort = await port(options.postgresPort);
+  // Membership ports are stored as a smallint by Temporal's SQL persistence: keep them below 32768.
+  const low = freePortInRange;
   const ports = {
-    frontend: { grpc: await port(options.frontendPort), membership: await freePort(), http: await freePort() },
-    history: { grpc: await freePort(), membership: await freePort() },
-    matching: { grpc: await freePort(), membership: await freePort() },
-    worker: { grpc: await freePort(), membership: await freePort() },
+    frontend: { grpc: await port(options.frontendPort), membership: await low(), http: await low() },
+    history: { grpc: await low(), membership: await low() },
+    matching: { grpc: await low(), membership: await low() },
+    worker: { grpc: await low(), membership: await low() },
   };
   const address = `127.0.0.1:${ports.frontend.grpc}`;
   const clientEnv: Record<string, string> = {

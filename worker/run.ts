@@ -63,12 +63,33 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     activities: createActivities({ prisma, mailer, config }),
     interceptors: { activity: [activityMetricsInterceptor] },
   });
+  let stopping = false;
+  // Healthy while both pollers run and no shutdown was asked for: a worker that drains, failed or
+  // stopped polling is reported (and its container marked unhealthy).
+  const health = () => {
+    const status = worker.getStatus();
+    const polling =
+      !stopping &&
+      status.runState === 'RUNNING' &&
+      status.workflowPollerState === 'POLLING' &&
+      status.activityPollerState === 'POLLING';
+    return {
+      polling,
+      detail: {
+        runState: status.runState,
+        workflowPoller: status.workflowPollerState,
+        activityPoller: status.activityPollerState,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      },
+    };
+  };
   const metrics = config.WORKER_METRICS_PORT
-    ? await serveWorkerMetrics(config.WORKER_METRICS_PORT)
+    ? await serveWorkerMetrics(config.WORKER_METRICS_PORT, health)
     : undefined;
   const running = worker.run();
   return {
     stop: async () => {
+      stopping = true;
       worker.shutdown();
       await running;
       await metrics?.close();

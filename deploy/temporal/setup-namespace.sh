@@ -44,7 +44,16 @@ else
     --retention "$TEMPORAL_NAMESPACE_RETENTION" "$@"
 fi
 
-known=$("$TEMPORAL_CLI" operator search-attribute list --namespace "$TEMPORAL_NAMESPACE" "$@")
+# A new namespace reaches every frontend's cache within seconds: until then it is "not found".
+tries=0
+until known=$("$TEMPORAL_CLI" operator search-attribute list --namespace "$TEMPORAL_NAMESPACE" "$@" 2>&1); do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 60 ]; then
+    echo "$known" >&2
+    exit 1
+  fi
+  sleep 1
+done
 grep -v '^#' "$here/search-attributes.txt" | while read -r name type; do
   [ -n "$name" ] || continue
   if printf '%s\n' "$known" | grep -q "^ *$name "; then continue; fi
