@@ -100,7 +100,8 @@ async function main(): Promise<void> {
     },
     // The configured staff claim of the API (email) travels in the access token too.
     extraTokenClaims: async (_ctx, token) => {
-      const account = [...accounts.values()].find((a) => a.login === token.accountId);
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      const account = accountId ? accounts.get(accountId) : undefined;
       return account ? { email: account.email } : undefined;
     },
     findAccount: (_ctx, id) => {
