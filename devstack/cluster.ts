@@ -28,6 +28,13 @@ export const TEMPORAL_UI_VERSION = '2.42.1';
 export const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** The configuration files of the cluster: docker-compose.yml mounts the very same ones. */
+export const CLUSTER_CONFIG = {
+  /** Server config (config/cluster.yaml), dynamic config, start and setup scripts, search attributes. */
+  temporalDir: path.join(ROOT, 'deploy', 'temporal'),
+  uiConfigFile: path.join(ROOT, 'deploy', 'temporal-ui', 'config', 'cluster.yaml'),
+};
+
 export const CLUSTER_BINARIES = {
   server: path.join(TOOLS, 'temporal-server', 'server'),
   sql: path.join(TOOLS, 'temporal-server', 'sql'),
@@ -109,7 +116,9 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
   for (const [what, file] of Object.entries(CLUSTER_BINARIES)) {
     if (what === 'ui' && !options.ui) continue;
     if (!fs.existsSync(file)) {
-      throw new StackError(`No Temporal ${what} at ${file}: run \`npm run bootstrap\` (it builds the server).`);
+      throw new StackError(
+        `No Temporal ${what} at ${file}: run \`npm run bootstrap\` (it builds the server).`,
+      );
     }
   }
   const namespace = options.namespace ?? 'default';
@@ -167,7 +176,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
 
   try {
     const postgresVersion = await postgresReady(postgresUrl, 120_000);
-    await run('sh', [path.join(ROOT, 'deploy', 'temporal', 'setup-schema.sh')], {
+    await run('sh', [path.join(CLUSTER_CONFIG.temporalDir, 'setup-schema.sh')], {
       env: {
         ...baseEnv,
         SQL_TOOL: CLUSTER_BINARIES.sql,
@@ -221,7 +230,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
         const s = supervise({
           name: `temporal-${service}`,
           command: 'sh',
-          args: [path.join(ROOT, 'deploy', 'temporal', 'start.sh'), service],
+          args: [path.join(CLUSTER_CONFIG.temporalDir, 'start.sh'), service],
           env: serverEnv,
           cwd: ROOT,
           logFile: path.join(logDir, `temporal-${service}.log`),
@@ -242,9 +251,16 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
           const ws = connection.workflowService;
           await ws.describeNamespace({ namespace });
           // Matching answers a task queue's description; history answers for a workflow it does not have.
-          await ws.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
+          await ws.describeTaskQueue({
+            namespace,
+            taskQueue: { name: 'cluster-readiness' },
+            taskQueueType: 1,
+          });
           try {
-            await ws.getWorkflowExecutionHistory({ namespace, execution: { workflowId: 'cluster-readiness' } });
+            await ws.getWorkflowExecutionHistory({
+              namespace,
+              execution: { workflowId: 'cluster-readiness' },
+            });
           } catch (err) {
             if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND is history's answer
           }
@@ -261,7 +277,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
       );
     };
 
-    await run('sh', [path.join(ROOT, 'deploy', 'temporal', 'setup-namespace.sh')], {
+    await run('sh', [path.join(CLUSTER_CONFIG.temporalDir, 'setup-namespace.sh')], {
       env: {
         ...baseEnv,
         ...clientEnv,
@@ -284,7 +300,15 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
       ui = supervise({
         name: 'temporal-ui',
         command: CLUSTER_BINARIES.ui,
-        args: ['--root', path.join(ROOT, 'deploy', 'temporal-ui'), '--config', 'config', '--env', 'cluster', 'start'],
+        args: [
+          '--root',
+          path.dirname(path.dirname(CLUSTER_CONFIG.uiConfigFile)),
+          '--config',
+          'config',
+          '--env',
+          'cluster',
+          'start',
+        ],
         env: {
           ...baseEnv,
           ...clientEnv,
@@ -306,7 +330,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
           () => false,
         );
         if (ok) break;
-        if (Date.now() > deadline) throw new StackError(`the Temporal UI did not start; see ${logDir}/temporal-ui.log`);
+        if (Date.now() > deadline)
+          throw new StackError(`the Temporal UI did not start; see ${logDir}/temporal-ui.log`);
         await sleep(250);
       }
     }

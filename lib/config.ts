@@ -29,7 +29,10 @@ export const SECRET_FILE_VARIABLES = [
   'TEMPORAL_API_KEY',
 ] as const;
 /** Passwords read from a file and put into the URL of their service. */
-const URL_PASSWORD_FILES = { DATABASE_URL: 'DATABASE_PASSWORD_FILE', SMTP_URL: 'SMTP_PASSWORD_FILE' } as const;
+const URL_PASSWORD_FILES = {
+  DATABASE_URL: 'DATABASE_PASSWORD_FILE',
+  SMTP_URL: 'SMTP_PASSWORD_FILE',
+} as const;
 
 function readSecretFile(variable: string, file: string): string {
   try {
@@ -48,7 +51,9 @@ export function resolveSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     const file = env[`${name}_FILE`];
     if (!file) continue;
     if (env[name] !== undefined) {
-      throw new ConfigError(`invalid configuration:\n  ${name}_FILE: set either ${name} or ${name}_FILE, not both`);
+      throw new ConfigError(
+        `invalid configuration:\n  ${name}_FILE: set either ${name} or ${name}_FILE, not both`,
+      );
     }
     out[name] = readSecretFile(`${name}_FILE`, file);
   }
@@ -208,7 +213,10 @@ const schema = z.object({
       }
       for (const part of listOf(value)) {
         if (!isProxyAddress(part)) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" is not an address, a subnet or loopback/linklocal/uniquelocal` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${part}" is not an address, a subnet or loopback/linklocal/uniquelocal`,
+          });
         }
       }
     })

@@ -21,7 +21,9 @@ const readPem = (variable: string, file: string): Buffer => {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new ConfigError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new ConfigError(
+      `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
 };
 
@@ -40,8 +42,8 @@ export function temporalConnectionOptions(config: TemporalConnectionConfig): {
     (config.TEMPORAL_TLS !== 'false' &&
       Boolean(
         config.TEMPORAL_TLS_SERVER_CA_CERT_PATH ||
-          config.TEMPORAL_TLS_CLIENT_CERT_PATH ||
-          config.TEMPORAL_TLS_SERVER_NAME,
+        config.TEMPORAL_TLS_CLIENT_CERT_PATH ||
+        config.TEMPORAL_TLS_SERVER_NAME,
       ));
   // An API key alone turns TLS on (the SDK's rule: a key never travels in clear), unless
   // TEMPORAL_TLS=false says the network is private.
@@ -49,7 +51,10 @@ export function temporalConnectionOptions(config: TemporalConnectionConfig): {
   if (wantsTls) {
     const options: TLSConfig = {};
     if (config.TEMPORAL_TLS_SERVER_CA_CERT_PATH) {
-      options.serverRootCACertificate = readPem('TEMPORAL_TLS_SERVER_CA_CERT_PATH', config.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
+      options.serverRootCACertificate = readPem(
+        'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+        config.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+      );
     }
     if (config.TEMPORAL_TLS_CLIENT_CERT_PATH && config.TEMPORAL_TLS_CLIENT_KEY_PATH) {
       options.clientCertPair = {

@@ -66,7 +66,11 @@ export async function tokenIdentity(
     }
     const verified = await verifyToken(config, token);
     if ('refused' in verified) throw unauthenticated(verified.refused);
-    return { field: 'id', value: verified.staffId, ...(verified.expiresAt ? { expiresAt: verified.expiresAt } : {}) };
+    return {
+      field: 'id',
+      value: verified.staffId,
+      ...(verified.expiresAt ? { expiresAt: verified.expiresAt } : {}),
+    };
   }
   const oidc = oidcVerifierFor(config);
   if (!oidc) throw unauthenticated('the token is invalid');
@@ -75,9 +79,14 @@ export async function tokenIdentity(
     verified = await oidc.verify(token);
   } catch (err) {
     if (err instanceof IdentityProviderUnavailable) {
-      throw new ProblemError('unavailable', 'the identity provider cannot be reached; try again shortly', undefined, {
-        'Retry-After': '5',
-      });
+      throw new ProblemError(
+        'unavailable',
+        'the identity provider cannot be reached; try again shortly',
+        undefined,
+        {
+          'Retry-After': '5',
+        },
+      );
     }
     throw err;
   }

@@ -26,7 +26,13 @@ import type { AppConfig } from '../../lib/config';
 import type { PrismaClient } from '../../lib/db';
 import { ProblemError } from '../http/problem';
 import { activeActorBy } from './authenticate';
-import { checkClaims, discovery, IdentityProviderUnavailable, OIDC_ALGORITHMS } from './oidc';
+import {
+  checkClaims,
+  CLOCK_TOLERANCE_S,
+  discovery,
+  IdentityProviderUnavailable,
+  OIDC_ALGORITHMS,
+} from './oidc';
 
 export type LoginConfig = Pick<
   AppConfig,
@@ -64,7 +70,12 @@ const random = () => base64url(randomBytes(32));
 
 /** Only a path of this site: never another origin (`//host`, `https://…`, `/\host`). */
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || /[\\\r\n]/.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    /[\\\r\n]/.test(value)
+  ) {
     return '/';
   }
   return value;
@@ -150,7 +161,11 @@ export function createLoginFlow(deps: { config: LoginConfig; prisma: PrismaClien
         const { payload } = await jwtDecrypt(sealed, cookieKey);
         pending = payload as typeof pending;
       } catch (err) {
-        throw badCallback(err instanceof joseErrors.JWTExpired ? 'the login took too long (start again)' : 'the login cookie is invalid');
+        throw badCallback(
+          err instanceof joseErrors.JWTExpired
+            ? 'the login took too long (start again)'
+            : 'the login cookie is invalid',
+        );
       }
       const query = req.query as Record<string, unknown>;
       if (typeof query.state !== 'string' || query.state !== pending.state) {
@@ -184,7 +199,9 @@ export function createLoginFlow(deps: { config: LoginConfig; prisma: PrismaClien
       );
       const tokens = (await tokenResponse.json().catch(() => ({}))) as Record<string, unknown>;
       if (!tokenResponse.ok) {
-        throw badCallback(`the identity provider refused the code (${String(tokens.error ?? tokenResponse.status)})`);
+        throw badCallback(
+          `the identity provider refused the code (${String(tokens.error ?? tokenResponse.status)})`,
+        );
       }
       const { id_token: idToken, access_token: accessToken, expires_in: expiresIn } = tokens;
       if (typeof idToken !== 'string' || typeof accessToken !== 'string') {
@@ -198,16 +215,18 @@ export function createLoginFlow(deps: { config: LoginConfig; prisma: PrismaClien
           audience: clientId,
           algorithms: OIDC_ALGORITHMS,
           requiredClaims: ['exp', 'iat', 'nonce'],
-          clockTolerance: 30,
+          clockTolerance: CLOCK_TOLERANCE_S,
         }));
       } catch {
         throw badCallback('the ID token is invalid');
       }
       if (claims.nonce !== pending.nonce) throw badCallback('the ID token is not for this login (nonce)');
       const checked = checkClaims(claims, config);
-      if ('refused' in checked) throw new ProblemError('unauthenticated', `login refused: ${checked.refused}`);
+      if ('refused' in checked)
+        throw new ProblemError('unauthenticated', `login refused: ${checked.refused}`);
       const actor = await activeActorBy(prisma, config.OIDC_STAFF_MATCH, checked.subject);
-      if (!actor) throw new ProblemError('unauthenticated', 'login refused: the identity names no active staff member');
+      if (!actor)
+        throw new ProblemError('unauthenticated', 'login refused: the identity names no active staff member');
       return {
         staffId: actor.id,
         returnTo: safeReturnTo(pending.returnTo),

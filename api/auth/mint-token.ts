@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     ...process.env,
   });
   if (config.NODE_ENV === 'production') {
-    throw new Error('development tokens are refused when NODE_ENV=production: log in through the identity provider');
+    throw new Error(
+      'development tokens are refused when NODE_ENV=production: log in through the identity provider',
+    );
   }
   if (process.env.DATABASE_URL) await checkStaff(process.env.DATABASE_URL, staffId);
   console.log(await signToken(config, staffId, ttl));

@@ -11,8 +11,8 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } 
 import type { AppConfig } from '../../lib/config';
 
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
-/** Clock difference tolerated between this server and the provider. */
-const CLOCK_TOLERANCE_S = 30;
+/** Clock difference tolerated between this server and the provider (servers keep time by NTP). */
+export const CLOCK_TOLERANCE_S = 5;
 
 export type OidcConfig = Pick<
   AppConfig,
@@ -42,9 +42,12 @@ export function discovery(issuerUrl: string): () => Promise<ProviderMetadata> {
     try {
       res = await fetch(url, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
     } catch (err) {
-      throw new IdentityProviderUnavailable(`the identity provider at ${url} is unreachable (${(err as Error).message})`);
+      throw new IdentityProviderUnavailable(
+        `the identity provider at ${url} is unreachable (${(err as Error).message})`,
+      );
     }
-    if (!res.ok) throw new IdentityProviderUnavailable(`the identity provider answered ${res.status} at ${url}`);
+    if (!res.ok)
+      throw new IdentityProviderUnavailable(`the identity provider answered ${res.status} at ${url}`);
     const metadata = (await res.json()) as ProviderMetadata;
     // OIDC Discovery §4.3: the document must name the issuer it was fetched for.
     if (metadata.issuer !== issuerUrl) {
@@ -77,7 +80,9 @@ export interface OidcVerifier {
 
 const unavailable = (err: unknown) =>
   err instanceof joseErrors.JWKSTimeout ||
-  (err instanceof Error && !(err instanceof joseErrors.JOSEError) && /fetch|ECONNREFUSED|network/i.test(err.message));
+  (err instanceof Error &&
+    !(err instanceof joseErrors.JOSEError) &&
+    /fetch|ECONNREFUSED|network/i.test(err.message));
 
 /** Checks a verified payload against the rules jose does not know: lifetime and the staff claim. */
 export function checkClaims(
@@ -125,9 +130,12 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
         if (err instanceof joseErrors.JWTClaimValidationFailed) {
           return { refused: `the token's ${err.claim} claim is not accepted` };
         }
-        if (err instanceof joseErrors.JOSEAlgNotAllowed) return { refused: 'the token is not signed RS256 or ES256' };
+        if (err instanceof joseErrors.JOSEAlgNotAllowed)
+          return { refused: 'the token is not signed RS256 or ES256' };
         if (unavailable(err)) {
-          throw new IdentityProviderUnavailable(`the identity provider's keys are unreachable (${(err as Error).message})`);
+          throw new IdentityProviderUnavailable(
+            `the identity provider's keys are unreachable (${(err as Error).message})`,
+          );
         }
         return { refused: 'the token is invalid' };
       }

@@ -53,10 +53,7 @@ beforeAll(async () => {
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-ui-'));
   uiUrl = testCluster().uiUrl;
-  [db, smtp] = await Promise.all([
-    createTestDatabase(),
-    startSmtpCapture({ port: 0 }),
-  ]);
+  [db, smtp] = await Promise.all([createTestDatabase(), startSmtpCapture({ port: 0 })]);
   taskQueue = `ui-${randomUUID()}`;
   const env = {
     ...testCluster().env,
@@ -162,9 +159,7 @@ async function openList(query: string, screenshot: string) {
 describe('Temporal UI for operators', () => {
   it('lists the overdue and escalated cases of a province with the documented visibility queries', async () => {
     // The UI answers once its server is up.
-    await eventually('the Temporal UI', async () =>
-      (await fetch(uiUrl)).ok ? true : undefined,
-    );
+    await eventually('the Temporal UI', async () => ((await fetch(uiUrl)).ok ? true : undefined));
 
     const dueAt = Date.now() + 25_000;
     const overdue = await caseDueAt('DEMO', dueAt);

@@ -34,7 +34,10 @@ export interface ProviderConfig {
 }
 
 const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const loginPage = (uid: string, error?: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>

@@ -58,7 +58,9 @@ export class CookieJar {
       const sep = pair.indexOf('=');
       const name = pair.slice(0, sep).trim();
       const value = pair.slice(sep + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /expires=thu, 01 jan 1970/i.test(a));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || /expires=thu, 01 jan 1970/i.test(a),
+      );
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -84,7 +86,13 @@ export async function browserFetch(jar: CookieJar, url: string, init: RequestIni
 }
 
 const CLIENTS: TestClient[] = [
-  { clientId: 'desk', clientSecret: 'desk-secret-0123456789', redirectUris: [], accessTokenTtl: 300, alg: 'RS256' },
+  {
+    clientId: 'desk',
+    clientSecret: 'desk-secret-0123456789',
+    redirectUris: [],
+    accessTokenTtl: 300,
+    alg: 'RS256',
+  },
   // A public client (PKCE only) whose tokens are signed ES256.
   { clientId: 'desk-es256', redirectUris: [], accessTokenTtl: 300, alg: 'ES256' },
   // Tokens that expire a second after they are issued, and tokens living three hours.
@@ -92,7 +100,9 @@ const CLIENTS: TestClient[] = [
   { clientId: 'long-lived', redirectUris: [], accessTokenTtl: 3 * 3600, alg: 'RS256' },
 ];
 
-export async function startOidcProvider(options: { redirectUris?: string[] } = {}): Promise<TestOidcProvider> {
+export async function startOidcProvider(
+  options: { redirectUris?: string[] } = {},
+): Promise<TestOidcProvider> {
   const redirectUris = [FALLBACK_REDIRECT, ...(options.redirectUris ?? [])];
   const clients = CLIENTS.map((c) => ({ ...c, redirectUris }));
   const config: ProviderConfig = {
@@ -144,7 +154,8 @@ export async function startOidcProvider(options: { redirectUris?: string[] } = {
       }
       const html = await res.text();
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-      if (res.status !== 200 || !action) throw new Error(`the provider answered ${res.status}: ${html.slice(0, 300)}`);
+      if (res.status !== 200 || !action)
+        throw new Error(`the provider answered ${res.status}: ${html.slice(0, 300)}`);
       const posted = await browserFetch(jar, new URL(action, url).toString(), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -74,7 +74,11 @@ export async function createDevServerEnv(): Promise<ServerEnv> {
 export async function createClusterEnv(): Promise<ServerEnv> {
   const cluster = testCluster();
   const options = temporalConnectionOptions(
-    loadConfig({ DATABASE_URL: 'postgresql://unused', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS, ...cluster.env }),
+    loadConfig({
+      DATABASE_URL: 'postgresql://unused',
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
+      ...cluster.env,
+    }),
   );
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: options.address,
