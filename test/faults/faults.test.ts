@@ -380,7 +380,7 @@ async function inject(): Promise<void> {
   await killWorker(w2);
 }
 
-it('keeps every promise through worker crashes, restarts of the API and PostgreSQL, mail down, and Temporal's history, matching and frontend killed and its PostgreSQL restarted', async () => {
+it("keeps every promise through worker crashes, restarts of the API and PostgreSQL, mail down, and Temporal's history, matching and frontend killed and its PostgreSQL restarted", async () => {
   const http = apiClient(`http://127.0.0.1:${ports.api}`);
   const cases: Tracked[] = Array.from({ length: CASES }, (_, index) => ({
     index,
@@ -512,7 +512,9 @@ it('keeps every promise through worker crashes, restarts of the API and PostgreS
     `PostgreSQL ${clusterInfo?.postgres}); faults injected: ` +
     `${Object.entries(faults)
       .map(([k, n]) => `${k}=${n}`)
-      .join(' ')} (+${crashes + temporalCrashes} unplanned process exits, restarted); emails expected ${expectedEmails}, ` +
+      .join(
+        ' ',
+      )} (+${crashes + temporalCrashes} unplanned process exits, restarted); emails expected ${expectedEmails}, ` +
     `delivered ${delivered} (${unconfirmed} unconfirmed); duplicates ${duplicateMail + Object.keys(duplicates).length}`;
   console.log(summary);
   if (clusterInfo) recordClusterRun('faults', clusterInfo, { summary });

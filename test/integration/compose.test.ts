@@ -296,7 +296,11 @@ describe("the worker container's health check", () => {
     metricsPort = await freePort();
   });
   afterAll(async () => {
-    if (worker) process.kill(worker.pid, 'SIGCONT');
+    try {
+      if (worker) process.kill(worker.pid, 'SIGCONT'); // in case an assertion failed while it was frozen
+    } catch {
+      // already gone
+    }
     await worker?.kill();
     await h?.stop();
   });
