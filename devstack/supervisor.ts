@@ -64,6 +64,9 @@ export function supervise(options: SuperviseOptions): Supervised {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', log, log],
+      // A process group of its own: a Ctrl-C in the terminal reaches the stack, which stops its
+      // processes in order, instead of every process at once (and the supervisor restarting them).
+      detached: true,
     });
     service.starts += 1;
     running.add(c);
