@@ -370,3 +370,85 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
     throw err;
   }
 }
+
+/**
+ * One Temporal server process holding every service, with authorisation on: callers must present a
+ * JWT (an API key) signed by a key of `jwksUrl`, with `permissions` such as `default:write`;
+ * Temporal's own worker service goes through the internal frontend. Its own databases on an
+ * existing PostgreSQL (`postgres`), the same deploy/ files as the cluster. For the test that proves
+ * the API key of lib/temporal.ts reaches a server that checks it.
+ */
+export async function startAuthorizingTemporal(options: {
+  postgres: { host: string; port: number; user: string; password: string };
+  databases: { main: string; visibility: string };
+  jwksUrl: string;
+  logDir: string;
+}): Promise<{ address: string; process: Supervised; stop(): Promise<void> }> {
+  const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  const { postgres, databases } = options;
+  await run('sh', [path.join(CLUSTER_CONFIG.temporalDir, 'setup-schema.sh')], {
+    env: {
+      ...baseEnv,
+      SQL_TOOL: CLUSTER_BINARIES.sql,
+      SCHEMA_DIR: CLUSTER_BINARIES.schemaDir,
+      SQL_HOST: postgres.host,
+      SQL_PORT: String(postgres.port),
+      SQL_USER: postgres.user,
+      SQL_PASSWORD: postgres.password,
+      DBNAME: databases.main,
+      VISIBILITY_DBNAME: databases.visibility,
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const low = freePortInRange;
+  const grpc = await low();
+  const address = `127.0.0.1:${grpc}`;
+  const env: Record<string, string> = {
+    ...baseEnv,
+    TEMPORAL_SERVER: CLUSTER_BINARIES.server,
+    LOG_LEVEL: 'error',
+    POSTGRES_SEEDS: postgres.host,
+    DB_PORT: String(postgres.port),
+    POSTGRES_USER: postgres.user,
+    POSTGRES_PWD: postgres.password,
+    DBNAME: databases.main,
+    VISIBILITY_DBNAME: databases.visibility,
+    FRONTEND_ADDRESS: address,
+    FRONTEND_GRPC_PORT: String(grpc),
+    TEMPORAL_JWT_KEY_SOURCE: options.jwksUrl,
+    USE_INTERNAL_FRONTEND: 'true',
+  };
+  for (const name of [
+    'FRONTEND_MEMBERSHIP_PORT',
+    'FRONTEND_HTTP_PORT',
+    'INTERNAL_FRONTEND_GRPC_PORT',
+    'INTERNAL_FRONTEND_MEMBERSHIP_PORT',
+    'INTERNAL_FRONTEND_HTTP_PORT',
+    'HISTORY_GRPC_PORT',
+    'HISTORY_MEMBERSHIP_PORT',
+    'MATCHING_GRPC_PORT',
+    'MATCHING_MEMBERSHIP_PORT',
+    'WORKER_GRPC_PORT',
+    'WORKER_MEMBERSHIP_PORT',
+  ]) {
+    env[name] = String(await low());
+  }
+  env.FRONTEND_HTTP_ADDRESS = `127.0.0.1:${env.FRONTEND_HTTP_PORT}`;
+  fs.mkdirSync(options.logDir, { recursive: true });
+  const server = supervise({
+    name: 'temporal-authorizing',
+    command: 'sh',
+    args: [
+      path.join(CLUSTER_CONFIG.temporalDir, 'start.sh'),
+      'frontend',
+      'internal-frontend',
+      'history',
+      'matching',
+      'worker',
+    ],
+    env,
+    cwd: ROOT,
+    logFile: path.join(options.logDir, 'temporal-authorizing.log'),
+  });
+  return { address, process: server, stop: () => server.stop() };
+}

@@ -1,12 +1,13 @@
 #!/bin/sh
-# Starts one service of the Temporal server (frontend, history, matching or worker) with this
+# Starts services of the Temporal server (frontend, history, matching, worker; one per process in
+# the cluster, or several in one; internal-frontend with authorization) with this
 # folder's configuration: config/cluster.yaml (rendered by the server from the environment) and
 # dynamicconfig.yaml. Used by `npm run stack:cluster`, the tests' cluster (devstack/cluster.ts)
 # and docker-compose.yml (temporalio/server image) alike.
 #   TEMPORAL_SERVER      the server binary (image: temporal-server; here: .tools/temporal-server/server)
 #   POSTGRES_PWD_FILE    read Temporal's database password from a file (a Docker secret)
 set -eu
-service=${1:?usage: start.sh frontend|history|matching|worker}
+[ $# -gt 0 ] || { echo 'usage: start.sh frontend|history|matching|worker|internal-frontend …' >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 
 if [ -n "${POSTGRES_PWD_FILE:-}" ]; then
@@ -21,7 +22,10 @@ fi
 : "${DYNAMIC_CONFIG_FILE_PATH:=$here/dynamicconfig.yaml}"
 export DYNAMIC_CONFIG_FILE_PATH
 
-# No authorizer: the frontend is reached on the private network only, through TLS with client
-# certificates when TEMPORAL_TLS_REQUIRE_CLIENT_AUTH=true (README, "Production deployment").
-exec "${TEMPORAL_SERVER:-temporal-server}" --root "$here" --config config --env cluster --allow-no-auth \
-  start --service "$service"
+# Without TEMPORAL_JWT_KEY_SOURCE no authorizer: the frontend is reached on the private network
+# only, through TLS with client certificates (README, "Production deployment").
+for service in "$@"; do
+  set -- "$@" --service "$service"
+  shift
+done
+exec "${TEMPORAL_SERVER:-temporal-server}" --root "$here" --config config --env cluster --allow-no-auth start "$@"

@@ -25,6 +25,7 @@ export default async function clusterSetup(): Promise<void> {
     env: cluster.clientEnv,
     uiUrl: cluster.uiUrl,
     logDir: cluster.logDir,
+    postgresUrl: cluster.postgresUrl,
     info,
   });
   recordClusterRun('e2e', info, { startSeconds: Math.round((Date.now() - started) / 100) / 10 });

@@ -12,6 +12,8 @@ export interface TestCluster {
   env: Record<string, string>;
   uiUrl: string;
   logDir: string;
+  /** Temporal's own PostgreSQL (superuser), for a test that needs a server of its own on it. */
+  postgresUrl: string;
   info: ClusterInfo;
 }
 
