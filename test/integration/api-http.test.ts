@@ -369,7 +369,7 @@ describe('operations', () => {
     }
     // Untrusted (the default, or a proxy list that does not hold the sender): a client cannot
     // escape its budget by sending another X-Forwarded-For.
-    for (const trust of [{}, { API_TRUST_PROXY: '10.0.0.0/8' }]) {
+    for (const trust of [{}, { API_TRUST_PROXY: '10.0.0.0/8' }] as Record<string, string>[]) {
       const direct = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '3', ...trust });
       try {
         expect(await statuses(direct, '203.0.113.7', 3)).toEqual([200, 200, 200]);
