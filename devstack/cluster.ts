@@ -60,6 +60,8 @@ export interface ClusterOptions {
   /** Ports; unset ones are chosen free. */
   frontendPort?: number;
   postgresPort?: number;
+  /** Each process in a group of its own (devstack/supervisor.ts), for a stack that handles Ctrl-C. */
+  ownProcessGroups?: boolean;
   /** The UI server: its port, the codec endpoint it offers, the browser origin it is served as. */
   ui?: { port?: number; codecEndpoint?: string; publicUrl?: string };
 }
@@ -167,6 +169,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
     },
     cwd: ROOT,
     logFile: path.join(logDir, 'temporal-postgres.log'),
+    ownProcessGroup: options.ownProcessGroups ?? false,
   });
   const postgresUrl = `postgresql://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
   const started: Supervised[] = [postgres];
@@ -234,6 +237,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
           env: serverEnv,
           cwd: ROOT,
           logFile: path.join(logDir, `temporal-${service}.log`),
+          ownProcessGroup: options.ownProcessGroups ?? false,
         });
         started.push(s);
         return [service, s];
@@ -321,6 +325,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
         },
         cwd: ROOT,
         logFile: path.join(logDir, 'temporal-ui.log'),
+        ownProcessGroup: options.ownProcessGroups ?? false,
       });
       started.push(ui);
       const deadline = Date.now() + 60_000;

@@ -33,6 +33,12 @@ export interface SuperviseOptions {
   logFile: string;
   /** Wait before restarting a process that died on its own; default 1 s. */
   restartDelayMs?: number;
+  /**
+   * A process group of its own, for a stack that handles Ctrl-C itself and stops its processes in
+   * order (`npm run stack:cluster`). Otherwise (tests) the process shares the terminal's group, so
+   * a Ctrl-C or a kill of the group ends it with its parent.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -64,9 +70,7 @@ export function supervise(options: SuperviseOptions): Supervised {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', log, log],
-      // A process group of its own: a Ctrl-C in the terminal reaches the stack, which stops its
-      // processes in order, instead of every process at once (and the supervisor restarting them).
-      detached: true,
+      detached: options.ownProcessGroup ?? false,
     });
     service.starts += 1;
     running.add(c);

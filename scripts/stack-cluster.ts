@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       },
       cwd: ROOT,
       logFile: path.join(DATA, 'logs', 'postgres.log'),
+      ownProcessGroup: true,
     });
     stops.push({ name: 'PostgreSQL (cases)', stop: postgres.stop });
     const pg = { url: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/child_protection` };
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
       retention: process.env.TEMPORAL_NAMESPACE_RETENTION ?? '30d',
       ui: { port: uiPort, codecEndpoint: `${publicUrl}/codec`, publicUrl: `http://localhost:${uiPort}` },
+      ownProcessGroups: true,
     });
     stops.push({ name: 'Temporal cluster', stop: cluster.stop });
 
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
         env: { ...env, ...extra },
         cwd: ROOT,
         logFile: path.join(DATA, 'logs', `${name}.log`),
+        ownProcessGroup: true,
       });
     const metricsBase = port('WORKER_METRICS_PORT', 9464);
     const workers = [1, 2].map((n) =>
