@@ -74,7 +74,9 @@ export function createApp(deps: ApiDeps): Express {
   const registry = createRegistry();
   const routes = createRoutes(router, registry, {
     authenticate: authenticate(deps.prisma, deps.config),
-    idempotency: idempotency(deps.prisma, deps.logger),
+    idempotency: idempotency(deps.prisma, deps.logger, {
+      claimLeaseMs: deps.config.API_IDEMPOTENCY_LEASE_MS,
+    }),
   });
   healthRoutes(routes, deps, metrics);
   openApiRoutes(router, routes, registry, API_VERSION);

@@ -254,6 +254,11 @@ const schema = z.object({
     .transform(listOf),
   /** Largest body /codec/decode and /codec/encode accept, in kB (a history page may carry several payloads). */
   CODEC_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(65_536).default(4096),
+  /**
+   * How long a claimed Idempotency-Key stays "in flight" without its request's process renewing it
+   * (a third of this): after an API crash or restart, a client's retry proceeds this soon.
+   */
+  API_IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Port of a standalone worker's Prometheus endpoint (activity failures, mail failures); none when unset. */
