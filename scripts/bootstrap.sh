@@ -52,7 +52,7 @@ if [ "$(cat "$TOOLS/stamps/temporal-cluster" 2>/dev/null)" != "$cluster_stamp" ]
 fi
 
 # 3. Time-skipping test server (Java) from Maven Central, with a wrapper executable that the
-#    TS SDK starts as `<wrapper> <port> --enable-time-skipping`.
+#    tests start as `<wrapper> <port>` (test/support/temporal.ts), as the TS SDK would.
 TS_DIR=$TOOLS/test-server
 ts_hash=$(hash_of scripts/test-server/pom.xml)
 if [ "$(cat "$TOOLS/stamps/test-server" 2>/dev/null)" != "$ts_hash" ]; then

@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { freePort } from '../../devstack/ports';
+import { freePort, waitFor } from '../../devstack/ports';
 import { startTemporalDevServer, timeSkippingServerPath } from '../../devstack/temporal';
 import { loadConfig } from '../../lib/config';
 import { encryptedDataConverter, generateEncryptionKey } from '../../lib/payload-codec';
@@ -15,22 +17,79 @@ export const testDataConverter = () => encryptedDataConverter(TEST_PAYLOAD_KEYS)
 
 /**
  * Temporal's Java time-skipping server (from Maven Central): protocol durations in seconds. The SDK
- * gives the server five seconds to answer, which a JVM on two busy cores may miss: a start that
- * timed out is tried again (up to three times), any other failure is not.
+ * would start it itself but gives a JVM five seconds to listen, which two busy cores miss; so the
+ * server is started here, waited for with a generous bound, and handed to the SDK as an existing
+ * server that supports time skipping (the SDK's own constructor, private in its typings). Its
+ * teardown also stops the server.
  */
 export async function createTimeSkippingEnv({ encrypted = true } = {}): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const env = await TestWorkflowEnvironment.createTimeSkipping({
-        server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
-        ...(encrypted ? { client: { dataConverter: testDataConverter() } } : {}),
-      });
-      await ensureSearchAttributes(env.connection, 'default');
-      return env;
-    } catch (err) {
-      if (attempt >= 3 || !/did not start within/i.test(String((err as Error).message))) throw err;
-    }
+  const port = await freePort();
+  const server = spawn(timeSkippingServerPath(), [String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<never>((_, reject) => {
+    server.once('exit', (code, signal) =>
+      reject(new Error(`the time-skipping server exited (${signal ?? code}) before listening: ${stderr}`)),
+    );
+  });
+  exited.catch(() => undefined);
+  try {
+    await Promise.race([
+      waitFor('the time-skipping test server', () => connectOnce(port), {
+        timeoutMs: 120_000,
+        intervalMs: 100,
+      }),
+      exited,
+    ]);
+    const create = (
+      TestWorkflowEnvironment as unknown as {
+        create(opts: Record<string, unknown>): Promise<TestWorkflowEnvironment>;
+      }
+    ).create.bind(TestWorkflowEnvironment);
+    const env = await create({
+      server: { type: 'existing' },
+      address: `127.0.0.1:${port}`,
+      namespace: 'default',
+      supportsTimeSkipping: true,
+      ...(encrypted ? { client: { dataConverter: testDataConverter() } } : {}),
+    });
+    await ensureSearchAttributes(env.connection, 'default');
+    const teardown = env.teardown.bind(env);
+    env.teardown = async () => {
+      await teardown();
+      await stopProcess(server);
+    };
+    return env;
+  } catch (err) {
+    await stopProcess(server);
+    throw err;
   }
+}
+
+function connectOnce(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 export interface ServerEnv {
