@@ -38,6 +38,8 @@ export function deskRoutes(dir = DESK_DIR): Router {
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }),
     (req, _res, next) => next(new ProblemError('notFound', `no desk asset ${req.path}`)),
   );
+  // Files of desk/public (the icon): cached a day, not immutable (their names carry no hash).
+  router.use('/desk', express.static(dir, { index: false, maxAge: '1d', redirect: false }));
   router.get(['/desk', '/desk/{*page}'], (_req, res, next) => {
     const index = path.join(dir, 'index.html');
     fs.readFile(index, 'utf8', (err, html) => {

@@ -2,7 +2,7 @@
  * The desk's session routes: who is logged in (and the CSRF token), the development login
  * (choose one of the seeded people; refused when NODE_ENV=production), logout.
  */
-import { ROLES } from '../auth/policy';
+import { POLICY, ROLES } from '../auth/policy';
 import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
@@ -27,6 +27,11 @@ export const SessionStaff = z
 export const SessionView = z
   .object({
     staff: SessionStaff,
+    actions: z.array(z.string()).openapi({
+      description:
+        "the policy's actions this role may perform somewhere (api/auth/policy.ts): the desk shows only what can be done; the API still judges each request",
+      example: ['case.read', 'case.screening'],
+    }),
     session: z
       .object({
         csrfToken: z
@@ -81,6 +86,7 @@ export function sessionRoutes(routes: Routes, deps: ApiDeps): void {
       return {
         body: {
           staff: await staffView(actor.id),
+          actions: Object.keys(POLICY[actor.role]),
           session: sessionView(res.locals.session as SessionInfo | undefined),
         },
       };
@@ -161,7 +167,13 @@ export function sessionRoutes(routes: Routes, deps: ApiDeps): void {
           details: { method: 'development' },
         },
       });
-      return { body: { staff: await staffView(staff.id), session: sessionView(info) } };
+      return {
+        body: {
+          staff: await staffView(staff.id),
+          actions: Object.keys(POLICY[staff.role]),
+          session: sessionView(info),
+        },
+      };
     },
   });
 }
