@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { ProblemError } from '../http/problem';
 
 export const DESK_DIR = path.resolve(__dirname, '..', '..', 'desk', 'dist');
@@ -40,7 +40,7 @@ export function deskRoutes(dir = DESK_DIR): Router {
   );
   // Files of desk/public (the icon): cached a day, not immutable (their names carry no hash).
   router.use('/desk', express.static(dir, { index: false, maxAge: '1d', redirect: false }));
-  router.get(['/desk', '/desk/{*page}'], (_req, res, next) => {
+  const page: RequestHandler = (_req, res, next) => {
     const index = path.join(dir, 'index.html');
     fs.readFile(index, 'utf8', (err, html) => {
       if (err) {
@@ -50,6 +50,8 @@ export function deskRoutes(dir = DESK_DIR): Router {
       res.set('Cache-Control', 'no-cache');
       res.type('html').send(html);
     });
-  });
+  };
+  router.get('/desk', page);
+  router.get('/desk/{*page}', page);
   return router;
 }
