@@ -13,7 +13,7 @@ function mantineVariables(): Plugin {
     async load(resolved) {
       if (resolved !== `\0${id}`) return undefined;
       const core = await import('@mantine/core');
-      const { deskTheme } = await import('./src/theme');
+      const { deskTheme } = await import('./src/theme.ts');
       const theme = core.mergeMantineTheme(core.DEFAULT_THEME, deskTheme);
       return core.convertCssVariables(core.defaultCssVariablesResolver(theme), ':root');
     },

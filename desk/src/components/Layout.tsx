@@ -31,6 +31,7 @@ export function LanguageSwitch() {
   return (
     <NativeSelect
       className="language-switch"
+      name="language"
       label={t('app.language')}
       value={language}
       onChange={(e) => setLanguage(e.currentTarget.value as DeskLanguage)}

@@ -1,14 +1,19 @@
 /** Instants and deadlines in Africa/Casablanca, in the page's language; the exact instant on hover and for screen readers. */
-import { createContext, use, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useEffect, useState, type ReactNode } from 'react';
 import { api, call } from '../api/client';
-import { useLanguage, useT, LOCALES } from '../i18n/i18n';
+import { useLanguage, useT, LOCALES, type DeskLanguage } from '../i18n/i18n';
 import { addDays, duePhrase, localDate, TIME_ZONE } from '../time/deadline';
 
 const CalendarCtx = createContext<ReadonlySet<string> | null>(null);
+const NowCtx = createContext<Date>(new Date());
 
-/** The non-working days (GET /calendar) from a week ago to a year ahead, read once per login. */
+/**
+ * The non-working days (GET /calendar) from a week ago to a year ahead, read once per login, and
+ * one clock for every deadline on the page (a minute's tick, so "in 5 minutes" stays true).
+ */
 export function CalendarProvider({ children }: { children: ReactNode }) {
   const [days, setDays] = useState<ReadonlySet<string> | null>(null);
+  const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const today = localDate(new Date());
     void call(
@@ -16,23 +21,26 @@ export function CalendarProvider({ children }: { children: ReactNode }) {
     ).then((r) => {
       if (r.ok) setDays(new Set(r.data.nonWorkingDays.map((d) => d.date)));
     });
+    const tick = window.setInterval(() => setNow(new Date()), 60_000);
+    return () => window.clearInterval(tick);
   }, []);
-  return <CalendarCtx value={days}>{children}</CalendarCtx>;
+  return (
+    <CalendarCtx value={days}>
+      <NowCtx value={now}>{children}</NowCtx>
+    </CalendarCtx>
+  );
 }
 
-/** Re-renders every minute, so "in 5 minutes" stays true on a page left open. */
-function useNow(): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const t = window.setInterval(() => setNow(new Date()), 60_000);
-    return () => window.clearInterval(t);
-  }, []);
-  return now;
+interface Formatters {
+  full(d: Date): string;
+  medium(d: Date): string;
+  date(d: Date): string;
 }
-
-export function useFormatters() {
-  const { language } = useLanguage();
-  return useMemo(() => {
+/** One set of formatters per language for the whole desk (building one costs more than using it). */
+const FORMATTERS = new Map<DeskLanguage, Formatters>();
+function formattersFor(language: DeskLanguage): Formatters {
+  let f = FORMATTERS.get(language);
+  if (!f) {
     const locale = LOCALES[language];
     const full = new Intl.DateTimeFormat(locale, {
       timeZone: TIME_ZONE,
@@ -45,12 +53,14 @@ export function useFormatters() {
       timeStyle: 'short',
     });
     const date = new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: 'medium' });
-    return {
-      full: (d: Date) => full.format(d),
-      medium: (d: Date) => medium.format(d),
-      date: (d: Date) => date.format(d),
-    };
-  }, [language]);
+    f = { full: (d) => full.format(d), medium: (d) => medium.format(d), date: (d) => date.format(d) };
+    FORMATTERS.set(language, f);
+  }
+  return f;
+}
+
+export function useFormatters(): Formatters {
+  return formattersFor(useLanguage().language);
 }
 
 export function Instant({ at, dateOnly = false }: { at: string | null | undefined; dateOnly?: boolean }) {
@@ -68,7 +78,7 @@ export function Instant({ at, dateOnly = false }: { at: string | null | undefine
 export function Due({ at }: { at: string | null | undefined }) {
   const t = useT();
   const f = useFormatters();
-  const now = useNow();
+  const now = use(NowCtx);
   const calendar = use(CalendarCtx);
   if (!at) return <>—</>;
   const due = new Date(at);

@@ -54,6 +54,7 @@ export function LoginPage() {
                     <Text size="sm">{t('login.devIntro')}</Text>
                     <NativeSelect
                       label={t('login.person')}
+                      name="staffId"
                       required
                       value={staffId}
                       onChange={(e) => setStaffId(e.currentTarget.value)}
