@@ -227,7 +227,11 @@ async function login(
   await page.waitForURL((url) => !url.pathname.startsWith('/desk/login'));
 }
 
-const heading = (page: Page) => page.locator('h1').first().innerText();
+/** Waits for the page's heading to be `text` (a page change renders it a moment after the URL). */
+async function headingIs(page: Page, text: string): Promise<void> {
+  await page.locator('h1', { hasText: text }).first().waitFor();
+  expect(await page.locator('h1').first().innerText()).toBe(text);
+}
 const caseStep = (page: Page) => page.locator('[data-testid="case-step"]').innerText();
 
 async function openCase(page: Page, caseId: string): Promise<void> {
@@ -260,12 +264,12 @@ async function walk(language: Language): Promise<void> {
   await handler.selectOption('select[name="staffId"]', HANDLER);
   await handler.click('button[type="submit"]');
   await handler.waitForURL(/\/desk\/?$/);
-  expect(await heading(handler)).toBe(w.work);
+  await headingIs(handler, w.work);
   await handler.getByText(w.empty).waitFor();
   await visit(handler, language, 'work-empty');
 
   await handler.click('a[href="/desk/report"]');
-  expect(await heading(handler)).toBe(w.report);
+  await headingIs(handler, w.report);
   const lastName = `Desk${language}${Date.now().toString(36)}`;
   await handler.fill('[name="body.child.firstName"]', language === 'ar' ? 'أمينة' : 'Amina');
   await handler.fill('[name="body.child.lastName"]', lastName);
@@ -301,7 +305,7 @@ async function walk(language: Language): Promise<void> {
     await handler.locator('[data-testid="case-step"]').waitFor();
     return (await handler.locator('[data-testid="open-deadlines"]').count()) > 0;
   });
-  expect(await heading(handler)).toContain(reference);
+  expect(await handler.locator('h1').first().innerText()).toContain(reference);
   expect(await caseStep(handler)).toBe(w.screening);
   expect(await handler.locator('[data-testid="child-name"]').innerText()).toContain(lastName);
   const due = handler.locator('[data-testid="open-deadlines"] time').first();
@@ -384,7 +388,7 @@ async function walk(language: Language): Promise<void> {
   const partner = await browserFor();
   await login(partner, language, PARTNER);
   await partner.waitForURL(/\/desk\/referrals$/);
-  expect(await heading(partner)).toBe(w.referrals);
+  await headingIs(partner, w.referrals);
   await partner.locator('[data-testid="referral-inbox"]').waitFor();
   expect(await partner.locator('[data-testid="referral-inbox"]').innerText()).toContain(reference);
   await visit(partner, language, 'referral-inbox');
@@ -469,10 +473,13 @@ async function walk(language: Language): Promise<void> {
 
   // --- the other pages of the desk -----------------------------------------------------------------
   await supervisor.goto(`${base}/desk/statistics`);
-  expect(await heading(supervisor)).toBe(w.statistics);
+  await headingIs(supervisor, w.statistics);
   await supervisor.locator('.charts img').first().waitFor();
-  await supervisor.waitForFunction(
-    "[...document.querySelectorAll('.charts img')].every((i) => i.complete && i.naturalWidth === 720)",
+  // Polled with evaluate: waitForFunction evaluates a string in the page, which the CSP forbids.
+  await eventually('both charts drawn', () =>
+    supervisor.evaluate<boolean>(
+      "[...document.querySelectorAll('.charts img')].every((i) => i.complete && i.naturalWidth === 720)",
+    ),
   );
   await visit(supervisor, language, 'statistics');
   for (const page of ['leaving-care', 'transfers', 'report']) {
