@@ -55,7 +55,7 @@ export function FailureNotice({
   const t = useT();
   if (failure.kind === 'unreachable') {
     return (
-      <Alert color="orange" title={t('net.down')} role="alert" className="notice">
+      <Alert color="orange" title={t('net.down')} role="alert" className="notice notice-network">
         <Stack gap="xs">
           {submission?.retryIn != null && <Text>{t('net.retryIn', { seconds: submission.retryIn })}</Text>}
           {submission && (
@@ -121,7 +121,7 @@ export function Loaded<T>({
   if (load.state === 'failed') {
     if (load.failure.kind === 'unreachable') {
       return (
-        <Alert color="orange" title={t('net.loadFailed')} role="alert" className="notice">
+        <Alert color="orange" title={t('net.loadFailed')} role="alert" className="notice notice-network">
           {load.retryIn != null && <Text>{t('net.retryIn', { seconds: load.retryIn })}</Text>}
           <Button mt="xs" variant="outline" color="dark" onClick={reload}>
             {t('net.retryNow')}

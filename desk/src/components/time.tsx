@@ -1,5 +1,5 @@
 /** Instants and deadlines in Africa/Casablanca, in the page's language; the exact instant on hover and for screen readers. */
-import { createContext, use, useEffect, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, call } from '../api/client';
 import { useLanguage, useT, LOCALES, type DeskLanguage } from '../i18n/i18n';
 import { addDays, duePhrase, localDate, TIME_ZONE } from '../time/deadline';
@@ -74,20 +74,44 @@ export function Instant({ at, dateOnly = false }: { at: string | null | undefine
   );
 }
 
-/** "in 3 working days" / "overdue by 2 days", the exact instant in the title and for screen readers. */
-export function Due({ at }: { at: string | null | undefined }) {
+export interface DueLabel {
+  text: string;
+  exact: string;
+  overdue: boolean;
+}
+
+/** What a deadline's <time> says, computed once (a long list formats its rows ahead). */
+export function useDueLabel(): (at: string) => DueLabel {
   const t = useT();
   const f = useFormatters();
   const now = use(NowCtx);
   const calendar = use(CalendarCtx);
-  if (!at) return <>—</>;
-  const due = new Date(at);
-  const phrase = duePhrase(due, now, calendar);
-  const exact = t('due.exact', { instant: f.full(due) });
+  return useCallback(
+    (at: string) => {
+      const due = new Date(at);
+      const phrase = duePhrase(due, now, calendar);
+      return {
+        text: t(phrase.id, { count: phrase.count }),
+        exact: t('due.exact', { instant: f.full(due) }),
+        overdue: phrase.overdue,
+      };
+    },
+    [t, f, now, calendar],
+  );
+}
+
+export function DueTime({ at, label }: { at: string; label: DueLabel }) {
   return (
-    <time dateTime={at} title={exact} className={phrase.overdue ? 'due due-overdue' : 'due'}>
-      {t(phrase.id, { count: phrase.count })}
-      <span className="visually-hidden"> ({exact})</span>
+    <time dateTime={at} title={label.exact} className={label.overdue ? 'due due-overdue' : 'due'}>
+      {label.text}
+      <span className="visually-hidden"> ({label.exact})</span>
     </time>
   );
+}
+
+/** "in 3 working days" / "overdue by 2 days", the exact instant in the title and for screen readers. */
+export function Due({ at }: { at: string | null | undefined }) {
+  const label = useDueLabel();
+  if (!at) return <>—</>;
+  return <DueTime at={at} label={label(at)} />;
 }

@@ -50,7 +50,11 @@ export default function CasePage() {
           </PageTitle>
           {done && (
             <Alert color="green" role="status" className="notice">
-              {t('step.done')}
+              {done === 'opened'
+                ? t('report.opened', { reference: c.reference })
+                : done === 'joined'
+                  ? t('report.joined', { reference: c.reference })
+                  : t('step.done')}
             </Alert>
           )}
           <Summary c={c} />

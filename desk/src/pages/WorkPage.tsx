@@ -5,11 +5,11 @@
  */
 import { Checkbox, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api, call, type Result, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
 import { Loaded, PageTitle } from '../components/feedback';
-import { Due, Instant } from '../components/time';
+import { DueTime, useDueLabel, useFormatters, type DueLabel } from '../components/time';
 import { useT } from '../i18n/i18n';
 import { caseStepValues, riskLevelValues } from '../../generated/api';
 import { useStaff } from '../session';
@@ -124,21 +124,42 @@ export function WorkPage() {
   );
 }
 
-const WorkRow = memo(function WorkRow({ c }: { c: Item }) {
-  const t = useT();
+interface Row {
+  c: Item;
+  step: string;
+  risk: string;
+  due: DueLabel | null;
+  opened: string;
+  openedExact: string;
+}
+
+/** One row, plain DOM: its words are formatted ahead by WorkList (a thousand rows stay fast). */
+const WorkRow = memo(function WorkRow({
+  row,
+  overdueTag,
+  urgentTag,
+}: {
+  row: Row;
+  overdueTag: string;
+  urgentTag: string;
+}) {
+  const { c } = row;
   return (
     <tr className={c.overdue ? 'row-overdue' : undefined}>
       <td>
-        <Link to={`/cases/${c.caseId}`}>{c.reference}</Link>
-        {c.urgent && <span className="tag tag-urgent">{t('case.urgent')}</span>}
+        <a href={`/desk/cases/${c.caseId}`}>{c.reference}</a>
+        {c.urgent && <span className="tag tag-urgent">{urgentTag}</span>}
       </td>
-      <td>{t(`caseStep.${c.step as Schemas['CaseStep']}`)}</td>
-      <td>{c.risk ? t(`risk.${c.risk}`) : t('risk.none')}</td>
+      <td>{row.step}</td>
+      <td>{row.risk}</td>
       <td>
-        {c.overdue && <span className="tag tag-overdue">{t('due.overdue')}</span>} <Due at={c.nextDueAt} />
+        {c.overdue && <span className="tag tag-overdue">{overdueTag}</span>}{' '}
+        {row.due && c.nextDueAt ? <DueTime at={c.nextDueAt} label={row.due} /> : '—'}
       </td>
       <td>
-        <Instant at={c.openedAt} dateOnly />
+        <time dateTime={c.openedAt} title={row.openedExact}>
+          {row.opened}
+        </time>
       </td>
     </tr>
   );
@@ -146,7 +167,31 @@ const WorkRow = memo(function WorkRow({ c }: { c: Item }) {
 
 export function WorkList({ items }: { items: Item[] }) {
   const t = useT();
+  const f = useFormatters();
+  const dueLabel = useDueLabel();
+  const navigate = useNavigate();
   const sorted = useMemo(() => [...items].sort(soonestFirst), [items]);
+  const rows = useMemo(
+    () =>
+      sorted.map((c): Row => ({
+        c,
+        step: t(`caseStep.${c.step as Schemas['CaseStep']}`),
+        risk: c.risk ? t(`risk.${c.risk}`) : t('risk.none'),
+        due: c.nextDueAt ? dueLabel(c.nextDueAt) : null,
+        opened: f.date(new Date(c.openedAt)),
+        openedExact: f.full(new Date(c.openedAt)),
+      })),
+    [sorted, t, f, dueLabel],
+  );
+  /** One handler for every row's link: a plain click navigates inside the desk (no reload). */
+  const onClick = (e: React.MouseEvent) => {
+    const a = (e.target as HTMLElement).closest('a');
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const href = a.getAttribute('href') ?? '';
+    if (!href.startsWith('/desk/')) return;
+    e.preventDefault();
+    void navigate(href.slice('/desk'.length));
+  };
   const [now] = useState(() => Date.now());
   const overdue = sorted.filter(
     (i) => i.overdue || (i.nextDueAt !== null && Date.parse(i.nextDueAt) < now),
@@ -173,9 +218,15 @@ export function WorkList({ items }: { items: Item[] }) {
               <th scope="col">{t('work.col.opened')}</th>
             </tr>
           </thead>
-          <tbody>
-            {sorted.map((c) => (
-              <WorkRow key={c.caseId} c={c} />
+          {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegates the links' clicks; the links keep their own keyboard behaviour */}
+          <tbody onClick={onClick}>
+            {rows.map((row) => (
+              <WorkRow
+                key={row.c.caseId}
+                row={row}
+                overdueTag={t('due.overdue')}
+                urgentTag={t('case.urgent')}
+              />
             ))}
           </tbody>
         </table>
