@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openApiDocument } from '../../api/openapi/generate';
 import { safeReturnPath } from '../../api/session/sessions';
 import { createHarness, type Harness } from '../support/harness';
 import { newChildReport, startTestApi, type TestApi } from '../support/api';
@@ -237,6 +238,12 @@ describe('the desk served by the API', () => {
 });
 
 describe('what the desk reads besides cases', () => {
+  it("generates, without a server, the same OpenAPI document the API serves (the desk's client is typed by it)", async () => {
+    const served = await api.get<Record<string, unknown>>('/openapi.json');
+    expect(served.status).toBe(200);
+    expect(openApiDocument()).toEqual(served.body);
+  });
+
   it('gives the days that are not working days: weekends and public holidays', async () => {
     const res = await api.get<{ timeZone: string; nonWorkingDays: { date: string; reason: string }[] }>(
       '/calendar?from=2026-11-16&to=2026-11-23',
