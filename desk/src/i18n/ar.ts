@@ -141,6 +141,7 @@ export const ar: Record<MessageId, string> = {
   'case.deadlines': 'الآجال المفتوحة',
   'case.noDeadlines': 'لا يوجد أي أجل مفتوح.',
   'case.escalation.level': 'المستوى {level} ({role})',
+  'case.rung': 'التصعيد في المستوى {level}',
   'case.escalations': 'التصعيدات',
   'case.noEscalations': 'لا يوجد أي تصعيد.',
   'case.escalation.line': '{step}: المستوى {level} — {role}، بتاريخ {firedAt}',

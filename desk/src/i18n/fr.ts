@@ -132,6 +132,7 @@ export const fr = {
   'case.deadlines': 'Échéances ouvertes',
   'case.noDeadlines': 'Aucune échéance ouverte.',
   'case.escalation.level': 'niveau {level} ({role})',
+  'case.rung': 'escalade au niveau {level}',
   'case.escalations': 'Escalades',
   'case.noEscalations': 'Aucune escalade.',
   'case.escalation.line': '{step} : niveau {level} — {role}, le {firedAt}',

@@ -84,6 +84,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 function Summary({ c }: { c: Case }) {
   const t = useT();
   const label = useLabel();
+  const code = useCode();
   return (
     <Section title={t('case.summary')}>
       <dl className="facts">
@@ -110,7 +111,7 @@ function Summary({ c }: { c: Case }) {
         {c.closureReason && (
           <>
             <dt>{t('case.closureReason')}</dt>
-            <dd>{t(`closure.${c.closureReason}` as MessageId)}</dd>
+            <dd>{code('closure', c.closureReason)}</dd>
           </>
         )}
         <dt>{t('case.categories')}</dt>
@@ -151,6 +152,7 @@ function Actions({ c }: { c: Case }) {
 
 function ChildSection({ c }: { c: Case }) {
   const t = useT();
+  const code = useCode();
   const child = c.child;
   return (
     <Section title={t('case.child')}>
@@ -167,7 +169,7 @@ function ChildSection({ c }: { c: Case }) {
             {child.birthDate} {child.birthDateApproximate && t('case.birthDateApproximate')}
           </dd>
           <dt>{t('case.sex')}</dt>
-          <dd>{t(`sex.${child.sex}` as MessageId)}</dd>
+          <dd>{code('sex', child.sex)}</dd>
           {child.nationality && (
             <>
               <dt>{t('case.nationality')}</dt>
@@ -175,9 +177,9 @@ function ChildSection({ c }: { c: Case }) {
             </>
           )}
           <dt>{t('case.migrantStatus')}</dt>
-          <dd>{t(`migrant.${child.migrantStatus}` as MessageId)}</dd>
+          <dd>{code('migrant', child.migrantStatus)}</dd>
           <dt>{t('case.civilRegistration')}</dt>
-          <dd>{t(`civil.${child.civilRegistration}` as MessageId)}</dd>
+          <dd>{code('civil', child.civilRegistration)}</dd>
         </dl>
       )}
     </Section>
@@ -199,9 +201,7 @@ function Deadlines({ c }: { c: Case }) {
           {c.openDeadlines.map((d) => (
             <li key={`${d.step}-${d.subjectId ?? ''}`} className={d.overdue ? 'row-overdue' : undefined}>
               <strong>{label('steps', d.step)}</strong> — <Due at={d.dueAt} />
-              {d.escalationLevel >= 0 && (
-                <> — {t('case.escalation.level', { level: d.escalationLevel, role: '' })}</>
-              )}
+              {d.escalationLevel >= 0 && <> — {t('case.rung', { level: d.escalationLevel })}</>}
             </li>
           ))}
         </ul>
@@ -241,7 +241,7 @@ function Referrals({ c }: { c: Case }) {
                 {t('case.referral.line', { service: code('service', r.serviceType), partner: r.partnerId })}
               </Link>{' '}
               — {t(`refStatus.${r.status}`)}
-              {r.declineReason && <> ({t(`decline.${r.declineReason}` as MessageId)})</>}
+              {r.declineReason && <> ({code('decline', r.declineReason)})</>}
             </li>
           ))}
         </ul>
