@@ -18,4 +18,7 @@ RUN npm install --omit=dev --no-audit --no-fund && npm install --no-save prisma@
 COPY . .
 COPY --from=desk /app/desk/dist ./desk/dist
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate
+# Production rules: the development signing key and HS256 development tokens are refused, login
+# goes through the identity provider (OIDC_*), secrets come from files (*_FILE, Docker secrets).
+ENV NODE_ENV=production
 USER node

@@ -35,6 +35,9 @@ export function createApp(deps: ApiDeps): Express {
   registerCaseMetrics(metrics.registry, deps.prisma);
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address comes from X-Forwarded-For — from the proxies
+  // named here only (API_TRUST_PROXY), so rate limits and logs see the client, not the proxy.
+  app.set('trust proxy', deps.config.API_TRUST_PROXY);
   app.use(requestLogger(deps.logger));
   app.use(metrics.middleware);
   // Default security headers; no upgrade-insecure-requests, which would send the docs page's

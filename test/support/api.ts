@@ -100,7 +100,7 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const config = loadConfig({
     DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: h.env.address,
+    ...h.temporalEnv,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: h.smtp.url,
     JWT_SECRET,
