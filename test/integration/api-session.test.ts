@@ -176,7 +176,16 @@ describe('development login and the session cookie', () => {
   });
 
   it('is refused when NODE_ENV=production', async () => {
-    const production = await startTestApi(h, { NODE_ENV: 'production' }, { deskDir });
+    // Production wants an identity provider configured (never called here: no token is sent).
+    const production = await startTestApi(
+      h,
+      {
+        NODE_ENV: 'production',
+        OIDC_ISSUER_URL: 'http://127.0.0.1:9/issuer',
+        OIDC_AUDIENCE: 'child-protection-api',
+      },
+      { deskDir },
+    );
     try {
       const list = await production.get('/session/development/staff');
       expect(list.status).toBe(404);
