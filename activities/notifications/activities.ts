@@ -29,6 +29,7 @@ import {
   type Lateness,
   type Rendered,
 } from './templates';
+import { deskCaseUrl, deskReferralUrl } from './links';
 
 const DEFAULT_GIVE_UP_AFTER_MS = 3_600_000;
 type Tx = Prisma.TransactionClient;
@@ -68,8 +69,9 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
   const box = outbox(prisma, mailer);
   const domain = messageIdDomain(config.MAIL_FROM);
   const giveUpAfterMs = config.NOTIFICATION_GIVE_UP_AFTER_MS ?? DEFAULT_GIVE_UP_AFTER_MS;
-  const caseUrl = (caseId: string) => `${config.PUBLIC_URL}/cases/${caseId}`;
-  const referralUrl = (referralId: string) => `${config.PUBLIC_URL}/referrals/${referralId}`;
+  // Links open the desk (api/desk), which asks for a login first and comes back to the page.
+  const caseUrl = (caseId: string) => deskCaseUrl(config.PUBLIC_URL, caseId);
+  const referralUrl = (referralId: string) => deskReferralUrl(config.PUBLIC_URL, referralId);
 
   /** Temporal's own clock: how long this activity has been retried (skipped time included in tests). */
   const elapsedMs = () => {
