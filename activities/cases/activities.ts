@@ -1,8 +1,21 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadProtocol, RISK_LEVELS, type ProtocolDefinition } from '../../protocol';
-import type { CaseState, ProtocolFacts } from '../../workflows/case/definitions';
+import {
+  dependsOnRisk,
+  loadProtocol,
+  RISK_LEVELS,
+  STEP_CODES,
+  type ProtocolDefinition,
+} from '../../protocol';
+import type { Prisma } from '../../generated/prisma/client';
+import type {
+  CaseState,
+  ClosureRecord,
+  ProtocolFacts,
+  TransferRecord,
+} from '../../workflows/case/definitions';
 import type { RiskLevel } from '../../workflows/deadlines/types';
 import { activityKey, type ActivityDeps } from '../context';
+import { DUTY_UNIT_KINDS } from '../notifications/recipients';
 
 /** The parts of a protocol version the case workflow decides with, pinned when the case opens. */
 export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
@@ -15,8 +28,24 @@ export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
     judicialNotificationCategories: [...protocol.judicialNotificationCategories],
     judicialNotificationIfInjured: [...protocol.judicialNotificationIfInjured],
     serviceTypes: Object.keys(protocol.services),
-    closureReasons: [...protocol.closureReasons],
+    closure: {
+      blockedBy: [...protocol.closure.blockedBy],
+      reasons: Object.fromEntries(
+        protocol.closureReasons.map((reason) => {
+          const rule = protocol.closure.reasons[reason];
+          return [
+            reason,
+            {
+              fromSteps: [...(rule?.fromSteps ?? [])],
+              notBlockedBy: [...(rule?.notBlockedBy ?? [])],
+              checkBack: rule?.checkBack ?? false,
+            },
+          ];
+        }),
+      ),
+    },
     checkBackRisks: checkBack.enabled ? [...checkBack.forRisk] : [],
+    riskDependentSteps: STEP_CODES.filter((step) => dependsOnRisk(protocol, step)),
     placementServices: Object.entries(protocol.services)
       .filter(([, service]) => service.partnerType === 'careInstitution')
       .map(([code]) => code),
@@ -33,6 +62,62 @@ export interface RecordCaseActionInput {
   province: string;
   assigneeId: string | null;
   details: Record<string, unknown>;
+  closure?: ClosureRecord;
+  transfer?: TransferRecord;
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function recordClosure(tx: Tx, caseId: string, actorId: string, at: Date, c: ClosureRecord) {
+  if (c.event === 'requested') {
+    await tx.closureRequest.create({
+      data: {
+        id: c.closureRequestId,
+        caseId,
+        reason: c.reason,
+        fromStep: c.fromStep ?? '',
+        status: 'pending',
+        requestedAt: at,
+        requestedById: actorId,
+      },
+    });
+    return;
+  }
+  const status = c.event;
+  await tx.closureRequest.updateMany({
+    where: { id: c.closureRequestId, caseId, status: 'pending' },
+    data:
+      c.event === 'withdrawn'
+        ? { status, decidedAt: at, withdrawnByReportId: c.reportId ?? null }
+        : { status, decidedAt: at, decidedById: actorId },
+  });
+}
+
+/** The province's duty unit (the unit a transferred case joins). */
+async function dutyUnit(tx: Tx, province: string): Promise<string | null> {
+  const units = await tx.unit.findMany({ where: { provinceCode: province }, orderBy: { id: 'asc' } });
+  return DUTY_UNIT_KINDS.map((kind) => units.find((u) => u.kind === kind)).find((u) => u)?.id ?? null;
+}
+
+async function recordTransfer(tx: Tx, caseId: string, actorId: string, at: Date, t: TransferRecord) {
+  if (t.event === 'requested') {
+    await tx.caseTransfer.create({
+      data: {
+        id: t.transferId,
+        caseId,
+        fromProvince: t.fromProvince,
+        toProvince: t.toProvince,
+        status: 'pending',
+        requestedAt: at,
+        requestedById: actorId,
+      },
+    });
+    return;
+  }
+  await tx.caseTransfer.updateMany({
+    where: { id: t.transferId, caseId, status: 'pending' },
+    data: { status: t.event, decidedAt: at, decidedById: actorId },
+  });
 }
 
 export function caseActivities({ prisma }: ActivityDeps) {
@@ -67,6 +152,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
         assigneeId: found.assigneeId,
         step: 'screening',
         stepBeforeClosure: null,
+        resumeStep: null,
         risk: null,
         urgent: found.urgent,
         categories: found.categories,
@@ -76,8 +162,12 @@ export function caseActivities({ prisma }: ActivityDeps) {
         referrals: [],
         planId: null,
         planItems: [],
+        planReviewEveryDays: null,
+        reviewEveryDays: null,
         transfer: null,
+        closureRequestId: null,
         closureReason: null,
+        closureWithdrawn: null,
         stepsOnTime: 0,
         stepsLate: 0,
         concerns: 1,
@@ -92,9 +182,13 @@ export function caseActivities({ prisma }: ActivityDeps) {
       // Temporal's time of the first attempt: the workflow's clock, the same on every retry.
       const at = new Date(Context.current().info.scheduledTimestampMs);
       const reason = typeof input.details.reason === 'string' ? input.details.reason : undefined;
+      const actor = input.actorId === 'system' ? null : input.actorId;
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
+        // An accepted transfer puts the case in the receiving province's duty unit.
+        const joined =
+          input.transfer?.event === 'accepted' ? await dutyUnit(tx, input.transfer.toProvince) : null;
         await tx.case.update({
           where: { id: input.caseId },
           data: {
@@ -102,9 +196,12 @@ export function caseActivities({ prisma }: ActivityDeps) {
             risk: input.risk,
             provinceCode: input.province,
             assigneeId: input.assigneeId,
+            ...(joined ? { unitId: joined } : {}),
             ...(closing ? { status: 'closed', closedAt: at, closureReason: reason ?? '' } : {}),
           },
         });
+        if (input.closure) await recordClosure(tx, input.caseId, actor ?? 'system', at, input.closure);
+        if (input.transfer) await recordTransfer(tx, input.caseId, actor ?? 'system', at, input.transfer);
         await tx.auditEvent.create({
           data: {
             idempotencyKey: key,

@@ -4,9 +4,11 @@
  *   ownProvince        the resource's province is the actor's (a case, the case of a referral, a
  *                      leaving-care pathway)
  *   anyProvince        every province (national roles: operations, inspection)
- *   receivingProvince  the province a pending transfer goes to (the receiving supervisor accepts)
+ *   receivingProvince  the province a pending transfer goes to (the receiving supervisor reads the
+ *                      case it is asked to take, and accepts or refuses it)
  *   ownPartner         the referral is addressed to the actor's partner service
- * A missing cell is a refusal. Handlers never branch on roles: they name an action.
+ * A cell may list several scopes (any of them allows). A missing cell is a refusal. Handlers never
+ * branch on roles: they name an action.
  */
 import type { StaffRole } from '../../generated/prisma/client';
 import { ProblemError } from '../http/problem';
@@ -113,11 +115,17 @@ const PATHWAY_FROM_CASE = {
   'leavingCare.mediatorAssignment': 'ownProvince',
 } as const satisfies Partial<Record<Action, Scope>>;
 
-export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Scope>>>>> = {
+type Cell = Scope | readonly [Scope, ...Scope[]];
+
+export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Cell>>>>> = {
   handler: { ...CASE_WORK, ...PATHWAY_FROM_CASE },
   supervisor: {
     ...CASE_WORK,
     ...PATHWAY_FROM_CASE,
+    // The receiving province's supervisors read the case they are asked to take (protocol.md §3
+    // step 8: they are told and must accept); every such read of the child is audited.
+    'case.read': ['ownProvince', 'receivingProvince'],
+    'case.readIdentity': ['ownProvince', 'receivingProvince'],
     'leavingCare.accompaniment': 'ownProvince',
     'case.planApproval': 'ownProvince',
     'case.closureApproval': 'ownProvince',
@@ -206,12 +214,20 @@ export interface ResourceScope {
   partnerId?: string | null;
 }
 
-export function scopeOf(actor: Actor, action: Action): Scope | undefined {
-  return POLICY[actor.role][action];
+/** Every scope the role has for the action (none: refused). */
+export function scopesOf(actor: Actor, action: Action): readonly Scope[] {
+  const cell = POLICY[actor.role][action];
+  if (cell === undefined) return [];
+  return typeof cell === 'string' ? [cell] : cell;
 }
 
-export function allows(actor: Actor, action: Action, resource: ResourceScope): boolean {
-  switch (scopeOf(actor, action)) {
+/** The role's first scope for the action: what a list covers by default. */
+export function scopeOf(actor: Actor, action: Action): Scope | undefined {
+  return scopesOf(actor, action)[0];
+}
+
+function within(actor: Actor, scope: Scope, resource: ResourceScope): boolean {
+  switch (scope) {
     case 'anyProvince':
       return true;
     case 'ownProvince':
@@ -220,9 +236,11 @@ export function allows(actor: Actor, action: Action, resource: ResourceScope): b
       return resource.receivingProvince != null && resource.receivingProvince === actor.province;
     case 'ownPartner':
       return actor.partnerId != null && resource.partnerId === actor.partnerId;
-    default:
-      return false;
   }
+}
+
+export function allows(actor: Actor, action: Action, resource: ResourceScope): boolean {
+  return scopesOf(actor, action).some((scope) => within(actor, scope, resource));
 }
 
 /**

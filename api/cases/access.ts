@@ -1,7 +1,7 @@
 /** Loads a case for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
-import { caseViewQuery, caseWorkflowId } from '../../workflows/case/definitions';
-import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
-import { withinDeadline, type ApiDeps } from '../deps';
+import { caseWorkflowId } from '../../workflows/case/definitions';
+import { authorize, scopesOf, type Action, type Actor } from '../auth/policy';
+import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
 /**
@@ -45,16 +45,23 @@ export async function loadCase(deps: ApiDeps, actor: Actor, caseId: string, acti
   // Unknown and invisible cases answer alike, so a 404 does not reveal another province's cases.
   const notFound = `no case ${caseId}`;
   if (!found) throw new ProblemError('notFound', notFound);
-  // Only the receiving province's scope needs the pending transfer, which only the workflow knows.
-  const receivingProvince =
-    scopeOf(actor, action) === 'receivingProvince'
-      ? (await withinDeadline(deps, () => caseHandle(deps, caseId).query(caseViewQuery))).transferTo
-      : null;
+  // Only the receiving province's scope needs the pending transfer (case_transfers, written by the
+  // workflow's activity when the transfer is requested, before the request is answered).
+  const receiving = [...scopesOf(actor, action), ...scopesOf(actor, 'case.read')].includes(
+    'receivingProvince',
+  );
+  const pending = receiving
+    ? await deps.prisma.caseTransfer.findFirst({
+        where: { caseId, status: 'pending' },
+        select: { toProvince: true },
+      })
+    : null;
+  const receivingProvince = pending?.toProvince ?? null;
   authorize(
     actor,
     action,
     { province: found.provinceCode, receivingProvince },
     { readAction: 'case.read', notFound },
   );
-  return found;
+  return { ...found, receivingProvince };
 }

@@ -181,7 +181,10 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     responses: { 200: { description: 'the case', schema: s.CaseDetails } },
     handle: async ({ actor, params }) => {
       const kase = await loadCase(deps, actor, params.caseId, 'case.read');
-      const withIdentity = allows(actor, 'case.readIdentity', { province: kase.provinceCode });
+      const withIdentity = allows(actor, 'case.readIdentity', {
+        province: kase.provinceCode,
+        receivingProvince: kase.receivingProvince,
+      });
       const [view, row] = await Promise.all([
         queryView(deps, kase.id),
         deps.prisma.case.findUniqueOrThrow({
@@ -398,6 +401,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
             serviceType,
             partnerId,
           })),
+          ...(body.reviewFrequencyDays ? { reviewFrequencyDays: body.reviewFrequencyDays } : {}),
         },
         write: async (tx) => {
           const version = (await tx.plan.count({ where: { caseId: kase.id } })) + 1;
@@ -528,6 +532,9 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/transfer/acceptance',
     operationId: 'decideTransfer',
     summary: 'Supervisor of the receiving province accepts or refuses a pending transfer',
+    description:
+      "The receiving province's supervisors are told by mail when the transfer is requested and may " +
+      'read the case (child identity included, audited) until they decide.',
     action: 'case.transferAcceptance',
     body: s.TransferAcceptanceBody,
     update: transferAcceptanceUpdate,
@@ -538,6 +545,11 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/closure',
     operationId: 'requestClosure',
     summary: 'Ask the supervisor to close the case, with the reason',
+    description:
+      'Refused (409) while a screening, emergency protection or judicial notification is open, except ' +
+      'where the protocol lets the reason close over it (an untraceable or deceased child cannot be ' +
+      'screened); each reason is allowed from the steps the protocol lists. A new concern withdraws a ' +
+      'pending request (the supervisor is told).',
     action: 'case.closure',
     body: s.ClosureBody,
     update: closureUpdate,

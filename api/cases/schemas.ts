@@ -204,10 +204,20 @@ export const ReferralSummary = z
     referralId: z.string(),
     serviceType: z.string(),
     partnerId: z.string(),
+    planItemId: z.string().optional().openapi({ description: 'the plan item it carries out' }),
     status: ReferralStatus,
     declineReason: z.string().optional(),
+    cancelReason: z.enum(['caseClosed', 'planRevised']).optional(),
   })
   .openapi('ReferralSummary');
+
+export const ClosureWithdrawal = z
+  .object({
+    reason: z.string().openapi({ description: 'the closure reason that had been asked for' }),
+    reportId: z.string().openapi({ description: 'the new concern that withdrew it' }),
+    at: z.string(),
+  })
+  .openapi('ClosureWithdrawal');
 
 export const CaseView = z
   .object({
@@ -223,6 +233,9 @@ export const CaseView = z
     referrals: z.array(ReferralSummary),
     transferTo: z.string().nullable(),
     closureReason: z.string().nullable(),
+    closureWithdrawn: ClosureWithdrawal.nullable().openapi({
+      description: 'the last closure request a new concern withdrew (the supervisor is told)',
+    }),
     stepsOnTime: z.number().int(),
     stepsLate: z.number().int(),
   })

@@ -57,6 +57,8 @@ const shape = (r: Row): z.infer<typeof s.Referral> => ({
   startedAt: iso(r.startedAt),
   outcome: r.outcome,
   outcomeAt: iso(r.outcomeAt),
+  cancelledAt: iso(r.cancelledAt),
+  cancelReason: r.cancelReason,
 });
 
 export function referralRoutes(routes: Routes, deps: ApiDeps): void {
@@ -68,19 +70,24 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     tag: 'referrals',
     request: { params: s.CaseIdParams, body: s.ReferralBody },
     responses: { 201: { description: 'referral sent to the partner', schema: s.ReferralCreated } },
-    problems: { 409: "the workflow rejected the referral; `detail` gives the validator's reason" },
+    problems: {
+      409: "the workflow rejected the referral (e.g. a live referral for the same plan item, or the same service and partner, exists); `detail` gives the validator's reason",
+    },
     handle: async ({ actor, params, body, res }) => {
-      const { updateId } = requestIdentity(res);
+      const ids = requestIdentity(res);
       const kase = await loadCase(deps, actor, params.caseId, 'case.referral');
       if (!(await deps.prisma.partner.count({ where: { id: body.partnerId } }))) {
         throw invalidField('body.partnerId', 'unknown partner');
       }
+      // Named here, so a retry with the same Idempotency-Key names the same referral.
+      const referralId = ids.newId('referral');
       const view = await withinDeadline(deps, () =>
         caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
-          ...(updateId ? { updateId } : {}),
+          ...(ids.updateId ? { updateId: ids.updateId } : {}),
           args: [
             {
               actorId: actor.id,
+              referralId,
               serviceType: body.serviceType,
               partnerId: body.partnerId,
               ...(body.planItemId ? { planItemId: body.planItemId } : {}),
@@ -89,12 +96,6 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
           ],
         }),
       );
-      // The workflow names the referral; ours is the newest one for this service and partner.
-      const created = view.referrals.filter(
-        (r) =>
-          r.serviceType === body.serviceType && r.partnerId === body.partnerId && r.status === 'requested',
-      );
-      const referralId = created[created.length - 1]?.referralId ?? '';
       return { status: 201, body: { referralId, case: asDocumentedView(view) } };
     },
   });

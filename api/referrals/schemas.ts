@@ -67,6 +67,10 @@ export const Referral = z
     startedAt: z.string().nullable(),
     outcome: z.string().nullable(),
     outcomeAt: z.string().nullable(),
+    cancelledAt: z.string().nullable(),
+    cancelReason: z.string().nullable().openapi({
+      description: 'why it was cancelled: caseClosed, or planRevised (a plan revision dropped its item)',
+    }),
   })
   .openapi('Referral');
 

@@ -205,6 +205,8 @@ const TABLES = [
   'plan_items',
   'referrals',
   'reviews',
+  'closure_requests',
+  'case_transfers',
   'step_records',
   'audit_events',
   'api_idempotency',

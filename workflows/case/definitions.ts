@@ -4,7 +4,7 @@
  * the case view is a query. Payloads carry IDs and codes only; narratives stay in the database.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
+import type { DeadlineStep, EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
 import type { NotificationIssue } from '../notifications/types';
 
 export type CaseStep =
@@ -30,20 +30,60 @@ export interface ProtocolFacts {
   /** Categories that need a judicial notification only when the child is injured. */
   judicialNotificationIfInjured: string[];
   serviceTypes: string[];
-  closureReasons: string[];
+  /** Closure rules (protocol `closure`): which steps block it, and per reason where it may start. */
+  closure: ClosureFacts;
   checkBackRisks: RiskLevel[];
+  /** Deadline steps whose span follows the risk level: re-planned when the risk changes. */
+  riskDependentSteps: DeadlineStep[];
   /** Services delivered by a care institution: their start places the child, enrolling them in leaving care. */
   placementServices?: string[];
   /** Closure reasons that hand the young person over to the leaving-care pathway. */
   leavingCareHandOver?: string[];
 }
 
+export interface ClosureFacts {
+  /** Deadline steps that must be done before a case closes (screening, emergency, judicial notification). */
+  blockedBy: DeadlineStep[];
+  reasons: Record<
+    string,
+    {
+      /** Steps the case may be at when this closure is requested. */
+      fromSteps: CaseStep[];
+      /** Steps of `blockedBy` this reason may close over (an untraceable child cannot be screened). */
+      notBlockedBy: DeadlineStep[];
+      /** Whether the check-back follows (the child is still reachable). */
+      checkBack: boolean;
+    }
+  >;
+}
+
+/** Why a referral was cancelled: the case closed, or a plan revision dropped its item. */
+export type ReferralCancelReason = 'caseClosed' | 'planRevised';
+
 export interface ReferralSummary {
   referralId: string;
   serviceType: string;
   partnerId: string;
+  /** The plan item it carries out (absent for a referral made outside the plan). */
+  planItemId?: string;
   status: 'requested' | 'acknowledged' | 'declined' | 'started' | 'completed' | 'cancelled';
   declineReason?: string;
+  cancelReason?: ReferralCancelReason;
+}
+
+/** A plan item: one service with its responsible partner. */
+export interface PlanItem {
+  planItemId: string;
+  serviceType: string;
+  partnerId: string;
+}
+
+/** A closure request a new concern withdrew, as the supervisor sees it on the case. */
+export interface ClosureWithdrawal {
+  reason: string;
+  /** The concern that withdrew it. */
+  reportId: string;
+  at: string;
 }
 
 export interface CaseState {
@@ -54,7 +94,13 @@ export interface CaseState {
   step: CaseStep;
   /** Step to return to when a supervisor returns a closure request. */
   stepBeforeClosure: CaseStep | null;
+  /**
+   * Step a re-screened case resumes after the screening (set when a new concern withdraws a
+   * closure request; null: the case moves on to assessment as after a first screening).
+   */
+  resumeStep?: CaseStep | null;
   risk: RiskLevel | null;
+  /** Whether the report that opened the case was urgent (each later concern carries its own). */
   urgent: boolean;
   categories: string[];
   facts: ProtocolFacts;
@@ -63,9 +109,17 @@ export interface CaseState {
   referrals: ReferralSummary[];
   planId: string | null;
   /** Services of the submitted plan, referred once the supervisor approves it. */
-  planItems: { planItemId: string; serviceType: string; partnerId: string }[];
-  transfer: { toProvince: string; deadlineId: string } | null;
+  planItems: PlanItem[];
+  /** The submitted plan's review frequency in days, if it sets one. */
+  planReviewEveryDays?: number | null;
+  /** The approved plan's review frequency: reviews come at least this often. */
+  reviewEveryDays?: number | null;
+  transfer: { transferId?: string; toProvince: string; deadlineId: string } | null;
+  /** The pending closure request's id (its row in closure_requests). */
+  closureRequestId?: string | null;
   closureReason: string | null;
+  /** The last closure request a new concern withdrew. */
+  closureWithdrawn?: ClosureWithdrawal | null;
   stepsOnTime: number;
   stepsLate: number;
   concerns: number;
@@ -73,6 +127,25 @@ export interface CaseState {
   notificationIssues?: NotificationIssue[];
   /** When the report that opened the case was received: the first screening's clock starts then. */
   reportReceivedAt?: string | null;
+}
+
+/** A closure request's life (closure_requests), written with the audit event of each change. */
+export interface ClosureRecord {
+  closureRequestId: string;
+  event: 'requested' | 'approved' | 'returned' | 'withdrawn';
+  reason: string;
+  /** requested: the step the case was at. */
+  fromStep?: CaseStep;
+  /** withdrawn: the concern that withdrew it. */
+  reportId?: string;
+}
+
+/** A transfer's life (case_transfers): requested, then accepted or refused by the receiving province. */
+export interface TransferRecord {
+  transferId: string;
+  event: 'requested' | 'accepted' | 'refused';
+  fromProvince: string;
+  toProvince: string;
 }
 
 /** What `GET /cases/{id}` shows: derived from the state, nothing identifying. */
@@ -95,6 +168,8 @@ export interface CaseView {
   referrals: ReferralSummary[];
   transferTo: string | null;
   closureReason: string | null;
+  /** The last closure request a new concern withdrew (null: none). */
+  closureWithdrawn: ClosureWithdrawal | null;
   stepsOnTime: number;
   stepsLate: number;
   /** Mail that fell through to another rung, failed, or was sent without confirmation. */
@@ -125,12 +200,16 @@ export interface AssessmentInput extends Actor {
 }
 export interface PlanInput extends Actor {
   planId: string;
-  items: { planItemId: string; serviceType: string; partnerId: string }[];
+  items: PlanItem[];
+  /** Review at least this often (days), when stricter than the protocol's interval for the risk. */
+  reviewFrequencyDays?: number;
 }
 export interface PlanApprovalInput extends Actor {
   decision: 'approve' | 'return';
 }
 export interface ReferralInput extends Actor {
+  /** Chosen by the caller (the API), so a retried request names the same referral. */
+  referralId?: string;
   serviceType: string;
   partnerId: string;
   planItemId?: string;
