@@ -64,8 +64,11 @@ export interface CaseState {
   planId: string | null;
   /** Services of the submitted plan, referred once the supervisor approves it. */
   planItems: { planItemId: string; serviceType: string; partnerId: string }[];
-  transfer: { toProvince: string; deadlineId: string } | null;
+  /** A pending transfer: its row (transfers) and its acceptance deadline. */
+  transfer: { transferId: string; toProvince: string; deadlineId: string } | null;
   closureReason: string | null;
+  /** The pending (or last approved) closure request's row in `closures`, written by the API. */
+  closureId?: string | null;
   stepsOnTime: number;
   stepsLate: number;
   concerns: number;
@@ -153,6 +156,8 @@ export interface TransferAcceptanceInput extends Actor {
 }
 export interface ClosureInput extends Actor {
   reason: string;
+  /** The request's row, written by the API with its notes in the transaction waiting on this update. */
+  closureId?: string;
 }
 export interface ClosureApprovalInput extends Actor {
   decision: 'approve' | 'return';
@@ -171,6 +176,22 @@ export interface ReferralChangedInput {
   status: ReferralSummary['status'];
   declineReason?: string;
 }
+
+/**
+ * What a step changes in the case file besides the case row, applied by `recordCaseAction` in the
+ * same transaction as its audit event. IDs and codes only.
+ */
+export type CaseChange =
+  | { kind: 'transferRequested'; transferId: string; toProvince: string }
+  /** `deadlineIds`: the case's open deadlines, which now climb the receiving province's ladder. */
+  | { kind: 'transferDecided'; transferId: string; accepted: boolean; deadlineIds: string[] }
+  | { kind: 'transferCancelled'; transferId: string }
+  | { kind: 'closureStatus'; closureId: string; status: 'approved' | 'returned' | 'withdrawn' }
+  | {
+      kind: 'referralsRequested';
+      referrals: { referralId: string; serviceType: string; partnerId: string; planItemId?: string }[];
+    }
+  | { kind: 'referralsCancelled'; referralIds: string[] };
 
 export const screeningUpdate = defineUpdate<CaseView, [ScreeningInput]>('screening');
 export const emergencyUpdate = defineUpdate<CaseView, [EmergencyInput]>('emergency');

@@ -45,6 +45,7 @@ import {
   screeningUpdate,
   transferAcceptanceUpdate,
   transferUpdate,
+  type CaseChange,
   type CaseState,
   type CaseStep,
   type CaseView,
@@ -156,7 +157,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       else state.stepsOnTime += 1;
     }
   };
-  const record = (action: string, actorId: string, details: Record<string, unknown> = {}) =>
+  const record = (
+    action: string,
+    actorId: string,
+    details: Record<string, unknown> = {},
+    changes: CaseChange[] = [],
+  ) =>
     recordCaseAction({
       caseId: state.caseId,
       action,
@@ -166,6 +172,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       province: state.province,
       assigneeId: state.assigneeId,
       details,
+      ...(changes.length ? { changes } : {}),
     });
 
   /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
@@ -229,8 +236,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
 
   // --- referrals (child workflows, abandoned on continue-as-new, they report by signal) -------
-  const refer = async (item: ReferralInput) => {
-    const referralId = uuid4();
+  /** A referral's row is written with the step that sends it (`referralsRequested`), then its workflow starts. */
+  const refer = async (item: ReferralInput & { referralId: string }) => {
+    const { referralId } = item;
     state.referrals.push({
       referralId,
       serviceType: item.serviceType,
@@ -428,8 +436,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         return view();
       }
       state.step = 'followUp';
-      await record('plan.approved', input.actorId, { planId: state.planId });
-      for (const item of state.planItems) await refer({ ...item, actorId: input.actorId });
+      const referrals = state.planItems.map((item) => ({ ...item, referralId: uuid4() }));
+      await record('plan.approved', input.actorId, { planId: state.planId }, [
+        { kind: 'referralsRequested', referrals },
+      ]);
+      for (const item of referrals) await refer({ ...item, actorId: input.actorId });
       state.planItems = [];
       await open('review');
       return view();
@@ -442,11 +453,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      await record('referral.requested', input.actorId, {
+      const referralId = uuid4();
+      const row = {
+        referralId,
         serviceType: input.serviceType,
-        replaces: input.replaces,
-      });
-      await refer(input);
+        partnerId: input.partnerId,
+        ...(input.planItemId ? { planItemId: input.planItemId } : {}),
+      };
+      await record(
+        'referral.requested',
+        input.actorId,
+        { referralId, serviceType: input.serviceType, replaces: input.replaces },
+        [{ kind: 'referralsRequested', referrals: [row] }],
+      );
+      await refer({ ...input, referralId });
       return view();
     },
     {
@@ -503,9 +523,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   onStep(
     transferUpdate,
     async (input) => {
-      const deadline = await open('transferAcceptance', { province: input.toProvince });
-      state.transfer = { toProvince: input.toProvince, deadlineId: deadline.id };
-      await record('transfer.requested', input.actorId, { toProvince: input.toProvince });
+      const transferId = uuid4();
+      await record('transfer.requested', input.actorId, { toProvince: input.toProvince, transferId }, [
+        { kind: 'transferRequested', transferId, toProvince: input.toProvince },
+      ]);
+      // The acceptance deadline is about the transfer (its subject) and climbs the receiving province.
+      const deadline = await open('transferAcceptance', {
+        province: input.toProvince,
+        subjectId: transferId,
+      });
+      state.transfer = { transferId, toProvince: input.toProvince, deadlineId: deadline.id };
       return view();
     },
     {
@@ -530,9 +557,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         // Open deadlines keep their instants but now climb the receiving province's ladder.
         for (const d of state.deadlines) d.province = transfer.toProvince;
       }
-      await record(input.accept ? 'transfer.accepted' : 'transfer.refused', input.actorId, {
-        toProvince: transfer.toProvince,
-      });
+      await record(
+        input.accept ? 'transfer.accepted' : 'transfer.refused',
+        input.actorId,
+        { toProvince: transfer.toProvince, transferId: transfer.transferId },
+        [
+          {
+            kind: 'transferDecided',
+            transferId: transfer.transferId,
+            accepted: input.accept,
+            deadlineIds: state.deadlines.map((d) => d.id),
+          },
+        ],
+      );
       publish();
       return view();
     },
@@ -545,7 +582,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       state.stepBeforeClosure = state.step;
       state.step = 'closureApproval';
       state.closureReason = input.reason;
-      await record('closure.requested', input.actorId, { reason: input.reason });
+      state.closureId = input.closureId ?? null;
+      await record('closure.requested', input.actorId, {
+        reason: input.reason,
+        ...(input.closureId ? { closureId: input.closureId } : {}),
+      });
       await open('closureApproval');
       return view();
     },
@@ -562,20 +603,35 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     closureApprovalUpdate,
     async (input) => {
       await close(has('closureApproval'));
+      const closureId = state.closureId ?? null;
+      const closureStatus = (status: 'approved' | 'returned'): CaseChange[] =>
+        closureId ? [{ kind: 'closureStatus', closureId, status }] : [];
       if (input.decision === 'return') {
         state.step = state.stepBeforeClosure ?? 'followUp';
         state.closureReason = null;
-        await record('closure.returned', input.actorId);
+        state.closureId = null;
+        await record('closure.returned', input.actorId, {}, closureStatus('returned'));
         publish();
         return view();
       }
       state.step = 'closed';
       for (const d of [...state.deadlines]) await close(d, 'cancelled');
-      for (const r of activeReferrals()) {
+      const cancelled = activeReferrals();
+      for (const r of cancelled) {
         r.status = 'cancelled';
         await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
       }
-      await record('closure.approved', input.actorId, { reason: state.closureReason });
+      const pendingTransfer = state.transfer;
+      state.transfer = null;
+      await record('closure.approved', input.actorId, { reason: state.closureReason }, [
+        ...closureStatus('approved'),
+        ...(cancelled.length
+          ? [{ kind: 'referralsCancelled' as const, referralIds: cancelled.map((r) => r.referralId) }]
+          : []),
+        ...(pendingTransfer
+          ? [{ kind: 'transferCancelled' as const, transferId: pendingTransfer.transferId }]
+          : []),
+      ]);
       // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.
       const handOver = state.facts.leavingCareHandOver ?? [];
       if (handOver.includes(state.closureReason ?? '') && patched(PATCH_LEAVING_CARE)) {
