@@ -8,7 +8,6 @@ import { type Prisma } from '../../generated/prisma/client';
 import {
   assessmentUpdate,
   assignmentUpdate,
-  caseViewQuery,
   checkBackUpdate,
   closureApprovalUpdate,
   closureUpdate,
@@ -23,22 +22,19 @@ import {
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
 import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
-import { queryWhileOpening, runStep, type ApiDeps } from '../deps';
+import { runStep, type ApiDeps } from '../deps';
 import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
 import { auditRead, caseHandle, loadCase } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
+import { readCaseFile, readTimeline } from './file';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
 
 type Tx = Prisma.TransactionClient;
 type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
-
-/** The workflow's view, retried briefly while a just-opened case is still loading. */
-const queryView = (deps: ApiDeps, caseId: string): Promise<WorkflowCaseView> =>
-  queryWhileOpening(deps, 'case', () => caseHandle(deps, caseId).query(caseViewQuery));
 
 interface StepSpec<B extends z.ZodType, I> {
   path: string;
@@ -175,51 +171,61 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/cases/{caseId}',
     operationId: 'getCase',
     summary:
-      'A case: step, risk, open deadlines, escalations, referrals (and the child for roles that may see it)',
+      'The whole case file: step, risk, deadlines, escalations, and every record of the circuit (content and the child for roles that may see them)',
+    description:
+      'Read from the case database only (a closed case whose workflow history is gone reads the same). ' +
+      'Narratives, notes, assessment sections, objectives and return reasons are present for content ' +
+      'readers (handler, supervisor, coordinator, auditor), absent for the others; the child and the ' +
+      'reporter for identity readers. Every read is audited: `child.identity.read`, `case.content.read` or `case.read`.',
     tag: 'cases',
     request: { params: s.CaseIdParams },
-    responses: { 200: { description: 'the case', schema: s.CaseDetails } },
+    responses: { 200: { description: 'the case file', schema: s.CaseDetails } },
     handle: async ({ actor, params }) => {
       const kase = await loadCase(deps, actor, params.caseId, 'case.read');
-      const withIdentity = allows(actor, 'case.readIdentity', { province: kase.provinceCode });
-      const [view, row] = await Promise.all([
-        queryView(deps, kase.id),
-        deps.prisma.case.findUniqueOrThrow({
-          where: { id: kase.id },
-          include: { reports: { orderBy: { receivedAt: 'asc' } }, child: withIdentity },
-        }),
-      ]);
-      const child = withIdentity && row.child ? row.child : undefined;
+      const scope = { province: kase.provinceCode, receivingProvince: kase.receivingProvince };
+      const access = {
+        identity: allows(actor, 'case.readIdentity', scope),
+        content: allows(actor, 'case.readContent', scope),
+      };
+      const file = await readCaseFile(deps.prisma, kase.id, access);
+      if (!file) throw new ProblemError('notFound', `no case ${kase.id}`);
+      const child = access.identity
+        ? await deps.prisma.child.findUnique({ where: { id: kase.childId } })
+        : null;
       await auditRead(deps, actor, {
         ...(child
           ? { action: 'child.identity.read', entity: 'child', entityId: child.id }
-          : { action: 'case.read', entity: 'case', entityId: kase.id }),
+          : access.content
+            ? { action: 'case.content.read', entity: 'case', entityId: kase.id }
+            : { action: 'case.read', entity: 'case', entityId: kase.id }),
         caseId: kase.id,
         route: 'GET /cases/{caseId}',
+        details: { identity: child !== null, content: access.content },
       });
-      return {
-        body: {
-          ...s.asDocumentedView(view),
-          status: row.status,
-          unitId: row.unitId,
-          urgent: row.urgent,
-          categories: row.categories,
-          openedAt: row.openedAt.toISOString(),
-          closedAt: row.closedAt?.toISOString() ?? null,
-          reports: row.reports.map((r) => ({
-            reportId: r.id,
-            channel: r.channel,
-            receivedAt: r.receivedAt.toISOString(),
-            urgent: r.urgent,
-            anonymous: r.anonymous,
-            categories: r.categories,
-            ...(withIdentity
-              ? { reporterName: r.reporterName, reporterContact: r.reporterContact, narrative: r.narrative }
-              : {}),
-          })),
-          ...(child ? { child: s.childIdentityOf(child) } : {}),
-        },
-      };
+      return { body: { ...file, ...(child ? { child: s.childIdentityOf(child) } : {}) } };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/cases/{caseId}/timeline',
+    operationId: 'getCaseTimeline',
+    summary: "The case's timeline: each step opened, due, done and how late; each rung; each message",
+    description: 'Codes and dates only (no narrative, no identity), for every role that may read the case.',
+    tag: 'cases',
+    request: { params: s.CaseIdParams },
+    responses: { 200: { description: 'the timeline, oldest step first', schema: s.CaseTimeline } },
+    handle: async ({ actor, params }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.readTimeline');
+      const timeline = await readTimeline(deps.prisma, kase.id);
+      await auditRead(deps, actor, {
+        action: 'case.timeline.read',
+        caseId: kase.id,
+        entity: 'case',
+        entityId: kase.id,
+        route: 'GET /cases/{caseId}/timeline',
+      });
+      return { body: timeline };
     },
   });
 
@@ -317,7 +323,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.emergency',
     body: s.EmergencyBody,
     update: emergencyUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, measures: body.measures } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, measures: body.measures },
+      write: async (tx) => {
+        await tx.emergencyMeasure.create({
+          data: {
+            id: ids.newId('emergency'),
+            caseId: kase.id,
+            measures: body.measures,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -327,7 +347,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.judicialNotification',
     body: s.JudicialNotificationBody,
     update: judicialNotificationUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, status: body.status } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, status: body.status },
+      write: async (tx) => {
+        await tx.judicialNotification.create({
+          data: {
+            id: ids.newId('judicial-notification'),
+            caseId: kase.id,
+            status: body.status,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -541,7 +575,26 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.closure',
     body: s.ClosureBody,
     update: closureUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, reason: body.reason } }),
+    result: s.StepResult.extend({ closureId: z.uuid() }).openapi('ClosureResult'),
+    prepare: async (body, { actor, kase, ids }) => {
+      const closureId = ids.newId('closure');
+      return {
+        input: { actorId: actor.id, reason: body.reason, closureId },
+        write: async (tx) => {
+          await tx.closure.create({
+            data: {
+              id: closureId,
+              caseId: kase.id,
+              reason: body.reason,
+              notes: body.notes ?? null,
+              requestedAt: new Date(),
+              requestedById: actor.id,
+            },
+          });
+        },
+        extra: { closureId },
+      };
+    },
   });
 
   step({
@@ -551,7 +604,28 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.closureApproval',
     body: s.ClosureApprovalBody,
     update: closureApprovalUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, decision: body.decision } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, decision: body.decision },
+      write: async (tx) => {
+        // The decision on the pending request; its status is the workflow's to set (another row).
+        const pending = await tx.closure.findFirst({
+          where: { caseId: kase.id, status: 'pending' },
+          orderBy: { requestedAt: 'desc' },
+          select: { id: true },
+        });
+        if (!pending) return;
+        await tx.closureDecision.create({
+          data: {
+            id: ids.newId('closure-decision'),
+            closureId: pending.id,
+            decision: body.decision,
+            reason: body.decision === 'return' ? (body.reason ?? null) : null,
+            decidedAt: new Date(),
+            decidedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -561,7 +635,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.checkBack',
     body: s.CheckBackBody,
     update: checkBackUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, outcome: body.outcome } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, outcome: body.outcome },
+      write: async (tx) => {
+        await tx.checkBack.create({
+          data: {
+            id: ids.newId('check-back'),
+            caseId: kase.id,
+            outcome: body.outcome,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   routes.route({

@@ -7,7 +7,6 @@ import {
   acknowledgementUpdate,
   declineUpdate,
   outcomeUpdate,
-  referralViewQuery,
   referralWorkflowId,
   startUpdate,
   type ReferralView,
@@ -21,8 +20,6 @@ import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
 import * as s from './schemas';
-
-const TERMINAL = new Set(['declined', 'completed', 'cancelled']);
 
 async function loadReferral(deps: ApiDeps, actor: Actor, referralId: string, action: Action) {
   const row = await deps.prisma.referral.findUnique({
@@ -154,17 +151,29 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     method: 'get',
     path: '/referrals/{referralId}',
     operationId: 'getReferral',
-    summary: 'A referral, with its open deadlines',
+    summary: 'A referral, with its open deadlines and the timeline of every one',
     tag: 'referrals',
     request: { params: s.ReferralIdParams },
     responses: { 200: { description: 'the referral', schema: s.ReferralDetails } },
     handle: async ({ actor, params }) => {
       const row = await loadReferral(deps, actor, params.referralId, 'referral.read');
-      const view = TERMINAL.has(row.status)
-        ? undefined
-        : await withinDeadline(deps, () =>
-            deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).query(referralViewQuery),
-          );
+      // The referral's own deadlines (acknowledgement, service start; a re-referral after a decline).
+      const steps = await deps.prisma.stepRecord.findMany({
+        where: { caseId: row.caseId, subjectId: row.id },
+        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+        include: { escalations: { select: { level: true } } },
+      });
+      const now = Date.now();
+      const deadlines = steps.map((d) => ({
+        stepRecordId: d.id,
+        step: d.step,
+        openedAt: d.openedAt.toISOString(),
+        dueAt: d.dueAt.toISOString(),
+        completedAt: d.completedAt?.toISOString() ?? null,
+        outcome: d.outcome,
+        overdue: !d.completedAt && d.dueAt.getTime() <= now,
+        escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
+      }));
       await auditRead(deps, actor, {
         action: 'referral.read',
         caseId: row.caseId,
@@ -172,7 +181,15 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
         entityId: row.id,
         route: 'GET /referrals/{referralId}',
       });
-      return { body: { ...shape(row), openDeadlines: view?.openDeadlines ?? [] } };
+      return {
+        body: {
+          ...shape(row),
+          openDeadlines: deadlines
+            .filter((d) => d.completedAt === null && d.step !== 'referralReassignment')
+            .map(({ step, dueAt, escalationLevel }) => ({ step, dueAt, escalationLevel })),
+          deadlines,
+        },
+      };
     },
   });
 

@@ -1,0 +1,242 @@
+/**
+ * The case as PostgreSQL holds it: the read model the workflows' activities keep in the same
+ * transactions as their step records and audit events. `GET /cases/{id}` and every other read
+ * path answer from here, never from a workflow, so a case whose workflow history is gone (closed
+ * and past Temporal's retention) is still read in full. The shape is the workflow's own view
+ * (`caseViewQuery`), which stays for operators and for the test that compares the two.
+ */
+import type { Prisma } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../lib/db';
+import type { CaseView as WorkflowCaseView, ReferralSummary } from '../../workflows/case/definitions';
+import type { EscalationRecord, EscalationRole, WatchedStep } from '../../workflows/deadlines/types';
+import {
+  DELIVERY_ORDER,
+  MAX_NOTIFICATION_ISSUES,
+  type Delivery,
+  type NotificationIssue,
+} from '../../workflows/notifications/types';
+
+/** The deadlines the case workflow itself watches (referral and pathway steps have their own). */
+export const CASE_DEADLINE_STEPS = [
+  'screening',
+  'emergency',
+  'judicialNotification',
+  'assessment',
+  'planDraft',
+  'planApproval',
+  'referralReassignment',
+  'review',
+  'closureApproval',
+  'transferAcceptance',
+  'closureCheckBack',
+] as const;
+
+const CASE_STEPS: readonly string[] = CASE_DEADLINE_STEPS;
+
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** A rung as planned on a step record (`ladder`), tolerant of rows written before it was kept. */
+export interface PlannedRung {
+  level: number;
+  role: EscalationRole;
+  at: string;
+}
+export function plannedRungs(ladder: Prisma.JsonValue | null): PlannedRung[] {
+  if (!Array.isArray(ladder)) return [];
+  return ladder.flatMap((r) => {
+    const rung = r as Partial<PlannedRung> | null;
+    return rung && typeof rung.level === 'number' && typeof rung.at === 'string' && typeof rung.role === 'string'
+      ? [{ level: rung.level, role: rung.role, at: rung.at }]
+      : [];
+  });
+}
+
+/** The worst of a rung's deliveries, as the workflow reports it (DELIVERY_ORDER); none: noRecipient. */
+export function deliveryOf(statuses: string[]): Delivery | 'pending' {
+  if (statuses.length === 0) return 'noRecipient';
+  const worst = DELIVERY_ORDER.find((d) => statuses.includes(d));
+  if (worst && worst !== 'sent') return worst;
+  return statuses.includes('pending') ? 'pending' : 'sent';
+}
+
+interface FellThroughDetails {
+  about?: string;
+  step?: string;
+  level?: number;
+  fellThrough?: EscalationRole[];
+}
+
+/**
+ * Mail a person should know about, from the outbox and the audit trail: rungs nobody could be
+ * found for, messages that failed or were sent without confirmation, roles found empty on the way.
+ * The same list the case workflow keeps in its view (`notificationIssues`), the newest 50.
+ */
+export async function notificationIssues(db: Db, caseId: string): Promise<NotificationIssue[]> {
+  const [escalations, events, opened] = await Promise.all([
+    db.escalation.findMany({
+      where: { caseId },
+      select: { id: true, step: true, level: true, role: true, firedAt: true, messages: { select: { status: true } } },
+    }),
+    db.auditEvent.findMany({
+      where: {
+        caseId,
+        action: {
+          in: ['notification.recipientMissing', 'notification.noRecipient', 'escalation.noRecipient'],
+        },
+      },
+      select: { action: true, entity: true, entityId: true, at: true, details: true },
+    }),
+    db.notification.findMany({ where: { caseId, kind: 'caseOpened' }, select: { status: true, createdAt: true } }),
+  ]);
+  const issues: NotificationIssue[] = [];
+  const byEscalation = new Map(escalations.map((e) => [e.id, e]));
+  for (const event of events) {
+    const d = (event.details ?? {}) as FellThroughDetails;
+    const roles = d.fellThrough ?? [];
+    if (event.entity === 'escalation') {
+      const e = event.entityId ? byEscalation.get(event.entityId) : undefined;
+      if (!e) continue;
+      const about = e.step as WatchedStep;
+      const problem = event.action === 'escalation.noRecipient' ? 'noRecipient' : 'recipientMissing';
+      issues.push({ about, level: e.level, problem, roles, at: e.firedAt.toISOString() });
+    } else if (d.about === 'caseOpened') {
+      const problem = event.action === 'notification.noRecipient' ? 'noRecipient' : 'recipientMissing';
+      issues.push({ about: 'caseOpened', level: null, problem, roles, at: event.at.toISOString() });
+    }
+  }
+  for (const e of escalations) {
+    if (e.messages.length === 0) continue; // noRecipient: reported from its audit event above
+    const delivery = deliveryOf(e.messages.map((m) => m.status));
+    if (delivery === 'failed' || delivery === 'unconfirmed') {
+      issues.push({
+        about: e.step as WatchedStep,
+        level: e.level,
+        problem: delivery,
+        roles: [e.role as EscalationRole],
+        at: e.firedAt.toISOString(),
+      });
+    }
+  }
+  const openedDelivery = deliveryOf(opened.map((n) => n.status));
+  if (opened.length > 0 && (openedDelivery === 'failed' || openedDelivery === 'unconfirmed')) {
+    issues.push({
+      about: 'caseOpened',
+      level: null,
+      problem: openedDelivery,
+      roles: ['supervisor', 'handler'],
+      at: opened[0]?.createdAt.toISOString() ?? '',
+    });
+  }
+  issues.sort((a, b) => a.at.localeCompare(b.at));
+  return issues.slice(-MAX_NOTIFICATION_ISSUES);
+}
+
+export type ReadCaseView = WorkflowCaseView;
+
+/**
+ * The case's view from the read model: step, risk, assignee, open deadlines (with the highest
+ * rung fired), open escalations, referrals, the pending transfer and closure, steps on time and
+ * late — what the workflow's query answers, from PostgreSQL. Null if there is no such case.
+ */
+export async function readCaseView(db: Db, caseId: string, now = new Date()): Promise<ReadCaseView | null> {
+  const kase = await db.case.findUnique({
+    where: { id: caseId },
+    select: {
+      id: true,
+      reference: true,
+      provinceCode: true,
+      assigneeId: true,
+      step: true,
+      risk: true,
+      protocolVersion: true,
+      closureReason: true,
+      transfers: { where: { status: 'pending' }, select: { toProvinceCode: true } },
+      closures: { where: { status: 'pending' }, select: { reason: true }, orderBy: { requestedAt: 'desc' } },
+      referrals: {
+        orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
+        select: { id: true, serviceType: true, partnerId: true, status: true, declineReason: true },
+      },
+    },
+  });
+  if (!kase) return null;
+  const [open, done] = await Promise.all([
+    db.stepRecord.findMany({
+      where: { caseId, completedAt: null, step: { in: [...CASE_DEADLINE_STEPS] } },
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      select: {
+        id: true,
+        step: true,
+        subjectId: true,
+        dueAt: true,
+        escalations: {
+          orderBy: { level: 'asc' },
+          select: {
+            level: true,
+            role: true,
+            firedAt: true,
+            messages: { select: { status: true } },
+            notification: { select: { status: true } },
+          },
+        },
+      },
+    }),
+    db.stepRecord.groupBy({
+      by: ['step'],
+      where: { caseId, outcome: 'done', step: { in: [...CASE_DEADLINE_STEPS] } },
+      _count: { _all: true },
+    }),
+  ]);
+  const late = await db.stepRecord.count({
+    where: { caseId, outcome: 'done', step: { in: [...CASE_DEADLINE_STEPS] }, lateByMs: { gt: 0 } },
+  });
+  const doneCount = done.reduce((n, g) => n + g._count._all, 0);
+  const openEscalations: EscalationRecord[] = open.flatMap((d) =>
+    d.escalations.map((e) => {
+      const statuses = e.messages.map((m) => m.status);
+      const delivery = deliveryOf(statuses);
+      return {
+        deadlineId: d.id,
+        step: d.step as WatchedStep,
+        level: e.level,
+        role: e.role as EscalationRole,
+        firedAt: e.firedAt.toISOString(),
+        notified: statuses.some((s) => s !== 'failed'),
+        ...(delivery === 'pending' ? {} : { delivery }),
+      };
+    }),
+  );
+  return {
+    caseId: kase.id,
+    reference: kase.reference,
+    province: kase.provinceCode,
+    assigneeId: kase.assigneeId,
+    step: kase.step as ReadCaseView['step'],
+    risk: kase.risk,
+    protocolVersion: kase.protocolVersion,
+    openDeadlines: open.map((d) => ({
+      step: d.step,
+      dueAt: d.dueAt.toISOString(),
+      overdue: d.dueAt.getTime() <= now.getTime(),
+      escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
+      ...(d.subjectId ? { subjectId: d.subjectId } : {}),
+    })),
+    openEscalations,
+    referrals: kase.referrals.map(
+      (r): ReferralSummary => ({
+        referralId: r.id,
+        serviceType: r.serviceType,
+        partnerId: r.partnerId,
+        status: r.status,
+        ...(r.declineReason ? { declineReason: r.declineReason } : {}),
+      }),
+    ),
+    transferTo: kase.transfers[0]?.toProvinceCode ?? null,
+    closureReason: kase.closures[0]?.reason ?? (kase.closureReason || null),
+    stepsOnTime: doneCount - late,
+    stepsLate: late,
+    notificationIssues: await notificationIssues(db, caseId),
+  };
+}
+
+/** Whether a step code is one of the case workflow's own (not a referral's or a pathway's). */
+export const isCaseStep = (step: string): boolean => CASE_STEPS.includes(step);
