@@ -23,6 +23,8 @@ import { createRegistry } from './openapi/document';
 import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
 import { reportRoutes } from './reports/routes';
+import { workRoutes } from './work/routes';
+import { organisationRoutes } from './organisation/routes';
 
 export const API_VERSION = '1.0.0';
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -80,6 +82,8 @@ export function createApp(deps: ApiDeps): Express {
   reportRoutes(routes, deps);
   codecRoutes(routes, deps);
   leavingCareRoutes(routes, deps);
+  workRoutes(routes, deps);
+  organisationRoutes(routes, deps);
   app.use(router);
 
   app.use(notFoundHandler);

@@ -406,13 +406,16 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     result: s.PlanResult,
     prepare: async (body, { deps: d, actor, kase, ids }) => {
       const partnerIds = [...new Set(body.items.map((i) => i.partnerId))];
-      const known = new Set(
-        (await d.prisma.partner.findMany({ where: { id: { in: partnerIds } }, select: { id: true } })).map(
-          (p) => p.id,
-        ),
+      const partners = new Map(
+        (
+          await d.prisma.partner.findMany({
+            where: { id: { in: partnerIds } },
+            select: { id: true, active: true },
+          })
+        ).map((p) => [p.id, p]),
       );
       const unknown = body.items.flatMap((item, i) =>
-        known.has(item.partnerId) ? [] : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
+        partners.has(item.partnerId) ? [] : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
       );
       if (unknown.length > 0) {
         throw new ProblemError(
@@ -420,6 +423,10 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
           unknown.map((e) => `${e.path}: ${e.message}`).join('; '),
           unknown,
         );
+      }
+      const inactive = partnerIds.filter((id) => partners.get(id)?.active === false);
+      if (inactive.length > 0) {
+        throw new ProblemError('conflict', `partner ${inactive.join(', ')} is deactivated: choose another service`);
       }
       const planId = ids.newId('plan');
       const items = body.items.map((item, i) => ({ planItemId: ids.newId(`plan/item/${i}`), ...item }));
@@ -531,13 +538,15 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         where: { id: body.assigneeId },
         select: { provinceCode: true, active: true, role: true },
       });
-      if (!assignee || !assignee.active)
-        throw invalidField('body.assigneeId', 'no active staff member with this id');
+      if (!assignee) throw invalidField('body.assigneeId', 'unknown staff member');
       if (assignee.provinceCode !== kase.provinceCode) {
         throw invalidField('body.assigneeId', "must be a staff member of the case's province");
       }
       if (!['handler', 'supervisor'].includes(assignee.role)) {
         throw invalidField('body.assigneeId', 'cases are assigned to a handler or a supervisor');
+      }
+      if (!assignee.active) {
+        throw new ProblemError('conflict', `staff member ${body.assigneeId} is deactivated and cannot be assigned`);
       }
       return { input: { actorId: actor.id, assigneeId: body.assigneeId } };
     },

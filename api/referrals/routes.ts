@@ -69,8 +69,13 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     handle: async ({ actor, params, body, res }) => {
       const { updateId } = requestIdentity(res);
       const kase = await loadCase(deps, actor, params.caseId, 'case.referral');
-      if (!(await deps.prisma.partner.count({ where: { id: body.partnerId } }))) {
-        throw invalidField('body.partnerId', 'unknown partner');
+      const partner = await deps.prisma.partner.findUnique({
+        where: { id: body.partnerId },
+        select: { active: true },
+      });
+      if (!partner) throw invalidField('body.partnerId', 'unknown partner');
+      if (!partner.active) {
+        throw new ProblemError('conflict', `partner ${body.partnerId} is deactivated: choose another service`);
       }
       const view = await withinDeadline(deps, () =>
         caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
