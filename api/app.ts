@@ -8,6 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { authenticate } from './auth/authenticate';
 import { caseRoutes } from './cases/routes';
+import { rectificationRoutes } from './cases/rectification';
 import { codecMiddleware, codecRoutes } from './codec/routes';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './health/routes';
@@ -78,6 +79,7 @@ export function createApp(deps: ApiDeps): Express {
   healthRoutes(routes, deps, metrics);
   openApiRoutes(router, routes, registry, API_VERSION);
   caseRoutes(routes, deps);
+  rectificationRoutes(routes, deps);
   referralRoutes(routes, deps);
   reportRoutes(routes, deps);
   codecRoutes(routes, deps);

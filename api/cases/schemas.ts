@@ -730,3 +730,68 @@ export const CheckBackBody = z
   .openapi('CheckBackBody');
 
 export const ConcernAccepted = z.object({ caseId: z.uuid(), reportId: z.uuid() }).openapi('ConcernAccepted');
+
+// --- rectification (law 09-08) ----------------------------------------------------------------
+
+export const IDENTITY_FIELDS = [
+  'firstName',
+  'lastName',
+  'birthDate',
+  'birthDateApproximate',
+  'sex',
+  'nationality',
+  'migrantStatus',
+  'civilRegistration',
+] as const;
+
+export const RectificationBody = z
+  .strictObject({
+    reason: Notes(2_000, 1).openapi({
+      description: 'why the identity is corrected (kept in the audit trail, which names the fields, never their values)',
+      example: 'birth certificate presented by the family',
+    }),
+    firstName: Text(100).optional(),
+    lastName: Text(100).optional(),
+    birthDate: BirthDate.optional(),
+    birthDateApproximate: z.boolean().optional(),
+    sex: z.enum(['female', 'male', 'unknown']).optional(),
+    nationality: Text(60).nullable().optional().openapi({ description: 'null: unknown' }),
+    migrantStatus: z.enum(['none', 'unaccompanied', 'accompanied', 'unknown']).optional(),
+    civilRegistration: z.enum(['registered', 'unregistered', 'unknown']).optional(),
+  })
+  .superRefine(
+    (body, ctx) => {
+      const b = body as Record<string, unknown>;
+      if (!IDENTITY_FIELDS.some((f) => b[f] !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: `give at least one of ${IDENTITY_FIELDS.join(', ')}`,
+        });
+      }
+    },
+    { when: isObject },
+  )
+  .openapi('RectificationBody');
+
+export const RectificationResult = z
+  .object({
+    childId: z.string(),
+    changed: z.array(z.enum(IDENTITY_FIELDS)).openapi({ description: 'the fields whose value changed' }),
+    child: ChildIdentity,
+    leavingCare: z
+      .object({
+        pathwayId: z.string(),
+        recomputed: z.boolean(),
+        reason: z
+          .string()
+          .nullable()
+          .openapi({ description: 'why nothing moved: the young person has left care, or was never enrolled' }),
+        preparationAt: z.string().nullable(),
+        exitPlanDueAt: z.string().nullable(),
+        exitAt: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: "the child's leaving-care pathway, its milestones computed again from a corrected birth date" }),
+  })
+  .openapi('RectificationResult');
