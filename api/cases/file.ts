@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from '../../lib/db';
 import type { z } from '../openapi/zod';
-import { plannedRungs, readCaseView, type Db } from './read-model';
+import { byReferralStep, plannedRungs, readCaseView, type Db } from './read-model';
 import type * as s from './schemas';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -56,11 +56,13 @@ export async function readCaseFile(
     },
   });
   // Every deadline of every referral (acknowledgement, service start, re-referral after a decline).
-  const referralSteps = await prisma.stepRecord.findMany({
-    where: { caseId, subjectId: { in: row.referrals.map((r) => r.id) } },
-    orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-    include: { escalations: { select: { level: true } } },
-  });
+  const referralSteps = (
+    await prisma.stepRecord.findMany({
+      where: { caseId, subjectId: { in: row.referrals.map((r) => r.id) } },
+      orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+      include: { escalations: { select: { level: true } } },
+    })
+  ).sort(byReferralStep);
   const c = access.content;
   return {
     ...view,
@@ -220,7 +222,11 @@ export async function readCaseFile(
  * due, done or cancelled and how late; each rung planned, fired, resolved or withdrawn; each
  * message's delivery.
  */
-export async function readTimeline(db: Db, caseId: string, now = new Date()): Promise<z.infer<typeof s.CaseTimeline>> {
+export async function readTimeline(
+  db: Db,
+  caseId: string,
+  now = new Date(),
+): Promise<z.infer<typeof s.CaseTimeline>> {
   const [steps, mails] = await Promise.all([
     db.stepRecord.findMany({
       where: { caseId },
@@ -258,9 +264,9 @@ export async function readTimeline(db: Db, caseId: string, now = new Date()): Pr
       const closed = d.completedAt;
       const planned = plannedRungs(d.ladder);
       // Rungs fired but missing from the plan (rows older than the kept ladder) are still shown.
-      const levels = [...new Set([...planned.map((r) => r.level), ...d.escalations.map((e) => e.level)])].sort(
-        (a, b) => a - b,
-      );
+      const levels = [
+        ...new Set([...planned.map((r) => r.level), ...d.escalations.map((e) => e.level)]),
+      ].sort((a, b) => a - b);
       return {
         stepRecordId: d.id,
         step: d.step,

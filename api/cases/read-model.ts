@@ -45,7 +45,10 @@ export function plannedRungs(ladder: Prisma.JsonValue | null): PlannedRung[] {
   if (!Array.isArray(ladder)) return [];
   return ladder.flatMap((r) => {
     const rung = r as Partial<PlannedRung> | null;
-    return rung && typeof rung.level === 'number' && typeof rung.at === 'string' && typeof rung.role === 'string'
+    return rung &&
+      typeof rung.level === 'number' &&
+      typeof rung.at === 'string' &&
+      typeof rung.role === 'string'
       ? [{ level: rung.level, role: rung.role, at: rung.at }]
       : [];
   });
@@ -75,7 +78,14 @@ export async function notificationIssues(db: Db, caseId: string): Promise<Notifi
   const [escalations, events, opened] = await Promise.all([
     db.escalation.findMany({
       where: { caseId },
-      select: { id: true, step: true, level: true, role: true, firedAt: true, messages: { select: { status: true } } },
+      select: {
+        id: true,
+        step: true,
+        level: true,
+        role: true,
+        firedAt: true,
+        messages: { select: { status: true } },
+      },
     }),
     db.auditEvent.findMany({
       where: {
@@ -86,7 +96,10 @@ export async function notificationIssues(db: Db, caseId: string): Promise<Notifi
       },
       select: { action: true, entity: true, entityId: true, at: true, details: true },
     }),
-    db.notification.findMany({ where: { caseId, kind: 'caseOpened' }, select: { status: true, createdAt: true } }),
+    db.notification.findMany({
+      where: { caseId, kind: 'caseOpened' },
+      select: { status: true, createdAt: true },
+    }),
   ]);
   const issues: NotificationIssue[] = [];
   const byEscalation = new Map(escalations.map((e) => [e.id, e]));
@@ -221,15 +234,13 @@ export async function readCaseView(db: Db, caseId: string, now = new Date()): Pr
       ...(d.subjectId ? { subjectId: d.subjectId } : {}),
     })),
     openEscalations,
-    referrals: kase.referrals.map(
-      (r): ReferralSummary => ({
-        referralId: r.id,
-        serviceType: r.serviceType,
-        partnerId: r.partnerId,
-        status: r.status,
-        ...(r.declineReason ? { declineReason: r.declineReason } : {}),
-      }),
-    ),
+    referrals: kase.referrals.map((r): ReferralSummary => ({
+      referralId: r.id,
+      serviceType: r.serviceType,
+      partnerId: r.partnerId,
+      status: r.status,
+      ...(r.declineReason ? { declineReason: r.declineReason } : {}),
+    })),
     transferTo: kase.transfers[0]?.toProvinceCode ?? null,
     closureReason: kase.closures[0]?.reason ?? (kase.closureReason || null),
     stepsOnTime: doneCount - late,
@@ -237,6 +248,12 @@ export async function readCaseView(db: Db, caseId: string, now = new Date()): Pr
     notificationIssues: await notificationIssues(db, caseId),
   };
 }
+
+/** A referral's deadlines in the order they happen (the service-start clock starts when the referral is sent, as the acknowledgement's does). */
+const REFERRAL_STEP_ORDER = ['referralAcknowledgement', 'serviceStart', 'referralReassignment'];
+export const byReferralStep = (a: { openedAt: Date; step: string }, b: { openedAt: Date; step: string }) =>
+  a.openedAt.getTime() - b.openedAt.getTime() ||
+  REFERRAL_STEP_ORDER.indexOf(a.step) - REFERRAL_STEP_ORDER.indexOf(b.step);
 
 /** Whether a step code is one of the case workflow's own (not a referral's or a pathway's). */
 export const isCaseStep = (step: string): boolean => CASE_STEPS.includes(step);

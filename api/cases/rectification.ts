@@ -24,7 +24,8 @@ export function rectificationRoutes(routes: Routes, deps: ApiDeps): void {
     method: 'post',
     path: '/cases/{caseId}/child/rectification',
     operationId: 'rectifyChildIdentity',
-    summary: "Correct the child's identity, with a reason (law 09-08); a leaving-care pathway moves with a corrected birth date",
+    summary:
+      "Correct the child's identity, with a reason (law 09-08); a leaving-care pathway moves with a corrected birth date",
     description:
       'Give only the fields to correct. The audit event (`child.identity.rectified`) names the fields that ' +
       'changed and keeps the reason, never a value. A corrected date of birth (or approximate flag) moves ' +
@@ -34,18 +35,25 @@ export function rectificationRoutes(routes: Routes, deps: ApiDeps): void {
     tag: 'cases',
     request: { params: s.CaseIdParams, body: s.RectificationBody },
     responses: { 200: { description: 'the identity as it is now', schema: s.RectificationResult } },
-    problems: { 409: "the child's identity was pseudonymised under the retention rule: there is nothing to correct" },
+    problems: {
+      409: "the child's identity was pseudonymised under the retention rule: there is nothing to correct",
+    },
     handle: async ({ actor, params, body, res }) => {
       const kase = await loadCase(deps, actor, params.caseId, 'case.rectifyIdentity');
       const before = await deps.prisma.child.findUniqueOrThrow({ where: { id: kase.childId } });
       if (before.pseudonymisedAt) {
-        throw new ProblemError('conflict', 'the identity of this child was pseudonymised (retention): nothing to correct');
+        throw new ProblemError(
+          'conflict',
+          'the identity of this child was pseudonymised (retention): nothing to correct',
+        );
       }
       const next = {
         ...(body.firstName !== undefined ? { firstName: body.firstName } : {}),
         ...(body.lastName !== undefined ? { lastName: body.lastName } : {}),
         ...(body.birthDate !== undefined ? { birthDate: new Date(`${body.birthDate}T00:00:00Z`) } : {}),
-        ...(body.birthDateApproximate !== undefined ? { birthDateApproximate: body.birthDateApproximate } : {}),
+        ...(body.birthDateApproximate !== undefined
+          ? { birthDateApproximate: body.birthDateApproximate }
+          : {}),
         ...(body.sex !== undefined ? { sex: body.sex } : {}),
         ...(body.nationality !== undefined ? { nationality: body.nationality } : {}),
         ...(body.migrantStatus !== undefined ? { migrantStatus: body.migrantStatus } : {}),
@@ -56,7 +64,9 @@ export function rectificationRoutes(routes: Routes, deps: ApiDeps): void {
         (f: Field) => f in next && value((next as Record<string, unknown>)[f]) !== value(before[f]),
       );
       const child = await deps.prisma.$transaction(async (tx) => {
-        const updated = changed.length ? await tx.child.update({ where: { id: before.id }, data: next }) : before;
+        const updated = changed.length
+          ? await tx.child.update({ where: { id: before.id }, data: next })
+          : before;
         await tx.auditEvent.create({
           data: {
             actorType: 'staff',
@@ -89,12 +99,10 @@ export function rectificationRoutes(routes: Routes, deps: ApiDeps): void {
           try {
             const { updateId } = requestIdentity(res);
             await withinDeadline(deps, () =>
-              deps.temporal.workflow
-                .getHandle(pathway.workflowId)
-                .executeUpdate(birthDateRectifiedUpdate, {
-                  args: [{ actorId: actor.id }],
-                  ...(updateId ? { updateId: `${updateId}-leaving-care` } : {}),
-                }),
+              deps.temporal.workflow.getHandle(pathway.workflowId).executeUpdate(birthDateRectifiedUpdate, {
+                args: [{ actorId: actor.id }],
+                ...(updateId ? { updateId: `${updateId}-leaving-care` } : {}),
+              }),
             );
             recomputed = true;
           } catch (err) {

@@ -415,7 +415,9 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         ).map((p) => [p.id, p]),
       );
       const unknown = body.items.flatMap((item, i) =>
-        partners.has(item.partnerId) ? [] : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
+        partners.has(item.partnerId)
+          ? []
+          : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
       );
       if (unknown.length > 0) {
         throw new ProblemError(
@@ -426,7 +428,10 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       }
       const inactive = partnerIds.filter((id) => partners.get(id)?.active === false);
       if (inactive.length > 0) {
-        throw new ProblemError('conflict', `partner ${inactive.join(', ')} is deactivated: choose another service`);
+        throw new ProblemError(
+          'conflict',
+          `partner ${inactive.join(', ')} is deactivated: choose another service`,
+        );
       }
       const planId = ids.newId('plan');
       const items = body.items.map((item, i) => ({ planItemId: ids.newId(`plan/item/${i}`), ...item }));
@@ -546,7 +551,10 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         throw invalidField('body.assigneeId', 'cases are assigned to a handler or a supervisor');
       }
       if (!assignee.active) {
-        throw new ProblemError('conflict', `staff member ${body.assigneeId} is deactivated and cannot be assigned`);
+        throw new ProblemError(
+          'conflict',
+          `staff member ${body.assigneeId} is deactivated and cannot be assigned`,
+        );
       }
       return { input: { actorId: actor.id, assigneeId: body.assigneeId } };
     },

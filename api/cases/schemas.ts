@@ -305,7 +305,9 @@ export const ReportSummary = z
 // --- the whole file (content fields only for roles that may read content: absent otherwise) ---
 
 const contentOnly = (schema: z.ZodType) =>
-  schema.optional().openapi({ description: 'content readers only (handler, supervisor, coordinator, auditor)' });
+  schema
+    .optional()
+    .openapi({ description: 'content readers only (handler, supervisor, coordinator, auditor)' });
 const Text_ = z.string().nullable();
 
 export const ScreeningRecord = z
@@ -747,7 +749,8 @@ export const IDENTITY_FIELDS = [
 export const RectificationBody = z
   .strictObject({
     reason: Notes(2_000, 1).openapi({
-      description: 'why the identity is corrected (kept in the audit trail, which names the fields, never their values)',
+      description:
+        'why the identity is corrected (kept in the audit trail, which names the fields, never their values)',
       example: 'birth certificate presented by the family',
     }),
     firstName: Text(100).optional(),
@@ -786,12 +789,17 @@ export const RectificationResult = z
         reason: z
           .string()
           .nullable()
-          .openapi({ description: 'why nothing moved: the young person has left care, or was never enrolled' }),
+          .openapi({
+            description: 'why nothing moved: the young person has left care, or was never enrolled',
+          }),
         preparationAt: z.string().nullable(),
         exitPlanDueAt: z.string().nullable(),
         exitAt: z.string().nullable(),
       })
       .nullable()
-      .openapi({ description: "the child's leaving-care pathway, its milestones computed again from a corrected birth date" }),
+      .openapi({
+        description:
+          "the child's leaving-care pathway, its milestones computed again from a corrected birth date",
+      }),
   })
   .openapi('RectificationResult');

@@ -40,7 +40,11 @@ export async function readPathwayView(db: Db, row: PathwayRow, now = new Date())
   const open = steps.filter((d) => d.completedAt === null);
   const done = steps.filter((d) => d.outcome === 'done');
   const enrolled =
-    row.phase !== 'notEnrolled' && row.preparationAt && row.exitPlanDueAt && row.exitAt && row.accompanimentEndsAt;
+    row.phase !== 'notEnrolled' &&
+    row.preparationAt &&
+    row.exitPlanDueAt &&
+    row.exitAt &&
+    row.accompanimentEndsAt;
   return {
     pathwayId: row.id,
     childId: row.childId,

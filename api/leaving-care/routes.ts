@@ -376,12 +376,16 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
         where: { id: body.mediatorId },
         select: { role: true, active: true, provinceCode: true },
       });
-      if (!staff || staff.role !== 'mediator') throw invalidField('body.mediatorId', 'no mediator with this id');
+      if (!staff || staff.role !== 'mediator')
+        throw invalidField('body.mediatorId', 'no mediator with this id');
       if (staff.provinceCode !== pathway.provinceCode) {
         throw invalidField('body.mediatorId', "must be a mediator of the pathway's province");
       }
       if (!staff.active) {
-        throw new ProblemError('conflict', `mediator ${body.mediatorId} is deactivated and cannot be assigned`);
+        throw new ProblemError(
+          'conflict',
+          `mediator ${body.mediatorId} is deactivated and cannot be assigned`,
+        );
       }
       return { input: { actorId: actor.id, mediatorId: body.mediatorId } };
     },

@@ -83,7 +83,10 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
   /** Only the ministry's administrators appoint, change or remove a ministry administrator. */
   function mayGrant(actor: Actor, role: string | undefined): void {
     if (role === 'nationalAdmin' && actor.role !== 'nationalAdmin') {
-      throw new ProblemError('forbidden', 'only a national administrator may appoint or change a national administrator');
+      throw new ProblemError(
+        'forbidden',
+        'only a national administrator may appoint or change a national administrator',
+      );
     }
   }
 
@@ -109,7 +112,8 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
     if (target.partnerId && target.role === 'partner') {
       const partner = await prisma.partner.findUnique({ where: { id: target.partnerId } });
       if (!partner) errors.push({ path: paths.partnerId, message: 'unknown partner' });
-      else if (!partner.active) errors.push({ path: paths.partnerId, message: 'this partner is deactivated' });
+      else if (!partner.active)
+        errors.push({ path: paths.partnerId, message: 'this partner is deactivated' });
     }
     if (errors.length > 0) {
       throw new ProblemError('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
@@ -121,7 +125,8 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
       where: { email: { equals: email, mode: 'insensitive' }, ...(except ? { id: { not: except } } : {}) },
       select: { id: true },
     });
-    if (other) throw new ProblemError('conflict', `this e-mail address is already that of staff member ${other.id}`);
+    if (other)
+      throw new ProblemError('conflict', `this e-mail address is already that of staff member ${other.id}`);
   }
 
   /** What a deactivated person leaves behind: open cases to reassign, pathways to hand over. */
@@ -171,7 +176,9 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
             nameFr: p.nameFr,
             nameAr: p.nameAr,
             kind: p.kind,
-            region: p.region ? { code: p.region.code, nameFr: p.region.nameFr, nameAr: p.region.nameAr } : null,
+            region: p.region
+              ? { code: p.region.code, nameFr: p.region.nameFr, nameAr: p.region.nameAr }
+              : null,
           })),
         },
       };
@@ -229,7 +236,8 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
       return {
         body: {
           items: page.map(staffOf),
-          nextCursor: rows.length > query.limit && last ? encodeCursor({ at: new Date(0), id: last.id }) : null,
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor({ at: new Date(0), id: last.id }) : null,
         },
       };
     },
@@ -277,7 +285,8 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
       await knownProvince(body.province, 'body.province');
       authorize(actor, 'unit.create', { province: body.province });
       const id = body.unitId ?? `unit-${randomUUID()}`;
-      if (await prisma.unit.count({ where: { id } })) throw new ProblemError('conflict', `a unit ${id} exists`);
+      if (await prisma.unit.count({ where: { id } }))
+        throw new ProblemError('conflict', `a unit ${id} exists`);
       const unit = await prisma.$transaction(async (tx) => {
         const created = await tx.unit.create({
           data: { id, provinceCode: body.province, kind: body.kind, name: body.name },
@@ -351,11 +360,17 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
       authorize(actor, 'staff.create', { province: body.province });
       mayGrant(actor, body.role);
       await checkPlacement(
-        { province: body.province, role: body.role, unitId: body.unitId ?? null, partnerId: body.partnerId ?? null },
+        {
+          province: body.province,
+          role: body.role,
+          unitId: body.unitId ?? null,
+          partnerId: body.partnerId ?? null,
+        },
         { unitId: 'body.unitId', partnerId: 'body.partnerId' },
       );
       const id = body.staffId ?? `staff-${randomUUID()}`;
-      if (await prisma.staff.count({ where: { id } })) throw new ProblemError('conflict', `a staff member ${id} exists`);
+      if (await prisma.staff.count({ where: { id } }))
+        throw new ProblemError('conflict', `a staff member ${id} exists`);
       await emailFree(body.email);
       const staff = await prisma.$transaction(async (tx) => {
         const created = await tx.staff.create({
@@ -393,7 +408,7 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
     tag: 'organisation',
     request: { params: s.StaffIdParams, body: s.UpdateStaffBody },
     responses: { 200: { description: 'the staff member as they are now', schema: s.StaffResult } },
-    problems: { 409: 'the e-mail address is another staff member\'s, or you would deactivate yourself' },
+    problems: { 409: "the e-mail address is another staff member's, or you would deactivate yourself" },
     handle: async ({ actor, params, body }) => {
       const before = await prisma.staff.findUnique({ where: { id: params.staffId } });
       if (!before) throw new ProblemError('notFound', `no staff member ${params.staffId}`);
@@ -500,7 +515,13 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
     handle: async ({ actor, params, body }) => {
       const before = await prisma.partner.findUnique({ where: { id: params.partnerId } });
       if (!before) throw new ProblemError('notFound', `no partner ${params.partnerId}`);
-      authorizeOn(actor, 'partner.update', before.provinceCode, 'partner.list', `partner ${params.partnerId}`);
+      authorizeOn(
+        actor,
+        'partner.update',
+        before.provinceCode,
+        'partner.list',
+        `partner ${params.partnerId}`,
+      );
       const fields = changedFields(before, body);
       const partner = await prisma.$transaction(async (tx) => {
         const updated = await tx.partner.update({

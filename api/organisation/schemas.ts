@@ -47,7 +47,10 @@ const Name = z
   .max(200)
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .refine((v) => !/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(v), 'must be a single line of text')
-  .refine((v) => !/[\u202A-\u202E\u2066-\u2069]/.test(v), 'must not contain bidirectional control characters');
+  .refine(
+    (v) => !/[\u202A-\u202E\u2066-\u2069]/.test(v),
+    'must not contain bidirectional control characters',
+  );
 const Email = z.email().max(254).openapi({ example: 'handler@rab.example' });
 
 export const Region = z
@@ -58,13 +61,21 @@ export const Province = z
     code: z.string(),
     nameFr: z.string(),
     nameAr: z.string(),
-    kind: z.enum(['prefecture', 'province']).nullable().openapi({ description: 'null: a demo or test province' }),
+    kind: z
+      .enum(['prefecture', 'province'])
+      .nullable()
+      .openapi({ description: 'null: a demo or test province' }),
     region: Region.nullable(),
   })
   .openapi('Province');
 export const ProvinceList = z.object({ items: z.array(Province) }).openapi('ProvinceList');
 export const ProvinceQuery = z
-  .strictObject({ region: z.string().regex(/^\d{2}$/, 'must be a region code (01-12)').optional() })
+  .strictObject({
+    region: z
+      .string()
+      .regex(/^\d{2}$/, 'must be a region code (01-12)')
+      .optional(),
+  })
   .openapi('ProvinceQuery');
 
 export const Unit = z
@@ -78,7 +89,11 @@ export const Unit = z
   .openapi('Unit');
 export const UnitList = z.object({ items: z.array(Unit) }).openapi('UnitList');
 export const UnitQuery = z
-  .strictObject({ province: ProvinceCode.optional(), kind: UnitKind.optional(), active: BooleanQuery.optional() })
+  .strictObject({
+    province: ProvinceCode.optional(),
+    kind: UnitKind.optional(),
+    active: BooleanQuery.optional(),
+  })
   .openapi('UnitQuery');
 
 export const Staff = z
@@ -149,7 +164,10 @@ export const UpdateUnitBody = z
   .strictObject({
     name: Name.optional(),
     kind: UnitKind.optional(),
-    active: z.boolean().optional().openapi({ description: 'false: refused while the unit has active staff or open cases' }),
+    active: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'false: refused while the unit has active staff or open cases' }),
   })
   .openapi('UpdateUnitBody');
 
@@ -177,7 +195,10 @@ export const UpdateStaffBody = z
     active: z
       .boolean()
       .optional()
-      .openapi({ description: "false: deactivates; the answer lists their open cases, which their unit's handlers take over until reassigned" }),
+      .openapi({
+        description:
+          "false: deactivates; the answer lists their open cases, which their unit's handlers take over until reassigned",
+      }),
   })
   .openapi('UpdateStaffBody');
 
@@ -198,7 +219,9 @@ export const UpdatePartnerBody = z
     active: z
       .boolean()
       .optional()
-      .openapi({ description: 'false: no new plan or referral may name it; the answer lists its open referrals' }),
+      .openapi({
+        description: 'false: no new plan or referral may name it; the answer lists its open referrals',
+      }),
   })
   .openapi('UpdatePartnerBody');
 

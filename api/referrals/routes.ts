@@ -14,6 +14,7 @@ import {
 import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
 import { auditRead, caseHandle, loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
+import { byReferralStep } from '../cases/read-model';
 import { asDocumentedView } from '../cases/schemas';
 import { withinDeadline, type ApiDeps } from '../deps';
 import { invalidField, ProblemError } from '../http/problem';
@@ -75,7 +76,10 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
       });
       if (!partner) throw invalidField('body.partnerId', 'unknown partner');
       if (!partner.active) {
-        throw new ProblemError('conflict', `partner ${body.partnerId} is deactivated: choose another service`);
+        throw new ProblemError(
+          'conflict',
+          `partner ${body.partnerId} is deactivated: choose another service`,
+        );
       }
       const view = await withinDeadline(deps, () =>
         caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
@@ -163,11 +167,13 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     handle: async ({ actor, params }) => {
       const row = await loadReferral(deps, actor, params.referralId, 'referral.read');
       // The referral's own deadlines (acknowledgement, service start; a re-referral after a decline).
-      const steps = await deps.prisma.stepRecord.findMany({
-        where: { caseId: row.caseId, subjectId: row.id },
-        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-        include: { escalations: { select: { level: true } } },
-      });
+      const steps = (
+        await deps.prisma.stepRecord.findMany({
+          where: { caseId: row.caseId, subjectId: row.id },
+          orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+          include: { escalations: { select: { level: true } } },
+        })
+      ).sort(byReferralStep);
       const now = Date.now();
       const deadlines = steps.map((d) => ({
         stepRecordId: d.id,

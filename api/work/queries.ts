@@ -36,8 +36,7 @@ const row = (kind: WorkKind, id: Prisma.Sql, step: Prisma.Sql, due: Prisma.Sql, 
   sql`SELECT ${kind}::text AS kind, ${kind}::text || ':' || ${id} AS item_id, ${step} AS step, ${due} AS due_at, ${opened} AS opened_at`;
 
 function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | null {
-  const open = (list: readonly string[]) =>
-    sql`s."completed_at" IS NULL AND s."step" = ANY(${steps(list)})`;
+  const open = (list: readonly string[]) => sql`s."completed_at" IS NULL AND s."step" = ANY(${steps(list)})`;
   const stepCols = sql`, s."case_id" AS case_id, s."id" AS step_record_id, s."subject_id" AS subject_id, NULL::text AS escalation_id, NULL::int AS level`;
   switch (source.kind) {
     case 'caseStep':
@@ -79,12 +78,16 @@ function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | nu
     case 'referralToStart':
     case 'referralToClose': {
       if (!actor.partnerId) return null;
-      const status = { referralToAcknowledge: 'requested', referralToStart: 'acknowledged', referralToClose: 'started' }[
-        source.kind
-      ];
-      const step = { referralToAcknowledge: 'referralAcknowledgement', referralToStart: 'serviceStart', referralToClose: 'referralOutcome' }[
-        source.kind
-      ];
+      const status = {
+        referralToAcknowledge: 'requested',
+        referralToStart: 'acknowledged',
+        referralToClose: 'started',
+      }[source.kind];
+      const step = {
+        referralToAcknowledge: 'referralAcknowledgement',
+        referralToStart: 'serviceStart',
+        referralToClose: 'referralOutcome',
+      }[source.kind];
       const opened = {
         referralToAcknowledge: sql`r."requested_at"`,
         referralToStart: sql`COALESCE(r."acknowledged_at", r."requested_at")`,

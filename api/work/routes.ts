@@ -17,8 +17,8 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
     operationId: 'listWork',
     summary: "The caller's work list: what they must act on, soonest deadline first, overdue marked",
     description:
-      'A handler: the open steps of their cases and their unit\'s unassigned ones (a deactivated assignee\'s ' +
-      'cases included); a supervisor: approvals, transfers to accept, the unit\'s late steps; a coordinator: ' +
+      "A handler: the open steps of their cases and their unit's unassigned ones (a deactivated assignee's " +
+      "cases included); a supervisor: approvals, transfers to accept, the unit's late steps; a coordinator: " +
       'rung-2 escalations and late partners; the committee: rung-3 escalations; a partner: referrals to ' +
       'acknowledge, start or close; a mediator: the steps of their pathways (contacts due) and of pathways ' +
       'without a mediator. Read from the case database; `counts` gives every kind for a badge.',
@@ -36,8 +36,9 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
         now,
       });
       const page = rows.slice(0, query.limit);
-      const ids = (pick: (r: (typeof page)[number]) => string | null) =>
-        [...new Set(page.map(pick).filter((v): v is string => v !== null))];
+      const ids = (pick: (r: (typeof page)[number]) => string | null) => [
+        ...new Set(page.map(pick).filter((v): v is string => v !== null)),
+      ];
       const subjects = ids((r) => r.subject_id);
       const stepRecords = ids((r) => r.step_record_id);
       const [cases, referrals, pathways, transfers, levels] = await Promise.all([

@@ -5,10 +5,10 @@ import { WORK_KINDS } from './sources';
 
 export const WorkKind = z.enum(WORK_KINDS).openapi('WorkKind', {
   description:
-    'caseStep: a step of a case assigned to you; unassignedStep: a step of your unit\'s case with nobody (active) assigned; ' +
+    "caseStep: a step of a case assigned to you; unassignedStep: a step of your unit's case with nobody (active) assigned; " +
     'approval: a plan or closure to approve; transferAcceptance: a transfer into your province; lateStep: an overdue step of your unit; ' +
     'escalation: an open escalation at your rung; latePartner: a partner past its deadline; ' +
-    'referralToAcknowledge / referralToStart / referralToClose: your service\'s referrals; ' +
+    "referralToAcknowledge / referralToStart / referralToClose: your service's referrals; " +
     'pathwayStep: a step of a pathway you carry; unassignedPathwayStep: a step of a pathway without a mediator',
 });
 
@@ -24,7 +24,9 @@ export const WorkItem = z
   .object({
     itemId: z.string().openapi({ description: 'stable across pages: kind and the id of what it is about' }),
     kind: WorkKind,
-    step: z.string().openapi({ description: 'the protocol step to do (referralOutcome: report the outcome)' }),
+    step: z
+      .string()
+      .openapi({ description: 'the protocol step to do (referralOutcome: report the outcome)' }),
     caseId: z.string(),
     caseReference: z.string(),
     province: z.string(),
@@ -34,7 +36,10 @@ export const WorkItem = z
     referralId: z.string().nullable(),
     partnerId: z.string().nullable(),
     serviceType: z.string().nullable(),
-    childId: z.string().nullable().openapi({ description: 'for a pathway step: GET /leaving-care/{childId}' }),
+    childId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'for a pathway step: GET /leaving-care/{childId}' }),
     pathwayId: z.string().nullable(),
     transferId: z.string().nullable(),
     escalationId: z.string().nullable(),

@@ -61,7 +61,12 @@ export type WorkSource =
 
 export const WORK: Readonly<Record<StaffRole, readonly WorkSource[]>> = {
   handler: [{ kind: 'caseStep' }, { kind: 'unassignedStep' }],
-  supervisor: [{ kind: 'caseStep' }, { kind: 'approval' }, { kind: 'transferAcceptance' }, { kind: 'lateStep' }],
+  supervisor: [
+    { kind: 'caseStep' },
+    { kind: 'approval' },
+    { kind: 'transferAcceptance' },
+    { kind: 'lateStep' },
+  ],
   coordinator: [{ kind: 'escalation', level: 2 }, { kind: 'latePartner' }],
   committee: [{ kind: 'escalation', level: 3 }],
   partner: [{ kind: 'referralToAcknowledge' }, { kind: 'referralToStart' }, { kind: 'referralToClose' }],

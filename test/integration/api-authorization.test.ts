@@ -381,8 +381,16 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     // Not about a province: the caller's own work, the country's provinces.
     'work.list': () => ({ method: 'GET', path: '/work', resource: { kind: 'none' } }),
     'province.list': () => ({ method: 'GET', path: '/provinces', resource: { kind: 'none' } }),
-    'unit.list': (side) => ({ method: 'GET', path: `/units?province=${province(side)}`, resource: { kind: 'none' } }),
-    'staff.list': (side) => ({ method: 'GET', path: `/staff?province=${province(side)}`, resource: { kind: 'none' } }),
+    'unit.list': (side) => ({
+      method: 'GET',
+      path: `/units?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
+    'staff.list': (side) => ({
+      method: 'GET',
+      path: `/staff?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
     'partner.list': (side) => ({
       method: 'GET',
       path: `/partners?province=${province(side)}`,
@@ -563,7 +571,7 @@ it('answers every role × action × own/other province as protocol.md §2 says',
           probe.method,
           probe.path,
           {
-          as,
+            as,
             ...(probe.body === undefined ? {} : { body: probe.body }),
           },
         );

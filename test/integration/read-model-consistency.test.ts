@@ -44,7 +44,10 @@ afterAll(async () => {
 
 /** The parts of a view both sides must agree on, in a stable order. */
 function comparable(v: CaseView) {
-  const by = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const by =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     step: v.step,
     risk: v.risk,
@@ -55,7 +58,12 @@ function comparable(v: CaseView) {
     stepsOnTime: v.stepsOnTime,
     stepsLate: v.stepsLate,
     openDeadlines: v.openDeadlines
-      .map((d) => ({ step: d.step, dueAt: d.dueAt, subjectId: d.subjectId ?? null, level: d.escalationLevel }))
+      .map((d) => ({
+        step: d.step,
+        dueAt: d.dueAt,
+        subjectId: d.subjectId ?? null,
+        level: d.escalationLevel,
+      }))
       .sort(by((d) => `${d.step}/${d.subjectId}/${d.dueAt}`)),
     openEscalations: v.openEscalations
       .map((e) => ({ deadlineId: e.deadlineId, step: e.step, level: e.level, role: e.role }))
@@ -139,7 +147,11 @@ it('reads from the database what the workflow holds, after every step of a full 
     categories: ['sexualAbuse'],
     notes: 'Heard with her aunt.',
   });
-  expect(v.openDeadlines.map((d) => d.step).sort()).toEqual(['assessment', 'emergency', 'judicialNotification']);
+  expect(v.openDeadlines.map((d) => d.step).sort()).toEqual([
+    'assessment',
+    'emergency',
+    'judicialNotification',
+  ]);
   await step(caseId, HANDLER, '/emergency', { measures: ['medical'], notes: 'Seen at the hospital.' });
   await step(caseId, HANDLER, '/judicial-notification', { status: 'sent' });
   await step(caseId, HANDLER, '/judicial-notification', { status: 'acknowledged', notes: 'Ref. 2026/114' });
