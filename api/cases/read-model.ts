@@ -249,11 +249,15 @@ export async function readCaseView(db: Db, caseId: string, now = new Date()): Pr
   };
 }
 
-/** A referral's deadlines in the order they happen (the service-start clock starts when the referral is sent, as the acknowledgement's does). */
+/**
+ * A referral's deadlines in the order of the protocol: acknowledgement, service start, re-referral
+ * after a decline (the service-start clock counts from the referral being sent, so its opening
+ * instant is earlier than the acknowledgement's own record).
+ */
 const REFERRAL_STEP_ORDER = ['referralAcknowledgement', 'serviceStart', 'referralReassignment'];
 export const byReferralStep = (a: { openedAt: Date; step: string }, b: { openedAt: Date; step: string }) =>
-  a.openedAt.getTime() - b.openedAt.getTime() ||
-  REFERRAL_STEP_ORDER.indexOf(a.step) - REFERRAL_STEP_ORDER.indexOf(b.step);
+  REFERRAL_STEP_ORDER.indexOf(a.step) - REFERRAL_STEP_ORDER.indexOf(b.step) ||
+  a.openedAt.getTime() - b.openedAt.getTime();
 
 /** Whether a step code is one of the case workflow's own (not a referral's or a pathway's). */
 export const isCaseStep = (step: string): boolean => CASE_STEPS.includes(step);
