@@ -116,6 +116,8 @@ it('reads back every record of a circuit, content for content readers only, and 
   await post(caseId, SUPERVISOR, '/closure/approval', { decision: 'approve' });
   await post(caseId, HANDLER, '/closure/check-back', { outcome: 'stable', notes: TEXT.checkBack });
 
+  // (reads before this one: the polls waiting for the first step)
+  const since = (await api.prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
   const handler = await api.get<CaseFile>(`/cases/${caseId}`, { as: HANDLER });
   expect(handler.status).toBe(200);
   const f = handler.body;
@@ -206,7 +208,7 @@ it('reads back every record of a circuit, content for content readers only, and 
     expect(res.body.plans.map((p) => p.status)).toEqual(['returned', 'approved']);
   }
   const reads = await api.prisma.auditEvent.findMany({
-    where: { caseId, reason: 'GET /cases/{caseId}' },
+    where: { caseId, reason: 'GET /cases/{caseId}', id: { gt: since } },
     orderBy: { id: 'asc' },
     select: { actorId: true, action: true },
   });

@@ -115,7 +115,7 @@ it("moves a running pathway's 15th birthday with a birth date corrected by a yea
     reason: 'Birth certificate presented by the aunt.',
     details: expect.objectContaining({ fields: ['birthDate'] }),
   });
-  const text = JSON.stringify(events);
+  const text = JSON.stringify(events.map((e) => ({ ...e, id: String(e.id) })));
   for (const date of [born, corrected, fifteenth.slice(0, 10), eighteenth.slice(0, 10)]) {
     expect([date, text.includes(date)]).toEqual([date, false]);
   }
@@ -145,7 +145,7 @@ it('corrects names, sex and civil registration; names every bad field; refuses r
   const event = await api.prisma.auditEvent.findFirstOrThrow({
     where: { caseId, action: 'child.identity.rectified' },
   });
-  expect(JSON.stringify(event)).not.toMatch(
+  expect(JSON.stringify({ ...event, id: String(event.id) })).not.toMatch(
     new RegExp(`Yasmine|${report.child.firstName}|${report.child.lastName}`),
   );
 
