@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from '../../lib/db';
 import type { z } from '../openapi/zod';
-import { byReferralStep, plannedRungs, readCaseView, type Db } from './read-model';
+import { byReferralStep, isOverdue, plannedRungs, readCaseView, type Db } from './read-model';
 import type * as s from './schemas';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -169,7 +169,7 @@ export async function readCaseFile(
           dueAt: d.dueAt.toISOString(),
           completedAt: iso(d.completedAt),
           outcome: d.outcome,
-          overdue: !d.completedAt && d.dueAt.getTime() <= now.getTime(),
+          overdue: isOverdue(d, d.escalations.length, now),
           escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
         })),
     })),
@@ -276,7 +276,7 @@ export async function readTimeline(
         dueAt: d.dueAt.toISOString(),
         completedAt: iso(closed),
         outcome: d.outcome,
-        overdue: !closed && d.dueAt.getTime() <= now.getTime(),
+        overdue: isOverdue(d, d.escalations.length, now),
         lateByMs: d.lateByMs === null ? null : Number(d.lateByMs),
         lateWorkingDays: d.lateWorkingDays,
         rungs: levels.map((level) => {

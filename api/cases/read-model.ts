@@ -229,7 +229,7 @@ export async function readCaseView(db: Db, caseId: string, now = new Date()): Pr
     openDeadlines: open.map((d) => ({
       step: d.step,
       dueAt: d.dueAt.toISOString(),
-      overdue: d.dueAt.getTime() <= now.getTime(),
+      overdue: isOverdue(d, d.escalations.length, now),
       escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
       ...(d.subjectId ? { subjectId: d.subjectId } : {}),
     })),
@@ -258,6 +258,14 @@ const REFERRAL_STEP_ORDER = ['referralAcknowledgement', 'serviceStart', 'referra
 export const byReferralStep = (a: { openedAt: Date; step: string }, b: { openedAt: Date; step: string }) =>
   REFERRAL_STEP_ORDER.indexOf(a.step) - REFERRAL_STEP_ORDER.indexOf(b.step) ||
   a.openedAt.getTime() - b.openedAt.getTime();
+
+/**
+ * A step is overdue once its deadline has passed — on this clock, or on the workflow's: a rung
+ * fired on it proves it (every rung is at or after the deadline, offsets are never negative), so
+ * a clock running behind the workers' never shows a late step as on time.
+ */
+export const isOverdue = (d: { dueAt: Date; completedAt?: Date | null }, rungsFired: number, now: Date) =>
+  !d.completedAt && (d.dueAt.getTime() <= now.getTime() || rungsFired > 0);
 
 /** Whether a step code is one of the case workflow's own (not a referral's or a pathway's). */
 export const isCaseStep = (step: string): boolean => CASE_STEPS.includes(step);

@@ -30,6 +30,7 @@ import { z } from '../openapi/zod';
 import { auditRead, caseHandle, loadCase } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { readCaseFile, readTimeline } from './file';
+import { isOverdue } from './read-model';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
 
@@ -110,7 +111,11 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const province = listedProvince(actor, 'case.list', query.province);
       const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
       const now = new Date();
-      const openOverdue = { completedAt: null, dueAt: { lt: now } };
+      // Past its deadline on this clock, or on the workflow's (a rung has fired: see isOverdue).
+      const openOverdue: Prisma.StepRecordWhereInput = {
+        completedAt: null,
+        OR: [{ dueAt: { lte: now } }, { escalations: { some: {} } }],
+      };
       const where: Prisma.CaseWhereInput = {
         ...(province ? { provinceCode: province } : {}),
         ...(query.step ? { step: query.step } : {}),
@@ -127,7 +132,12 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         where,
         orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
         take: query.limit + 1,
-        include: { stepRecords: { where: { completedAt: null }, select: { dueAt: true } } },
+        include: {
+          stepRecords: {
+            where: { completedAt: null },
+            select: { dueAt: true, completedAt: true, _count: { select: { escalations: true } } },
+          },
+        },
       });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
@@ -155,7 +165,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
               assigneeId: c.assigneeId,
               openedAt: c.openedAt.toISOString(),
               closedAt: c.closedAt?.toISOString() ?? null,
-              overdue: due.length > 0 && (due[0] ?? Infinity) < now.getTime(),
+              overdue: c.stepRecords.some((r) => isOverdue(r, r._count.escalations, now)),
               nextDueAt: due.length > 0 ? new Date(due[0] ?? 0).toISOString() : null,
             };
           }),

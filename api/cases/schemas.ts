@@ -786,12 +786,9 @@ export const RectificationResult = z
       .object({
         pathwayId: z.string(),
         recomputed: z.boolean(),
-        reason: z
-          .string()
-          .nullable()
-          .openapi({
-            description: 'why nothing moved: the young person has left care, or was never enrolled',
-          }),
+        reason: z.string().nullable().openapi({
+          description: 'why nothing moved: the young person has left care, or was never enrolled',
+        }),
         preparationAt: z.string().nullable(),
         exitPlanDueAt: z.string().nullable(),
         exitAt: z.string().nullable(),

@@ -4,7 +4,7 @@
  */
 import type { LeavingCareView } from '../../workflows/leaving-care/definitions';
 import type { EscalationRole, WatchedStep } from '../../workflows/deadlines/types';
-import { deliveryOf, type Db } from '../cases/read-model';
+import { deliveryOf, isOverdue, type Db } from '../cases/read-model';
 import type { PathwayRow } from './access';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -75,7 +75,7 @@ export async function readPathwayView(db: Db, row: PathwayRow, now = new Date())
       return {
         step: d.step,
         dueAt: d.dueAt.toISOString(),
-        overdue: d.dueAt.getTime() <= now.getTime(),
+        overdue: isOverdue(d, d.escalations.length, now),
         escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
         ...(month > 0 ? { month } : {}),
       };

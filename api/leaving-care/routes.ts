@@ -29,6 +29,7 @@ import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
 import { loadPathway, pathwayHandle, type PathwayRow } from './access';
 import { readPathwayView } from './read-model';
+import { isOverdue } from '../cases/read-model';
 import * as s from './schemas';
 import { childIdentityOf } from '../cases/schemas';
 
@@ -273,18 +274,15 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
       // Open steps of these pathways: their records carry the pathway as subject.
       const open = await deps.prisma.stepRecord.findMany({
         where: { subjectId: { in: page.map((p) => p.id) }, completedAt: null },
-        select: { subjectId: true, dueAt: true },
+        select: { subjectId: true, dueAt: true, _count: { select: { escalations: true } } },
       });
-      const now = Date.now();
+      const now = new Date();
       const last = page[page.length - 1];
       return {
         body: {
           items: page.map((p) => {
-            const due = open
-              .filter((r) => r.subjectId === p.id)
-              .map((r) => r.dueAt.getTime())
-              .sort((a, b) => a - b);
-            const next = due[0];
+            const mine = open.filter((r) => r.subjectId === p.id);
+            const next = mine.map((r) => r.dueAt.getTime()).sort((a, b) => a - b)[0];
             return {
               childId: p.childId,
               pathwayId: p.id,
@@ -299,7 +297,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
               exitAt: iso(p.exitAt),
               accompanimentEndsAt: iso(p.accompanimentEndsAt),
               completedAt: iso(p.completedAt),
-              overdue: next !== undefined && next < now,
+              overdue: mine.some((r) => isOverdue(r, r._count.escalations, now)),
               nextDueAt: next !== undefined ? new Date(next).toISOString() : null,
             };
           }),

@@ -192,13 +192,10 @@ export const UpdateStaffBody = z
     email: Email.optional(),
     language: Language.optional(),
     partnerId: PartnerId.nullable().optional(),
-    active: z
-      .boolean()
-      .optional()
-      .openapi({
-        description:
-          "false: deactivates; the answer lists their open cases, which their unit's handlers take over until reassigned",
-      }),
+    active: z.boolean().optional().openapi({
+      description:
+        "false: deactivates; the answer lists their open cases, which their unit's handlers take over until reassigned",
+    }),
   })
   .openapi('UpdateStaffBody');
 
@@ -216,12 +213,9 @@ export const UpdatePartnerBody = z
     partnerType: PartnerType.optional(),
     name: Name.optional(),
     focalEmail: Email.optional(),
-    active: z
-      .boolean()
-      .optional()
-      .openapi({
-        description: 'false: no new plan or referral may name it; the answer lists its open referrals',
-      }),
+    active: z.boolean().optional().openapi({
+      description: 'false: no new plan or referral may name it; the answer lists its open referrals',
+    }),
   })
   .openapi('UpdatePartnerBody');
 

@@ -14,7 +14,7 @@ import {
 import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
 import { auditRead, caseHandle, loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
-import { byReferralStep } from '../cases/read-model';
+import { byReferralStep, isOverdue } from '../cases/read-model';
 import { asDocumentedView } from '../cases/schemas';
 import { withinDeadline, type ApiDeps } from '../deps';
 import { invalidField, ProblemError } from '../http/problem';
@@ -174,7 +174,7 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
           include: { escalations: { select: { level: true } } },
         })
       ).sort(byReferralStep);
-      const now = Date.now();
+      const now = new Date();
       const deadlines = steps.map((d) => ({
         stepRecordId: d.id,
         step: d.step,
@@ -182,7 +182,7 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
         dueAt: d.dueAt.toISOString(),
         completedAt: d.completedAt?.toISOString() ?? null,
         outcome: d.outcome,
-        overdue: !d.completedAt && d.dueAt.getTime() <= now,
+        overdue: isOverdue(d, d.escalations.length, now),
         escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
       }));
       await auditRead(deps, actor, {

@@ -31,38 +31,52 @@ const unitScope = (actor: Actor) =>
     ? sql`c."unit_id" = ${actor.unitId} AND c."province_code" = ${actor.province}`
     : sql`c."province_code" = ${actor.province}`;
 
+/**
+ * Past its deadline on the API's clock, or on the workflow's: a rung fired on the step proves it
+ * (rungs are never before the deadline). `s` is the step record (null for a referral to close).
+ */
+const overdue = (now: Date) =>
+  sql`(s."id" IS NOT NULL AND (s."due_at" <= ${now} OR EXISTS (SELECT 1 FROM "escalations" x WHERE x."step_record_id" = s."id")))`;
+
 /** The columns every source yields, in this order. */
-const row = (kind: WorkKind, id: Prisma.Sql, step: Prisma.Sql, due: Prisma.Sql, opened: Prisma.Sql) =>
-  sql`SELECT ${kind}::text AS kind, ${kind}::text || ':' || ${id} AS item_id, ${step} AS step, ${due} AS due_at, ${opened} AS opened_at`;
+const row = (
+  kind: WorkKind,
+  id: Prisma.Sql,
+  step: Prisma.Sql,
+  due: Prisma.Sql,
+  opened: Prisma.Sql,
+  now: Date,
+) =>
+  sql`SELECT ${kind}::text AS kind, ${kind}::text || ':' || ${id} AS item_id, ${step} AS step, ${due} AS due_at, ${opened} AS opened_at, ${overdue(now)} AS overdue`;
 
 function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | null {
   const open = (list: readonly string[]) => sql`s."completed_at" IS NULL AND s."step" = ANY(${steps(list)})`;
   const stepCols = sql`, s."case_id" AS case_id, s."id" AS step_record_id, s."subject_id" AS subject_id, NULL::text AS escalation_id, NULL::int AS level`;
   switch (source.kind) {
     case 'caseStep':
-      return sql`${row('caseStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('caseStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
         WHERE c."assignee_id" = ${actor.id}`;
     case 'unassignedStep':
-      return sql`${row('unassignedStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('unassignedStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
         LEFT JOIN "staff" a ON a."id" = c."assignee_id"
         WHERE ${unitScope(actor)}
           AND (c."assignee_id" IS NULL OR a."active" = false OR a."province_code" <> c."province_code")`;
     case 'approval':
-      return sql`${row('approval', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('approval', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(APPROVAL_STEPS)}
         WHERE ${unitScope(actor)}`;
     case 'transferAcceptance':
-      return sql`${row('transferAcceptance', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('transferAcceptance', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "transfers" t JOIN "step_records" s ON s."subject_id" = t."id" AND ${open(['transferAcceptance'])}
         WHERE t."to_province_code" = ${actor.province} AND t."status" = 'pending'`;
     case 'lateStep':
-      return sql`${row('lateStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
-        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)} AND s."due_at" <= ${now}
+      return sql`${row('lateStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
+        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)} AND ${overdue(now)}
         WHERE ${unitScope(actor)} AND (c."assignee_id" IS NULL OR c."assignee_id" <> ${actor.id})`;
     case 'escalation':
-      return sql`${row('escalation', sql`e."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)},
+      return sql`${row('escalation', sql`e."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)},
           s."case_id" AS case_id, s."id" AS step_record_id, s."subject_id" AS subject_id, e."id" AS escalation_id, e."level" AS level
         FROM "escalations" e
         JOIN "step_records" s ON s."id" = e."step_record_id" AND s."completed_at" IS NULL
@@ -70,9 +84,9 @@ function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | nu
         WHERE e."resolved_at" IS NULL AND e."level" = ${source.level}
           AND COALESCE(s."province_code", c."province_code") = ${actor.province}`;
     case 'latePartner':
-      return sql`${row('latePartner', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('latePartner', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "step_records" s JOIN "cases" c ON c."id" = s."case_id"
-        WHERE ${open(PARTNER_STEPS)} AND s."due_at" <= ${now}
+        WHERE ${open(PARTNER_STEPS)} AND ${overdue(now)}
           AND COALESCE(s."province_code", c."province_code") = ${actor.province}`;
     case 'referralToAcknowledge':
     case 'referralToStart':
@@ -93,18 +107,18 @@ function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | nu
         referralToStart: sql`COALESCE(r."acknowledged_at", r."requested_at")`,
         referralToClose: sql`COALESCE(r."started_at", r."requested_at")`,
       }[source.kind];
-      return sql`${row(source.kind, sql`r."id"`, sql`${step}::text`, sql`s."due_at"`, opened)},
+      return sql`${row(source.kind, sql`r."id"`, sql`${step}::text`, sql`s."due_at"`, opened, now)},
           r."case_id" AS case_id, s."id" AS step_record_id, r."id" AS subject_id, NULL::text AS escalation_id, NULL::int AS level
         FROM "referrals" r
         LEFT JOIN "step_records" s ON s."subject_id" = r."id" AND s."completed_at" IS NULL AND s."step" = ${step}
         WHERE r."partner_id" = ${actor.partnerId} AND r."status" = ${status}::"ReferralStatus"`;
     }
     case 'pathwayStep':
-      return sql`${row('pathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('pathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
         WHERE p."mediator_id" = ${actor.id}`;
     case 'unassignedPathwayStep':
-      return sql`${row('unassignedPathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`)}${stepCols}
+      return sql`${row('unassignedPathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
         FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
         LEFT JOIN "staff" m ON m."id" = p."mediator_id"
         WHERE p."province_code" = ${actor.province} AND (p."mediator_id" IS NULL OR m."active" = false)`;
@@ -122,6 +136,7 @@ export interface WorkRow {
   subject_id: string | null;
   escalation_id: string | null;
   level: number | null;
+  overdue: boolean;
   sort_at: string;
 }
 
@@ -158,7 +173,7 @@ export async function workPage(
           ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
        ) p) AS page,
       (SELECT COALESCE(json_agg(c), '[]'::json) FROM (
-         SELECT kind, count(*)::int AS total, (count(*) FILTER (WHERE due_at <= ${options.now}))::int AS overdue
+         SELECT kind, count(*)::int AS total, (count(*) FILTER (WHERE overdue))::int AS overdue
            FROM items GROUP BY kind
        ) c) AS counts`;
   return { rows: result?.page ?? [], counts: result?.counts ?? [] };

@@ -91,7 +91,7 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
           escalationLevel: r.level ?? (r.step_record_id ? (levelOf.get(r.step_record_id) ?? -1) : -1),
           openedAt: new Date(r.opened_at).toISOString(),
           dueAt: due,
-          overdue: due !== null && Date.parse(due) <= now.getTime(),
+          overdue: r.overdue,
         };
       });
       const last = page[page.length - 1];
