@@ -1,16 +1,14 @@
 /**
  * The whole case file (issue 14): everything written through the API about a case, read back from
- * PostgreSQL. What each reader sees follows protocol.md §2 and §7: the child's identity and the
- * reporter for identity readers; narratives, notes, assessment sections, objectives and return
- * reasons for content readers (`case.readContent`); codes and dates for everyone else who may
- * read the case (operations, the provincial committee).
+ * PostgreSQL in one statement (case-data.ts). What each reader sees follows protocol.md §2 and §7:
+ * the child's identity and the reporter for identity readers; narratives, notes, assessment
+ * sections, objectives and return reasons for content readers (`case.readContent`); codes and
+ * dates for everyone else who may read the case (operations, the provincial committee).
  */
-import type { PrismaClient } from '../../lib/db';
 import type { z } from '../openapi/zod';
-import { byReferralStep, isOverdue, plannedRungs, readCaseView, type Db } from './read-model';
+import { loadCaseData, type CaseData, type MailData } from './case-data';
+import { byReferralStep, caseViewOf, isOverdue, plannedRungs, type Db } from './read-model';
 import type * as s from './schemas';
-
-const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 
 export interface FileAccess {
   identity: boolean;
@@ -23,67 +21,37 @@ type CaseFile = z.infer<typeof s.CaseDetails>;
 const content = <K extends string, V>(allowed: boolean, key: K, value: V): Partial<Record<K, V>> =>
   (allowed ? { [key]: value } : {}) as Partial<Record<K, V>>;
 
-export async function readCaseFile(
-  prisma: PrismaClient,
-  caseId: string,
-  access: FileAccess,
-  now = new Date(),
-): Promise<CaseFile | null> {
-  const view = await readCaseView(prisma, caseId, now);
-  if (!view) return null;
-  const row = await prisma.case.findUniqueOrThrow({
-    where: { id: caseId },
-    include: {
-      child: access.identity,
-      assignee: { select: { id: true, displayName: true, role: true, active: true } },
-      reports: { orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
-      screenings: { orderBy: [{ screenedAt: 'asc' }, { id: 'asc' }] },
-      emergencyMeasures: { orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
-      judicialNotifications: { orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
-      assessments: { orderBy: [{ assessedAt: 'asc' }, { id: 'asc' }] },
-      plans: {
-        orderBy: { version: 'asc' },
-        include: { items: { orderBy: { id: 'asc' }, include: { referrals: { select: { id: true } } } } },
-      },
-      referrals: { orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }] },
-      reviews: { orderBy: [{ reviewedAt: 'asc' }, { id: 'asc' }] },
-      transfers: { orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }] },
-      closures: {
-        orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
-        include: { decisions: { orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }] } },
-      },
-      checkBacks: { orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] },
-    },
-  });
-  // Every deadline of every referral (acknowledgement, service start, re-referral after a decline).
-  const referralSteps = (
-    await prisma.stepRecord.findMany({
-      where: { caseId, subjectId: { in: row.referrals.map((r) => r.id) } },
-      orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-      include: { escalations: { select: { level: true } } },
-    })
-  ).sort(byReferralStep);
+const overdue = (d: { dueAt: string; completedAt: string | null; escalations: unknown[] }, now: Date) =>
+  isOverdue(
+    { dueAt: new Date(d.dueAt), completedAt: d.completedAt ? new Date(d.completedAt) : null },
+    d.escalations.length,
+    now,
+  );
+
+/** The file as a reader may see it (the child is added by the route, which audits that read). */
+export function caseFileOf(data: CaseData, access: FileAccess, now = new Date()): CaseFile {
   const c = access.content;
+  const k = data.case;
   return {
-    ...view,
-    status: row.status,
-    unitId: row.unitId,
-    urgent: row.urgent,
-    categories: row.categories,
-    openedAt: row.openedAt.toISOString(),
-    closedAt: iso(row.closedAt),
-    assignee: row.assignee
+    ...caseViewOf(data, now),
+    status: k.status,
+    unitId: k.unitId,
+    urgent: k.urgent,
+    categories: k.categories,
+    openedAt: k.openedAt,
+    closedAt: k.closedAt,
+    assignee: data.assignee
       ? {
-          staffId: row.assignee.id,
-          displayName: row.assignee.displayName,
-          role: row.assignee.role,
-          active: row.assignee.active,
+          staffId: data.assignee.id,
+          displayName: data.assignee.displayName,
+          role: data.assignee.role,
+          active: data.assignee.active,
         }
       : null,
-    reports: row.reports.map((r) => ({
+    reports: data.reports.map((r) => ({
       reportId: r.id,
       channel: r.channel,
-      receivedAt: r.receivedAt.toISOString(),
+      receivedAt: r.receivedAt,
       urgent: r.urgent,
       anonymous: r.anonymous,
       categories: r.categories,
@@ -91,34 +59,34 @@ export async function readCaseFile(
         ? { reporterName: r.reporterName, reporterContact: r.reporterContact, narrative: r.narrative }
         : {}),
     })),
-    screenings: row.screenings.map((x) => ({
+    screenings: data.screenings.map((x) => ({
       screeningId: x.id,
       risk: x.risk,
       immediateNeeds: x.immediateNeeds,
       injury: x.injury,
       categories: x.categories,
-      screenedAt: x.screenedAt.toISOString(),
+      screenedAt: x.screenedAt,
       screenedById: x.screenedById,
       ...content(c, 'notes', x.notes),
     })),
-    emergencyMeasures: row.emergencyMeasures.map((x) => ({
+    emergencyMeasures: data.emergencyMeasures.map((x) => ({
       emergencyId: x.id,
       measures: x.measures,
-      recordedAt: x.recordedAt.toISOString(),
+      recordedAt: x.recordedAt,
       recordedById: x.recordedById,
       ...content(c, 'notes', x.notes),
     })),
-    judicialNotifications: row.judicialNotifications.map((x) => ({
+    judicialNotifications: data.judicialNotifications.map((x) => ({
       judicialNotificationId: x.id,
       status: x.status as 'sent' | 'acknowledged',
-      recordedAt: x.recordedAt.toISOString(),
+      recordedAt: x.recordedAt,
       recordedById: x.recordedById,
       ...content(c, 'notes', x.notes),
     })),
-    assessments: row.assessments.map((x) => ({
+    assessments: data.assessments.map((x) => ({
       assessmentId: x.id,
       riskAfter: x.riskAfter,
-      assessedAt: x.assessedAt.toISOString(),
+      assessedAt: x.assessedAt,
       assessedById: x.assessedById,
       ...(c
         ? {
@@ -130,138 +98,121 @@ export async function readCaseFile(
           }
         : {}),
     })),
-    plans: row.plans.map((p) => ({
+    plans: data.plans.map((p) => ({
       planId: p.id,
       version: p.version,
       status: p.status,
       reviewFrequencyDays: p.reviewFrequencyDays,
-      submittedAt: iso(p.submittedAt),
-      decidedAt: iso(p.decidedAt),
+      submittedAt: p.submittedAt,
+      decidedAt: p.decidedAt,
       decidedById: p.decidedById,
       ...content(c, 'returnReason', p.returnReason),
       items: p.items.map((i) => ({
         planItemId: i.id,
         serviceType: i.serviceType,
         partnerId: i.partnerId,
-        referralIds: i.referrals.map((r) => r.id),
+        referralIds: i.referralIds,
         ...content(c, 'objective', i.objective),
       })),
     })),
-    referrals: row.referrals.map((r) => ({
+    referrals: data.referrals.map((r) => ({
       referralId: r.id,
       serviceType: r.serviceType,
       partnerId: r.partnerId,
       status: r.status,
       ...(r.declineReason ? { declineReason: r.declineReason } : {}),
       planItemId: r.planItemId,
-      requestedAt: r.requestedAt.toISOString(),
-      acknowledgedAt: iso(r.acknowledgedAt),
-      declinedAt: iso(r.declinedAt),
-      startedAt: iso(r.startedAt),
+      requestedAt: r.requestedAt,
+      acknowledgedAt: r.acknowledgedAt,
+      declinedAt: r.declinedAt,
+      startedAt: r.startedAt,
       outcome: r.outcome,
-      outcomeAt: iso(r.outcomeAt),
-      deadlines: referralSteps
+      outcomeAt: r.outcomeAt,
+      // Every deadline of the referral (acknowledgement, service start, re-referral after a decline).
+      deadlines: data.steps
         .filter((d) => d.subjectId === r.id)
+        .sort(byReferralStep)
         .map((d) => ({
           stepRecordId: d.id,
           step: d.step,
-          openedAt: d.openedAt.toISOString(),
-          dueAt: d.dueAt.toISOString(),
-          completedAt: iso(d.completedAt),
+          openedAt: d.openedAt,
+          dueAt: d.dueAt,
+          completedAt: d.completedAt,
           outcome: d.outcome,
-          overdue: isOverdue(d, d.escalations.length, now),
+          overdue: overdue(d, now),
           escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
         })),
     })),
-    reviews: row.reviews.map((x) => ({
+    reviews: data.reviews.map((x) => ({
       reviewId: x.id,
-      reviewedAt: x.reviewedAt.toISOString(),
+      reviewedAt: x.reviewedAt,
       reviewedById: x.reviewedById,
       riskBefore: x.riskBefore,
       riskAfter: x.riskAfter,
       decision: x.decision as 'continue' | 'reassess' | 'revisePlan',
       ...content(c, 'notes', x.notes),
     })),
-    transfers: row.transfers.map((t) => ({
+    transfers: data.transfers.map((t) => ({
       transferId: t.id,
       fromProvince: t.fromProvinceCode,
       toProvince: t.toProvinceCode,
       status: t.status,
-      requestedAt: t.requestedAt.toISOString(),
+      requestedAt: t.requestedAt,
       requestedById: t.requestedById,
-      decidedAt: iso(t.decidedAt),
+      decidedAt: t.decidedAt,
       decidedById: t.decidedById,
     })),
-    closures: row.closures.map((x) => ({
+    closures: data.closures.map((x) => ({
       closureId: x.id,
       reason: x.reason,
       status: x.status,
-      requestedAt: x.requestedAt.toISOString(),
+      requestedAt: x.requestedAt,
       requestedById: x.requestedById,
-      statusAt: iso(x.statusAt),
+      statusAt: x.statusAt,
       ...content(c, 'notes', x.notes),
       decisions: x.decisions.map((d) => ({
         decision: d.decision as 'approve' | 'return',
-        decidedAt: d.decidedAt.toISOString(),
+        decidedAt: d.decidedAt,
         decidedById: d.decidedById,
         ...content(c, 'reason', d.reason),
       })),
     })),
-    checkBacks: row.checkBacks.map((x) => ({
+    checkBacks: data.checkBacks.map((x) => ({
       checkBackId: x.id,
       outcome: x.outcome as 'stable' | 'concern',
-      recordedAt: x.recordedAt.toISOString(),
+      recordedAt: x.recordedAt,
       recordedById: x.recordedById,
       ...content(c, 'notes', x.notes),
     })),
   };
 }
 
+export async function readCaseFile(db: Db, caseId: string, access: FileAccess, now = new Date()) {
+  const data = await loadCaseData(db, caseId, access.identity);
+  return data ? { file: caseFileOf(data, access, now), child: data.child } : null;
+}
+
+const mail = (m: MailData) => ({
+  notificationId: m.notificationId,
+  kind: m.kind,
+  recipientStaffId: m.recipientStaffId,
+  language: m.language,
+  status: m.status,
+  attempts: m.attempts,
+  createdAt: m.createdAt,
+  sentAt: m.sentAt,
+  failedAt: m.failedAt,
+});
+
 /**
  * The timeline of a case (codes and dates only, for every reader of the case): each step opened,
  * due, done or cancelled and how late; each rung planned, fired, resolved or withdrawn; each
  * message's delivery.
  */
-export async function readTimeline(
-  db: Db,
-  caseId: string,
-  now = new Date(),
-): Promise<z.infer<typeof s.CaseTimeline>> {
-  const [steps, mails] = await Promise.all([
-    db.stepRecord.findMany({
-      where: { caseId },
-      orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-      include: {
-        escalations: {
-          orderBy: { level: 'asc' },
-          include: {
-            messages: { orderBy: { id: 'asc' } },
-            notification: true,
-          },
-        },
-      },
-    }),
-    db.notification.findMany({
-      where: { caseId, escalationId: null },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    }),
-  ]);
-  type Mail = (typeof mails)[number];
-  const mail = (m: Mail) => ({
-    notificationId: m.id,
-    kind: m.kind,
-    recipientStaffId: m.recipientStaffId,
-    language: m.language,
-    status: m.status,
-    attempts: m.attempts,
-    createdAt: m.createdAt.toISOString(),
-    sentAt: iso(m.sentAt),
-    failedAt: iso(m.failedAt),
-  });
+export function timelineOf(data: CaseData, now = new Date()): z.infer<typeof s.CaseTimeline> {
   return {
-    caseId,
-    steps: steps.map((d) => {
-      const closed = d.completedAt;
+    caseId: data.case.id,
+    steps: data.steps.map((d) => {
       const planned = plannedRungs(d.ladder);
       // Rungs fired but missing from the plan (rows older than the kept ladder) are still shown.
       const levels = [
@@ -272,43 +223,44 @@ export async function readTimeline(
         step: d.step,
         subjectId: d.subjectId,
         province: d.provinceCode,
-        openedAt: d.openedAt.toISOString(),
-        dueAt: d.dueAt.toISOString(),
-        completedAt: iso(closed),
+        openedAt: d.openedAt,
+        dueAt: d.dueAt,
+        completedAt: d.completedAt,
         outcome: d.outcome,
-        overdue: isOverdue(d, d.escalations.length, now),
-        lateByMs: d.lateByMs === null ? null : Number(d.lateByMs),
+        overdue: overdue(d, now),
+        lateByMs: d.lateByMs,
         lateWorkingDays: d.lateWorkingDays,
         rungs: levels.map((level) => {
           const plan = planned.find((r) => r.level === level);
           const fired = d.escalations.find((e) => e.level === level);
-          const messages = fired ? [...fired.messages] : [];
-          if (fired?.notification && !messages.some((m) => m.id === fired.notification?.id)) {
-            messages.unshift(fired.notification);
-          }
           const status = fired
             ? fired.resolvedAt
               ? d.outcome === 'done'
                 ? 'resolved'
                 : 'withdrawn'
               : 'fired'
-            : closed
+            : d.completedAt
               ? 'notReached'
               : 'planned';
           return {
             level,
             role: plan?.role ?? fired?.role ?? 'handler',
-            plannedAt: plan?.at ?? fired?.firedAt.toISOString() ?? null,
+            plannedAt: plan?.at ?? fired?.firedAt ?? null,
             status: status as 'planned' | 'fired' | 'resolved' | 'withdrawn' | 'notReached',
             escalationId: fired?.id ?? null,
-            firedAt: iso(fired?.firedAt),
-            resolvedAt: iso(fired?.resolvedAt),
+            firedAt: fired?.firedAt ?? null,
+            resolvedAt: fired?.resolvedAt ?? null,
             recipientStaffId: fired?.recipientStaffId ?? null,
-            mails: messages.map(mail),
+            mails: (fired?.messages ?? []).map(mail),
           };
         }),
       };
     }),
-    mails: mails.map(mail),
+    mails: data.mails.map(mail),
   };
+}
+
+export async function readTimeline(db: Db, caseId: string, now = new Date()) {
+  const data = await loadCaseData(db, caseId, false);
+  return data ? timelineOf(data, now) : null;
 }

@@ -7,6 +7,7 @@
  */
 import type { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
+import { loadCaseData, type CaseData } from './case-data';
 import type { CaseView as WorkflowCaseView, ReferralSummary } from '../../workflows/case/definitions';
 import type { EscalationRecord, EscalationRole, WatchedStep } from '../../workflows/deadlines/types';
 import {
@@ -41,7 +42,7 @@ export interface PlannedRung {
   role: EscalationRole;
   at: string;
 }
-export function plannedRungs(ladder: Prisma.JsonValue | null): PlannedRung[] {
+export function plannedRungs(ladder: unknown): PlannedRung[] {
   if (!Array.isArray(ladder)) return [];
   return ladder.flatMap((r) => {
     const rung = r as Partial<PlannedRung> | null;
@@ -74,47 +75,21 @@ interface FellThroughDetails {
  * found for, messages that failed or were sent without confirmation, roles found empty on the way.
  * The same list the case workflow keeps in its view (`notificationIssues`), the newest 50.
  */
-export async function notificationIssues(db: Db, caseId: string): Promise<NotificationIssue[]> {
-  const [escalations, events, opened] = await Promise.all([
-    db.escalation.findMany({
-      where: { caseId },
-      select: {
-        id: true,
-        step: true,
-        level: true,
-        role: true,
-        firedAt: true,
-        messages: { select: { status: true } },
-      },
-    }),
-    db.auditEvent.findMany({
-      where: {
-        caseId,
-        action: {
-          in: ['notification.recipientMissing', 'notification.noRecipient', 'escalation.noRecipient'],
-        },
-      },
-      select: { action: true, entity: true, entityId: true, at: true, details: true },
-    }),
-    db.notification.findMany({
-      where: { caseId, kind: 'caseOpened' },
-      select: { status: true, createdAt: true },
-    }),
-  ]);
-  const issues: NotificationIssue[] = [];
+export function notificationIssues(data: CaseData): NotificationIssue[] {
+  const escalations = data.steps.flatMap((s) => s.escalations.map((e) => ({ ...e, step: s.step })));
   const byEscalation = new Map(escalations.map((e) => [e.id, e]));
-  for (const event of events) {
+  const issues: NotificationIssue[] = [];
+  for (const event of data.mailEvents) {
     const d = (event.details ?? {}) as FellThroughDetails;
     const roles = d.fellThrough ?? [];
     if (event.entity === 'escalation') {
       const e = event.entityId ? byEscalation.get(event.entityId) : undefined;
       if (!e) continue;
-      const about = e.step as WatchedStep;
       const problem = event.action === 'escalation.noRecipient' ? 'noRecipient' : 'recipientMissing';
-      issues.push({ about, level: e.level, problem, roles, at: e.firedAt.toISOString() });
+      issues.push({ about: e.step as WatchedStep, level: e.level, problem, roles, at: e.firedAt });
     } else if (d.about === 'caseOpened') {
       const problem = event.action === 'notification.noRecipient' ? 'noRecipient' : 'recipientMissing';
-      issues.push({ about: 'caseOpened', level: null, problem, roles, at: event.at.toISOString() });
+      issues.push({ about: 'caseOpened', level: null, problem, roles, at: event.at });
     }
   }
   for (const e of escalations) {
@@ -126,18 +101,19 @@ export async function notificationIssues(db: Db, caseId: string): Promise<Notifi
         level: e.level,
         problem: delivery,
         roles: [e.role as EscalationRole],
-        at: e.firedAt.toISOString(),
+        at: e.firedAt,
       });
     }
   }
+  const opened = data.mails.filter((m) => m.kind === 'caseOpened');
   const openedDelivery = deliveryOf(opened.map((n) => n.status));
-  if (opened.length > 0 && (openedDelivery === 'failed' || openedDelivery === 'unconfirmed')) {
+  if (opened[0] && (openedDelivery === 'failed' || openedDelivery === 'unconfirmed')) {
     issues.push({
       about: 'caseOpened',
       level: null,
       problem: openedDelivery,
       roles: ['supervisor', 'handler'],
-      at: opened[0]?.createdAt.toISOString() ?? '',
+      at: opened[0].createdAt,
     });
   }
   issues.sort((a, b) => a.at.localeCompare(b.at));
@@ -146,107 +122,71 @@ export async function notificationIssues(db: Db, caseId: string): Promise<Notifi
 
 export type ReadCaseView = WorkflowCaseView;
 
+const time = (v: string) => Date.parse(v);
+
 /**
  * The case's view from the read model: step, risk, assignee, open deadlines (with the highest
  * rung fired), open escalations, referrals, the pending transfer and closure, steps on time and
- * late — what the workflow's query answers, from PostgreSQL. Null if there is no such case.
+ * late — what the workflow's query answers, from PostgreSQL.
  */
-export async function readCaseView(db: Db, caseId: string, now = new Date()): Promise<ReadCaseView | null> {
-  const kase = await db.case.findUnique({
-    where: { id: caseId },
-    select: {
-      id: true,
-      reference: true,
-      provinceCode: true,
-      assigneeId: true,
-      step: true,
-      risk: true,
-      protocolVersion: true,
-      closureReason: true,
-      transfers: { where: { status: 'pending' }, select: { toProvinceCode: true } },
-      closures: { where: { status: 'pending' }, select: { reason: true }, orderBy: { requestedAt: 'desc' } },
-      referrals: {
-        orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
-        select: { id: true, serviceType: true, partnerId: true, status: true, declineReason: true },
-      },
-    },
-  });
-  if (!kase) return null;
-  const [open, done] = await Promise.all([
-    db.stepRecord.findMany({
-      where: { caseId, completedAt: null, step: { in: [...CASE_DEADLINE_STEPS] } },
-      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-      select: {
-        id: true,
-        step: true,
-        subjectId: true,
-        dueAt: true,
-        escalations: {
-          orderBy: { level: 'asc' },
-          select: {
-            level: true,
-            role: true,
-            firedAt: true,
-            messages: { select: { status: true } },
-            notification: { select: { status: true } },
-          },
-        },
-      },
-    }),
-    db.stepRecord.groupBy({
-      by: ['step'],
-      where: { caseId, outcome: 'done', step: { in: [...CASE_DEADLINE_STEPS] } },
-      _count: { _all: true },
-    }),
-  ]);
-  const late = await db.stepRecord.count({
-    where: { caseId, outcome: 'done', step: { in: [...CASE_DEADLINE_STEPS] }, lateByMs: { gt: 0 } },
-  });
-  const doneCount = done.reduce((n, g) => n + g._count._all, 0);
-  const openEscalations: EscalationRecord[] = open.flatMap((d) =>
-    d.escalations.map((e) => {
-      const statuses = e.messages.map((m) => m.status);
-      const delivery = deliveryOf(statuses);
-      return {
-        deadlineId: d.id,
-        step: d.step as WatchedStep,
-        level: e.level,
-        role: e.role as EscalationRole,
-        firedAt: e.firedAt.toISOString(),
-        notified: statuses.some((s) => s !== 'failed'),
-        ...(delivery === 'pending' ? {} : { delivery }),
-      };
-    }),
-  );
+export function caseViewOf(data: CaseData, now = new Date()): ReadCaseView {
+  const k = data.case;
+  const mine = data.steps.filter((d) => isCaseStep(d.step));
+  const open = mine
+    .filter((d) => d.completedAt === null)
+    .sort((a, b) => time(a.dueAt) - time(b.dueAt) || a.id.localeCompare(b.id));
+  const done = mine.filter((d) => d.outcome === 'done');
+  const late = done.filter((d) => (d.lateByMs ?? 0) > 0).length;
+  const pendingClosure = data.closures.filter((c) => c.status === 'pending').at(-1);
   return {
-    caseId: kase.id,
-    reference: kase.reference,
-    province: kase.provinceCode,
-    assigneeId: kase.assigneeId,
-    step: kase.step as ReadCaseView['step'],
-    risk: kase.risk,
-    protocolVersion: kase.protocolVersion,
+    caseId: k.id,
+    reference: k.reference,
+    province: k.provinceCode,
+    assigneeId: k.assigneeId,
+    step: k.step as ReadCaseView['step'],
+    risk: k.risk,
+    protocolVersion: k.protocolVersion,
     openDeadlines: open.map((d) => ({
       step: d.step,
-      dueAt: d.dueAt.toISOString(),
-      overdue: isOverdue(d, d.escalations.length, now),
+      dueAt: d.dueAt,
+      overdue: isOverdue({ dueAt: new Date(d.dueAt) }, d.escalations.length, now),
       escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
       ...(d.subjectId ? { subjectId: d.subjectId } : {}),
     })),
-    openEscalations,
-    referrals: kase.referrals.map((r): ReferralSummary => ({
+    openEscalations: open.flatMap((d) =>
+      d.escalations.map((e): EscalationRecord => {
+        const statuses = e.messages.map((m) => m.status);
+        const delivery = deliveryOf(statuses);
+        return {
+          deadlineId: d.id,
+          step: d.step as WatchedStep,
+          level: e.level,
+          role: e.role as EscalationRole,
+          firedAt: e.firedAt,
+          notified: statuses.some((st) => st !== 'failed'),
+          ...(delivery === 'pending' ? {} : { delivery }),
+        };
+      }),
+    ),
+    referrals: data.referrals.map((r): ReferralSummary => ({
       referralId: r.id,
       serviceType: r.serviceType,
       partnerId: r.partnerId,
       status: r.status,
       ...(r.declineReason ? { declineReason: r.declineReason } : {}),
     })),
-    transferTo: kase.transfers[0]?.toProvinceCode ?? null,
-    closureReason: kase.closures[0]?.reason ?? (kase.closureReason || null),
-    stepsOnTime: doneCount - late,
+    transferTo: data.transfers.find((t) => t.status === 'pending')?.toProvinceCode ?? null,
+    closureReason: pendingClosure?.reason ?? (k.closureReason || null),
+    stepsOnTime: done.length - late,
     stepsLate: late,
-    notificationIssues: await notificationIssues(db, caseId),
+    notificationIssues: notificationIssues(data),
   };
+}
+
+/** The case's view from the read model (one statement); null if there is no such case. */
+export async function readCaseView(db: Db, caseId: string, now = new Date()): Promise<ReadCaseView | null> {
+  const data = await loadCaseData(db, caseId, false);
+  return data ? caseViewOf(data, now) : null;
 }
 
 /**
@@ -255,9 +195,10 @@ export async function readCaseView(db: Db, caseId: string, now = new Date()): Pr
  * instant is earlier than the acknowledgement's own record).
  */
 const REFERRAL_STEP_ORDER = ['referralAcknowledgement', 'serviceStart', 'referralReassignment'];
-export const byReferralStep = (a: { openedAt: Date; step: string }, b: { openedAt: Date; step: string }) =>
+type Opened = { openedAt: Date | string; step: string };
+export const byReferralStep = (a: Opened, b: Opened) =>
   REFERRAL_STEP_ORDER.indexOf(a.step) - REFERRAL_STEP_ORDER.indexOf(b.step) ||
-  a.openedAt.getTime() - b.openedAt.getTime();
+  new Date(a.openedAt).getTime() - new Date(b.openedAt).getTime();
 
 /**
  * A step is overdue once its deadline has passed — on this clock, or on the workflow's: a rung

@@ -197,11 +197,9 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         identity: allows(actor, 'case.readIdentity', scope),
         content: allows(actor, 'case.readContent', scope),
       };
-      const file = await readCaseFile(deps.prisma, kase.id, access);
-      if (!file) throw new ProblemError('notFound', `no case ${kase.id}`);
-      const child = access.identity
-        ? await deps.prisma.child.findUnique({ where: { id: kase.childId } })
-        : null;
+      const read = await readCaseFile(deps.prisma, kase.id, access);
+      if (!read) throw new ProblemError('notFound', `no case ${kase.id}`);
+      const { file, child } = read;
       await auditRead(deps, actor, {
         ...(child
           ? { action: 'child.identity.read', entity: 'child', entityId: child.id }
@@ -212,7 +210,26 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         route: 'GET /cases/{caseId}',
         details: { identity: child !== null, content: access.content },
       });
-      return { body: { ...file, ...(child ? { child: s.childIdentityOf(child) } : {}) } };
+      return {
+        body: {
+          ...file,
+          ...(child
+            ? {
+                child: {
+                  childId: child.id,
+                  firstName: child.firstName,
+                  lastName: child.lastName,
+                  birthDate: child.birthDate,
+                  birthDateApproximate: child.birthDateApproximate,
+                  sex: child.sex,
+                  nationality: child.nationality,
+                  migrantStatus: child.migrantStatus,
+                  civilRegistration: child.civilRegistration,
+                },
+              }
+            : {}),
+        },
+      };
     },
   });
 
@@ -228,6 +245,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     handle: async ({ actor, params }) => {
       const kase = await loadCase(deps, actor, params.caseId, 'case.readTimeline');
       const timeline = await readTimeline(deps.prisma, kase.id);
+      if (!timeline) throw new ProblemError('notFound', `no case ${kase.id}`);
       await auditRead(deps, actor, {
         action: 'case.timeline.read',
         caseId: kase.id,
