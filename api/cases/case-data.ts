@@ -200,9 +200,14 @@ const mailColumns = sql`n."id" AS "notificationId", n."kind", n."recipient_staff
 
 /** The whole case in one statement; null when there is no such case. `identity`: with the child. */
 export async function loadCaseData(db: Db, caseId: string, identity: boolean): Promise<CaseData | null> {
+  const [row] = await db.$queryRaw<{ data: CaseData | null }[]>(caseDataQuery(caseId, identity));
+  return row?.data ?? null;
+}
+
+export function caseDataQuery(caseId: string, identity: boolean): Prisma.Sql {
   const list = (query: Prisma.Sql, order: string) =>
     sql`(SELECT COALESCE(json_agg(x ORDER BY ${Prisma.raw(order)}), '[]'::json) FROM (${query}) x)`;
-  const [row] = await db.$queryRaw<{ data: CaseData | null }[]>`
+  return sql`
     SELECT CASE WHEN c."id" IS NULL THEN NULL ELSE json_build_object(
       'case', json_build_object(
         'id', c."id", 'reference', c."reference", 'provinceCode', c."province_code", 'unitId', c."unit_id",
@@ -312,7 +317,7 @@ export async function loadCaseData(db: Db, caseId: string, identity: boolean): P
                                 e."recipient_staff_id" AS "recipientStaffId",
                                 ${list(
                                   sql`SELECT ${mailColumns}, n."created_at" AS o FROM "notifications" n
-                                       WHERE n."escalation_id" = e."id" OR n."id" = e."notification_id"`,
+                                       WHERE n."escalation_id" = e."id"`,
                                   'x.o, x."notificationId"',
                                 )} AS "messages"
                            FROM "escalations" e WHERE e."step_record_id" = s."id"`,
@@ -336,5 +341,4 @@ export async function loadCaseData(db: Db, caseId: string, identity: boolean): P
       )}
     ) END AS data
     FROM (SELECT 1) one LEFT JOIN "cases" c ON c."id" = ${caseId}`;
-  return row?.data ?? null;
 }

@@ -187,11 +187,6 @@ export function caseFileOf(data: CaseData, access: FileAccess, now = new Date())
   };
 }
 
-export async function readCaseFile(db: Db, caseId: string, access: FileAccess, now = new Date()) {
-  const data = await loadCaseData(db, caseId, access.identity);
-  return data ? { file: caseFileOf(data, access, now), child: data.child } : null;
-}
-
 const mail = (m: MailData) => ({
   notificationId: m.notificationId,
   kind: m.kind,

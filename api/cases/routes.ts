@@ -21,7 +21,7 @@ import {
   transferUpdate,
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
-import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
+import { allows, authorize, listedProvince, type Action, type Actor } from '../auth/policy';
 import { runStep, type ApiDeps } from '../deps';
 import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
@@ -29,7 +29,8 @@ import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
 import { auditRead, caseHandle, loadCase } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
-import { readCaseFile, readTimeline } from './file';
+import { loadCaseData } from './case-data';
+import { caseFileOf, readTimeline } from './file';
 import { isOverdue } from './read-model';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
@@ -191,15 +192,23 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     request: { params: s.CaseIdParams },
     responses: { 200: { description: 'the case file', schema: s.CaseDetails } },
     handle: async ({ actor, params }) => {
-      const kase = await loadCase(deps, actor, params.caseId, 'case.read');
-      const scope = { province: kase.provinceCode, receivingProvince: kase.receivingProvince };
+      // One statement reads the case and its whole file; the policy is applied to what it read (as
+      // loadCase does). The child is read with it and dropped unless the role may see it.
+      const data = await loadCaseData(deps.prisma, params.caseId, true);
+      const notFound = `no case ${params.caseId}`;
+      if (!data) throw new ProblemError('notFound', notFound);
+      const kase = { id: data.case.id, childId: data.case.childId };
+      const scope = {
+        province: data.case.provinceCode,
+        receivingProvince: data.transfers.find((t) => t.status === 'pending')?.toProvinceCode ?? null,
+      };
+      authorize(actor, 'case.read', scope, { readAction: 'case.read', notFound });
       const access = {
         identity: allows(actor, 'case.readIdentity', scope),
         content: allows(actor, 'case.readContent', scope),
       };
-      const read = await readCaseFile(deps.prisma, kase.id, access);
-      if (!read) throw new ProblemError('notFound', `no case ${kase.id}`);
-      const { file, child } = read;
+      const file = caseFileOf(data, access);
+      const child = access.identity ? data.child : null;
       await auditRead(deps, actor, {
         ...(child
           ? { action: 'child.identity.read', entity: 'child', entityId: child.id }

@@ -155,8 +155,9 @@ CREATE INDEX "judicial_notifications_case_id_idx" ON "judicial_notifications"("c
 -- CreateIndex: the work list of a unit (handlers' unassigned cases, supervisors' late steps).
 CREATE INDEX "cases_unit_id_status_idx" ON "cases"("unit_id", "status");
 
--- CreateIndex: referrals of a case in the order they were sent.
+-- CreateIndex: referrals of a case in the order they were sent, and those of a plan item.
 CREATE INDEX "referrals_case_id_requested_at_idx" ON "referrals"("case_id", "requested_at");
+CREATE INDEX "referrals_plan_item_id_idx" ON "referrals"("plan_item_id");
 
 -- CreateIndex: the steps of an entity (a referral's, a pathway's, a transfer's deadlines).
 CREATE INDEX "step_records_subject_id_idx" ON "step_records"("subject_id");
