@@ -138,6 +138,18 @@ export interface WorkRow {
   level: number | null;
   overdue: boolean;
   sort_at: string;
+  /** Completed for the page's items only: what a screen shows without another request. */
+  reference: string;
+  province: string;
+  risk: 'IMMEDIATE' | 'HIGH' | 'MEDIUM' | 'LOW' | null;
+  assignee_id: string | null;
+  referral_id: string | null;
+  partner_id: string | null;
+  service_type: string | null;
+  child_id: string | null;
+  pathway_id: string | null;
+  transfer_id: string | null;
+  max_level: number | null;
 }
 
 export interface WorkCount {
@@ -166,15 +178,28 @@ export async function workPage(
   const [result] = await prisma.$queryRaw<{ page: WorkRow[]; counts: WorkCount[] }[]>`
     WITH items AS MATERIALIZED (
       SELECT u.*, COALESCE(u.due_at, ${NO_DEADLINE}::timestamptz) AS sort_at FROM (${union}) u
+    ),
+    page AS (
+      SELECT * FROM items i WHERE true ${kind} ${after} ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
     )
     SELECT
-      (SELECT COALESCE(json_agg(p ORDER BY p.sort_at, p.item_id), '[]'::json) FROM (
-         SELECT * FROM items i WHERE true ${kind} ${after}
-          ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
-       ) p) AS page,
+      (SELECT COALESCE(json_agg(json_build_object(
+                'kind', p.kind, 'item_id', p.item_id, 'step', p.step, 'due_at', p.due_at, 'opened_at', p.opened_at,
+                'case_id', p.case_id, 'step_record_id', p.step_record_id, 'subject_id', p.subject_id,
+                'escalation_id', p.escalation_id, 'level', p.level, 'overdue', p.overdue, 'sort_at', p.sort_at,
+                'reference', c."reference", 'province', c."province_code", 'risk', c."risk", 'assignee_id', c."assignee_id",
+                'referral_id', r."id", 'partner_id', r."partner_id", 'service_type', r."service_type",
+                'child_id', lp."child_id", 'pathway_id', lp."id", 'transfer_id', t."id",
+                'max_level', (SELECT max(x."level") FROM "escalations" x WHERE x."step_record_id" = p.step_record_id)
+              ) ORDER BY p.sort_at, p.item_id), '[]'::json)
+         FROM page p
+         JOIN "cases" c ON c."id" = p.case_id
+         LEFT JOIN "referrals" r ON r."id" = p.subject_id
+         LEFT JOIN "leaving_care_pathways" lp ON lp."id" = p.subject_id
+         LEFT JOIN "transfers" t ON t."id" = p.subject_id) AS page,
       (SELECT COALESCE(json_agg(c), '[]'::json) FROM (
          SELECT kind, count(*)::int AS total, (count(*) FILTER (WHERE overdue))::int AS overdue
-           FROM items GROUP BY kind
+           FROM items GROUP BY kind ORDER BY kind
        ) c) AS counts`;
   return { rows: result?.page ?? [], counts: result?.counts ?? [] };
 }

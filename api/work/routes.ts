@@ -36,59 +36,26 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
         now,
       });
       const page = rows.slice(0, query.limit);
-      const ids = (pick: (r: (typeof page)[number]) => string | null) => [
-        ...new Set(page.map(pick).filter((v): v is string => v !== null)),
-      ];
-      const subjects = ids((r) => r.subject_id);
-      const stepRecords = ids((r) => r.step_record_id);
-      const [cases, referrals, pathways, transfers, levels] = await Promise.all([
-        deps.prisma.case.findMany({
-          where: { id: { in: ids((r) => r.case_id) } },
-          select: { id: true, reference: true, provinceCode: true, risk: true, assigneeId: true },
-        }),
-        deps.prisma.referral.findMany({
-          where: { id: { in: subjects } },
-          select: { id: true, partnerId: true, serviceType: true },
-        }),
-        deps.prisma.leavingCarePathway.findMany({
-          where: { id: { in: subjects } },
-          select: { id: true, childId: true },
-        }),
-        deps.prisma.transfer.findMany({ where: { id: { in: subjects } }, select: { id: true } }),
-        deps.prisma.escalation.groupBy({
-          by: ['stepRecordId'],
-          where: { stepRecordId: { in: stepRecords } },
-          _max: { level: true },
-        }),
-      ]);
-      const caseOf = new Map(cases.map((c) => [c.id, c]));
-      const referralOf = new Map(referrals.map((r) => [r.id, r]));
-      const pathwayOf = new Map(pathways.map((p) => [p.id, p]));
-      const transferIds = new Set(transfers.map((t) => t.id));
-      const levelOf = new Map(levels.map((l) => [l.stepRecordId, l._max.level ?? -1]));
       const items: z.infer<typeof s.WorkItem>[] = page.map((r) => {
-        const kase = caseOf.get(r.case_id);
-        const referral = r.subject_id ? referralOf.get(r.subject_id) : undefined;
-        const pathway = r.subject_id ? pathwayOf.get(r.subject_id) : undefined;
         const due = iso(r.due_at);
         return {
           itemId: r.item_id,
           kind: r.kind,
           step: r.step,
           caseId: r.case_id,
-          caseReference: kase?.reference ?? '',
-          province: kase?.provinceCode ?? '',
-          risk: kase?.risk ?? null,
-          assigneeId: kase?.assigneeId ?? null,
+          caseReference: r.reference,
+          province: r.province,
+          risk: r.risk,
+          assigneeId: r.assignee_id,
           stepRecordId: r.step_record_id,
-          referralId: referral ? referral.id : null,
-          partnerId: referral?.partnerId ?? null,
-          serviceType: referral?.serviceType ?? null,
-          childId: pathway?.childId ?? null,
-          pathwayId: pathway?.id ?? null,
-          transferId: r.subject_id && transferIds.has(r.subject_id) ? r.subject_id : null,
+          referralId: r.referral_id,
+          partnerId: r.partner_id,
+          serviceType: r.service_type,
+          childId: r.child_id,
+          pathwayId: r.pathway_id,
+          transferId: r.transfer_id,
           escalationId: r.escalation_id,
-          escalationLevel: r.level ?? (r.step_record_id ? (levelOf.get(r.step_record_id) ?? -1) : -1),
+          escalationLevel: r.level ?? r.max_level ?? -1,
           openedAt: new Date(r.opened_at).toISOString(),
           dueAt: due,
           overdue: r.overdue,
