@@ -8,9 +8,11 @@
  *       delivered) ÷ as many bare timers at one instant (benchTimerWorkflow) to complete
  *   (e) p50 / p99 of `GET /cases/{id}` (the whole file, from the read model in PostgreSQL) ÷ the
  *       same case read through the workflow query (`caseViewQuery`, what the read used to cost)
- *   (f) p50 / p99 of `GET /work` with BENCH_WORK_CASES (10,000) open cases in one province: the
- *       handler whose unit holds them all, its supervisor (late steps), its coordinator (rung-2
- *       escalations on one case in twenty); rows written straight into the read model
+ *   (f) p50 / p99 of `GET /work` with BENCH_WORK_CASES (10,000) open cases in one province: a
+ *       handler of the unit that holds them all unassigned (the worst case: every one is on their
+ *       list), a handler with one case in fifty assigned, the supervisor (late steps), the
+ *       coordinator (rung-2 escalations on one case in twenty); rows written straight into the read
+ *       model
  *
  * Everything runs on this machine: the Temporal dev server, embedded PostgreSQL, an SMTP capture
  * (in this process), the worker and the API as processes of their own, as in production. Numbers,
@@ -223,6 +225,7 @@ async function insertWorkload(prisma: PrismaClient, n: number): Promise<void> {
     `INSERT INTO "units" ("id", "province_code", "kind", "name") VALUES ('unit-work-upe', 'WORK', 'protectionUnit', 'UPE') ON CONFLICT DO NOTHING`,
     `INSERT INTO "staff" ("id", "province_code", "unit_id", "role", "display_name", "email") VALUES
        ('staff-work-handler', 'WORK', 'unit-work-upe', 'handler', 'Handler', 'handler@work.example'),
+       ('staff-work-assigned', 'WORK', 'unit-work-upe', 'handler', 'Handler 2', 'assigned@work.example'),
        ('staff-work-supervisor', 'WORK', 'unit-work-upe', 'supervisor', 'Supervisor', 'supervisor@work.example'),
        ('staff-work-coordinator', 'WORK', 'unit-work-upe', 'coordinator', 'Coordinator', 'coordinator@work.example')
      ON CONFLICT DO NOTHING`,
@@ -232,6 +235,9 @@ async function insertWorkload(prisma: PrismaClient, n: number): Promise<void> {
                           "categories", "protocol_version", "opened_at", "updated_at")
        SELECT 'work-case-' || g, 'WORK-BENCH-' || g, 'case-work-case-' || g, 'work-child-' || g, 'WORK',
               'unit-work-upe', 'screening', '{}', 1, now() - interval '1 day', now() FROM generate_series(1, ${n}) g`,
+    // One case in fifty assigned to a second handler: their own list is what a handler usually has.
+    `UPDATE "cases" SET "assignee_id" = 'staff-work-assigned'
+      WHERE "province_code" = 'WORK' AND substr("id", 11)::int % 50 = 0`,
     `INSERT INTO "step_records" ("id", "case_id", "step", "opened_at", "due_at", "province_code", "ladder")
        SELECT 'work-step-' || g, 'work-case-' || g, 'screening', now() - interval '1 hour',
               now() + (g * 86400 / ${n}) * interval '1 second', 'WORK', '[]'::jsonb FROM generate_series(1, ${n}) g`,
@@ -523,7 +529,8 @@ async function main(): Promise<void> {
       log(`(f) ${WORK_CASES} open cases in province WORK, then ${READS} GET /work per role`);
       await insertWorkload(prisma, WORK_CASES);
       for (const [role, as] of [
-        ['handler', 'staff-work-handler'],
+        ['handler (the unit: every unassigned case)', 'staff-work-handler'],
+        ['handler (one case in fifty assigned)', 'staff-work-assigned'],
         ['supervisor', 'staff-work-supervisor'],
         ['coordinator', 'staff-work-coordinator'],
       ] as const) {
