@@ -8,4 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm install --no-save prisma@7 tsx
 COPY . .
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate
+# Production rules: the development signing key and HS256 development tokens are refused, login
+# goes through the identity provider (OIDC_*), secrets come from files (*_FILE, Docker secrets).
+ENV NODE_ENV=production
 USER node

@@ -25,8 +25,15 @@ module.exports = {
   testTimeout: 180_000,
   projects: [
     project('unit'),
-    ...['workflow', 'integration', 'e2e', 'faults'].map((name) =>
+    ...['workflow', 'integration', 'faults'].map((name) =>
       project(name, { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] }),
     ),
+    // The e2e files share one real Temporal cluster (four server processes on PostgreSQL), started
+    // once per run; the fault suite starts one of its own, since it kills its processes.
+    project('e2e', {
+      setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
+      globalSetup: '<rootDir>/test/support/cluster-setup.ts',
+      globalTeardown: '<rootDir>/test/support/cluster-teardown.ts',
+    }),
   ],
 };

@@ -35,6 +35,9 @@ export function createApp(deps: ApiDeps): Express {
   registerCaseMetrics(metrics.registry, deps.prisma);
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address comes from X-Forwarded-For — from the proxies
+  // named here only (API_TRUST_PROXY), so rate limits and logs see the client, not the proxy.
+  app.set('trust proxy', deps.config.API_TRUST_PROXY);
   app.use(requestLogger(deps.logger));
   app.use(metrics.middleware);
   // Default security headers; no upgrade-insecure-requests, which would send the docs page's
@@ -74,7 +77,9 @@ export function createApp(deps: ApiDeps): Express {
   const registry = createRegistry();
   const routes = createRoutes(router, registry, {
     authenticate: authenticate(deps.prisma, deps.config),
-    idempotency: idempotency(deps.prisma, deps.logger),
+    idempotency: idempotency(deps.prisma, deps.logger, {
+      claimLeaseMs: deps.config.API_IDEMPOTENCY_LEASE_MS,
+    }),
   });
   healthRoutes(routes, deps, metrics);
   openApiRoutes(router, routes, registry, API_VERSION);

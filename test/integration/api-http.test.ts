@@ -360,11 +360,39 @@ describe('operations', () => {
     }
   });
 
+  it('rate-limits each client behind a trusted proxy by its forwarded address, and ignores the header otherwise', async () => {
+    const from = (address: string) => ({ as: HANDLER, headers: { 'X-Forwarded-For': address } });
+    const statuses = async (api: TestApi, address: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i += 1) out.push((await api.get('/cases', from(address))).status);
+      return out;
+    };
+    // The proxy in front (here: loopback) is trusted: two clients behind it, two budgets.
+    const proxied = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '3', API_TRUST_PROXY: 'loopback' });
+    try {
+      expect(await statuses(proxied, '203.0.113.7', 4)).toEqual([200, 200, 200, 429]);
+      expect(await statuses(proxied, '198.51.100.9', 1)).toEqual([200]);
+    } finally {
+      await proxied.stop();
+    }
+    // Untrusted (the default, or a proxy list that does not hold the sender): a client cannot
+    // escape its budget by sending another X-Forwarded-For.
+    for (const trust of [{}, { API_TRUST_PROXY: '10.0.0.0/8' }] as Record<string, string>[]) {
+      const direct = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '3', ...trust });
+      try {
+        expect(await statuses(direct, '203.0.113.7', 3)).toEqual([200, 200, 200]);
+        expect(await statuses(direct, '198.51.100.9', 1)).toEqual([429]);
+      } finally {
+        await direct.stop();
+      }
+    }
+  });
+
   it('stops gracefully: refuses new connections, finishes the request in flight, then closes', async () => {
     const port = await freePort();
     const running = await startApi({
       DATABASE_URL: h.db.url,
-      TEMPORAL_ADDRESS: h.env.address,
+      ...h.temporalEnv,
       TEMPORAL_TASK_QUEUE: h.taskQueue,
       SMTP_URL: h.smtp.url,
       API_PORT: String(port),

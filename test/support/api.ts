@@ -95,7 +95,7 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const config = loadConfig({
     DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: h.env.address,
+    ...h.temporalEnv,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: h.smtp.url,
     JWT_SECRET,
@@ -205,14 +205,21 @@ export async function rowCounts(prisma: PrismaClient): Promise<Record<(typeof TA
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)])) as Record<(typeof TABLES)[number], number>;
 }
 
-/** Row counts once the workflows' own asynchronous writes have settled (two equal reads in a row). */
+/** Row counts once the workflows' own asynchronous writes have settled. */
 export async function settledRowCounts(prisma: PrismaClient): Promise<Awaited<ReturnType<typeof rowCounts>>> {
+  // Settled: the same counts for two seconds running (a workflow opening a case under load may
+  // take a second between its activities).
   let previous = JSON.stringify(await rowCounts(prisma));
-  for (let i = 0; i < 50; i += 1) {
+  let stableSince = Date.now();
+  for (let i = 0; i < 200; i += 1) {
     await new Promise((r) => setTimeout(r, 250));
     const current = await rowCounts(prisma);
-    if (JSON.stringify(current) === previous) return current;
-    previous = JSON.stringify(current);
+    if (JSON.stringify(current) !== previous) {
+      previous = JSON.stringify(current);
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= 2_000) {
+      return current;
+    }
   }
   throw new Error('the database never settled');
 }
