@@ -2,28 +2,26 @@
  * A child-protection file outlives its workflows: a case walked to closure through HTTP, its case
  * and referral workflow executions then deleted from Temporal with the CLI
  * (`temporal workflow delete`, as the namespace's retention would), is still read in full through
- * the API — the file, its timeline, its audit trail, its referral, the lists. The stack as
- * `npm start` builds it, on free ports: the Temporal dev server, PostgreSQL, an SMTP capture, the
- * real worker and the real API.
+ * the API — the file, its timeline, its audit trail, its referral, the lists. The production
+ * topology: the e2e suite's Temporal cluster (four server processes on PostgreSQL, mutual TLS), a
+ * PostgreSQL database, an SMTP capture, the real worker and the real API.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { startApi, type RunningApi } from '../../api/server';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
-import { startTemporalDevServer, temporalCliPath, type RunningTemporal } from '../../devstack/temporal';
+import { temporalCliPath } from '../../devstack/temporal';
 import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
 import { caseWorkflowId, type CaseView } from '../../workflows/case/definitions';
 import { referralWorkflowId } from '../../workflows/referral/definitions';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep, type ApiClient } from '../support/api';
+import { cliConnectionFlags, testCluster } from '../support/cluster';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { eventually } from '../support/wait';
@@ -33,8 +31,7 @@ const SUPERVISOR = 'staff-demo-supervisor';
 const PARTNER = 'staff-demo-partner';
 const run = promisify(execFile);
 
-let dir: string;
-let temporal: RunningTemporal;
+let temporalEnv: Record<string, string>;
 let db: TestDatabase;
 let smtp: SmtpCapture;
 let worker: RunningWorker;
@@ -43,22 +40,10 @@ let http: ApiClient;
 let client: Client;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-deleted-'));
-  [temporal, db, smtp] = await Promise.all([
-    freePort().then((port) =>
-      startTemporalDevServer({
-        dbFile: path.join(dir, 'temporal.sqlite'),
-        port,
-        namespace: 'default',
-        logFile: path.join(dir, 'temporal.log'),
-      }),
-    ),
-    createTestDatabase(),
-    startSmtpCapture({ port: 0 }),
-  ]);
+  [db, smtp] = await Promise.all([createTestDatabase(), startSmtpCapture({ port: 0 })]);
+  temporalEnv = testCluster().env;
   const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
+    ...temporalEnv,
     TEMPORAL_TASK_QUEUE: `deleted-${randomUUID()}`,
     DATABASE_URL: db.url,
     SMTP_URL: smtp.url,
@@ -79,8 +64,6 @@ afterAll(async () => {
   await worker?.stop();
   await smtp?.stop();
   await db?.drop();
-  await temporal?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function post<T = { case: CaseView }>(as: string, url: string, body: unknown, status = 200) {
@@ -96,10 +79,7 @@ async function deleteWorkflow(workflowId: string): Promise<void> {
     'delete',
     '--workflow-id',
     workflowId,
-    '--address',
-    temporal.address,
-    '--namespace',
-    'default',
+    ...cliConnectionFlags(temporalEnv),
   ]);
   await eventually(
     `${workflowId} gone from Temporal`,
@@ -111,7 +91,7 @@ async function deleteWorkflow(workflowId: string): Promise<void> {
         return err instanceof WorkflowNotFoundError;
       }
     },
-    60_000,
+    120_000,
   );
 }
 

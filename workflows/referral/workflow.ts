@@ -143,7 +143,13 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   };
 
   setHandler(referralViewQuery, view);
-  onUpdate(
+  // A partner's step waits until the referral's first deadline is open in this workflow (its record
+  // may already be readable in the database): an acknowledgement arriving in between would
+  // otherwise close nothing and leave the acknowledgement deadline open, to be cancelled at the end.
+  let ready = false;
+  const onStep: typeof onUpdate = (definition, handler, options) =>
+    onUpdate(definition, handler, options, () => ready);
+  onStep(
     acknowledgementUpdate,
     async (update) => {
       status = 'acknowledged';
@@ -154,7 +160,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('requested') },
   );
-  onUpdate(
+  onStep(
     declineUpdate,
     async (update) => {
       status = 'declined';
@@ -169,7 +175,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       },
     },
   );
-  onUpdate(
+  onStep(
     startUpdate,
     async (update) => {
       status = 'started';
@@ -179,7 +185,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('acknowledged') },
   );
-  onUpdate(
+  onStep(
     outcomeUpdate,
     async (update) => {
       status = 'completed';
@@ -203,6 +209,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     ...(input.planItemId ? { planItemId: input.planItemId } : {}),
   });
   await open('referralAcknowledgement');
+  ready = true;
   await condition(() => ['declined', 'completed', 'cancelled'].includes(status));
   await condition(allHandlersFinished);
   // A cancelled referral's deadlines close without counting as done (no lateness recorded).
