@@ -3,6 +3,11 @@ const transform = {
   '^.+\\.ts$': '@swc/jest',
   // jose (the API's JWT library) ships ES modules only: compile it to CommonJS for jest.
   '/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  // FormatJS (the desk's ICU messages, tested in node) ships ES modules only too.
+  '/node_modules/(intl-messageformat|@formatjs/[^/]+)/.+\\.js$': [
+    '@swc/jest',
+    { module: { type: 'commonjs' } },
+  ],
 };
 const project = (name, extra = {}) => ({
   displayName: name,
@@ -11,7 +16,7 @@ const project = (name, extra = {}) => ({
   // The generated Prisma client imports its siblings as './x.js' (ESM style) from .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!jose/|intl-messageformat/|@formatjs/)'],
   ...extra,
 });
 

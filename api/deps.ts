@@ -15,6 +15,8 @@ export interface ApiDeps {
   mailer: Pick<Transporter, 'verify'>;
   config: AppConfig;
   logger: Logger;
+  /** Where the built desk is (default desk/dist). */
+  deskDir?: string;
   /** A registry others may add metrics to; created when absent. */
   metrics?: ApiMetrics;
 }

@@ -252,6 +252,18 @@ const schema = z.object({
       }
     })
     .transform(listOf),
+  /** A desk session ends this long after login, whatever happens (hours). */
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(12),
+  /** … or after this long without a request (minutes). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(120),
   /** Largest body /codec/decode and /codec/encode accept, in kB (a history page may carry several payloads). */
   CODEC_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(65_536).default(4096),
   /**

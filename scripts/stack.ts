@@ -91,7 +91,12 @@ async function main(): Promise<void> {
     const { startApi } = await import('../api/server.js');
     const api = await startApi();
     stops.push({ name: 'API', stop: api.stop });
-    urls.push(['API', api.url], ['API docs', `${api.url}/docs`], ['Health', `${api.url}/readyz`]);
+    urls.push(
+      ['Desk', `${api.url}/desk/ (development login: choose a seeded person)`],
+      ['API', api.url],
+      ['API docs', `${api.url}/docs`],
+      ['Health', `${api.url}/readyz`],
+    );
 
     console.log('\nchild-protection stack is up:');
     for (const [name, url] of urls) console.log(`  ${name.padEnd(14)} ${url}`);

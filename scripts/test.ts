@@ -26,6 +26,7 @@ if (only.length === 0) {
   check('eslint', bin('eslint'), ['.', '--max-warnings=0']);
   check('prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
   check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  check('typecheck desk', bin('tsc'), ['--noEmit', '-p', 'desk/tsconfig.json']);
 }
 
 const report = path.join(ROOT, 'test-results', 'jest.json');

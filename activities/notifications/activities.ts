@@ -26,6 +26,7 @@ import {
   type Lateness,
   type Rendered,
 } from './templates';
+import { deskCaseUrl, deskReferralUrl } from './links';
 
 const DEFAULT_GIVE_UP_AFTER_MS = 3_600_000;
 type Tx = Prisma.TransactionClient;
@@ -65,7 +66,8 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
   const box = outbox(prisma, mailer);
   const domain = messageIdDomain(config.MAIL_FROM);
   const giveUpAfterMs = config.NOTIFICATION_GIVE_UP_AFTER_MS ?? DEFAULT_GIVE_UP_AFTER_MS;
-  const caseUrl = (caseId: string) => `${config.PUBLIC_URL}/cases/${caseId}`;
+  // Links open the desk (api/desk), which asks for a login first and comes back to the page.
+  const caseUrl = (caseId: string) => deskCaseUrl(config.PUBLIC_URL, caseId);
 
   /** Temporal's own clock: how long this activity has been retried (skipped time included in tests). */
   const elapsedMs = () => {
@@ -222,7 +224,11 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
             level: rung.level,
             role: resolution.role ?? rung.role,
             fellThrough,
-            caseUrl: caseUrl(caseId),
+            // A partner's focal point sees the referral, not the case (they may not read cases).
+            caseUrl:
+              resolution.role === 'partner' && deadline.subjectId
+                ? deskReferralUrl(config.PUBLIC_URL, deadline.subjectId)
+                : caseUrl(caseId),
             previousUnreachable,
           });
           rows.push(

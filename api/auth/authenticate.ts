@@ -1,6 +1,8 @@
 /**
- * Every request with a bearer token loads its staff row: role, province, unit, partner, active.
- * Two kinds of token:
+ * Every request is authenticated by a bearer token (API clients) or by the desk's session cookie
+ * (api/session), and loads its staff row: role, province, unit, partner, active. With the cookie,
+ * an unsafe method (POST…) also needs the session's CSRF token in X-CSRF-Token.
+ * Two kinds of bearer token:
  * - OIDC access tokens of the identity provider (RS256/ES256, api/auth/oidc.ts), whose configured
  *   claim names the person (OIDC_STAFF_CLAIM, matched on OIDC_STAFF_MATCH);
  * - HS256 development tokens (`npm run token`), whose subject is a staff id — refused when
@@ -11,11 +13,13 @@ import { decodeProtectedHeader } from 'jose';
 import { ConfigError, type AppConfig } from '../../lib/config';
 import type { PrismaClient } from '../../lib/db';
 import { ProblemError } from '../http/problem';
+import { CSRF_HEADER, csrfMatches, sessions, sessionToken, type SessionConfig } from '../session/sessions';
 import { createOidcVerifier, IdentityProviderUnavailable, type OidcVerifier } from './oidc';
 import type { Actor } from './policy';
 import { verifyToken } from './token';
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="child-protection"' };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function unauthenticated(detail: string): ProblemError {
   return new ProblemError('unauthenticated', detail, undefined, challenge);
@@ -94,18 +98,36 @@ export async function tokenIdentity(
   return { field: config.OIDC_STAFF_MATCH, value: verified.subject, expiresAt: verified.expiresAt };
 }
 
-export function authenticate(prisma: PrismaClient, config: AuthConfig): RequestHandler {
+export function authenticate(prisma: PrismaClient, config: AuthConfig & SessionConfig): RequestHandler {
   if (config.NODE_ENV === 'production' && !config.OIDC_ISSUER_URL) {
     throw new ConfigError(
       'invalid configuration:\n  OIDC_ISSUER_URL: required when NODE_ENV=production (development tokens are refused there)',
     );
   }
+  const desk = sessions({ prisma, config });
   return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+([\w.-]+)\s*$/i.exec(header);
+    const header = req.get('authorization');
+    const cookie = sessionToken(req);
+    if (header === undefined && cookie) {
+      const session = await desk.resolve(cookie);
+      if ('refused' in session) throw unauthenticated(session.refused);
+      if (!SAFE_METHODS.has(req.method) && !csrfMatches(session.csrfToken, req.get(CSRF_HEADER))) {
+        throw new ProblemError(
+          'forbidden',
+          `a request made with the session cookie needs the session's CSRF token in ${CSRF_HEADER} (GET /session gives it)`,
+        );
+      }
+      const actor = await activeActor(prisma, session.staffId);
+      if (!actor) throw unauthenticated('the session names no active staff member');
+      res.locals.actor = actor;
+      res.locals.session = session;
+      next();
+      return;
+    }
+    const match = /^Bearer\s+([\w.-]+)\s*$/i.exec(header ?? '');
     if (!match?.[1]) {
       throw unauthenticated(
-        'send a bearer token: Authorization: Bearer <token> (npm run token -- <staff id>)',
+        'send a bearer token: Authorization: Bearer <token> (npm run token -- <staff id>), or log in at /desk/login',
       );
     }
     const identity = await tokenIdentity(config, match[1]);

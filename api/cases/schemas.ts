@@ -15,6 +15,8 @@ const protocol = loadProtocol();
 const codes = (values: readonly string[]) => values as [string, ...string[]];
 
 export const RiskLevel = z.enum(RISK_LEVELS).openapi('RiskLevel');
+/** Not yet screened: null. Its own schema, so the registered RiskLevel (an input) stays non-nullable. */
+const RiskOrNone = z.enum(RISK_LEVELS).nullable();
 export const Category = z.enum(codes(protocol.categories)).openapi('Category');
 export const Channel = z.enum(codes(protocol.channels)).openapi('Channel');
 export const ServiceType = z.enum(codes(Object.keys(protocol.services))).openapi('ServiceType');
@@ -233,7 +235,7 @@ export const CaseView = z
     province: z.string(),
     assigneeId: z.string().nullable(),
     step: CaseStep,
-    risk: RiskLevel.nullable(),
+    risk: RiskOrNone,
     protocolVersion: z.number().int(),
     openDeadlines: z.array(OpenDeadline),
     openEscalations: z.array(Escalation),
@@ -579,7 +581,7 @@ export const CaseListItem = z
     province: z.string(),
     unitId: z.string(),
     step: z.string(),
-    risk: RiskLevel.nullable(),
+    risk: RiskOrNone,
     urgent: z.boolean(),
     status: CaseStatus,
     assigneeId: z.string().nullable(),

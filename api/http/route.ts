@@ -55,6 +55,9 @@ export interface RouteMiddleware {
   idempotency: RequestHandler;
 }
 
+/** Every authenticated route takes a bearer token or the desk's session cookie (api/session). */
+export const DEFAULT_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { deskSession: [] }];
+
 export const expressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
 const IdempotencyKeyHeader = z
@@ -131,7 +134,7 @@ function openApiOperation(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Ro
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    security: isPublic ? [] : (spec.auth?.security ?? [{ bearerAuth: [] }]),
+    security: isPublic ? [] : (spec.auth?.security ?? DEFAULT_SECURITY),
     request: {
       ...(spec.request?.params ? { params: spec.request.params as z.ZodObject } : {}),
       ...(spec.request?.query ? { query: spec.request.query as z.ZodObject } : {}),

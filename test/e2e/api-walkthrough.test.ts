@@ -258,7 +258,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(opened.map(({ m }) => m.to).sort()).toEqual([['handler@demo.example'], ['supervisor@demo.example']]);
   for (const { m, parsed } of opened) {
     expect(m.file && fs.readFileSync(m.file).equals(m.raw)).toBe(true);
-    expect(parsed.text).toContain(`http://cases.e2e.test/cases/${caseId}`);
+    expect(parsed.text).toContain(`http://cases.e2e.test/desk/cases/${caseId}`);
     expect(`${parsed.subject} ${parsed.text} ${String(parsed.html)}`).not.toContain(report.child.lastName);
   }
 });

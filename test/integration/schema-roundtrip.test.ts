@@ -336,6 +336,16 @@ const FIXTURES: Fixtures = {
     responseBody: { caseId: 'rt-case', items: [] },
     createdAt: t(29),
   },
+  StaffSession: {
+    idHash: 'b'.repeat(64),
+    staffId: 'rt-staff',
+    csrfToken: 'csrf-rt',
+    method: 'oidc',
+    createdAt: t(60),
+    lastSeenAt: t(61),
+    expiresAt: t(62),
+    revokedAt: t(63),
+  },
   LeavingCarePathway: {
     id: 'rt-pathway',
     childId: 'rt-child',
@@ -435,6 +445,7 @@ const scalarFields = (model: ModelName): string[] => {
 const uniqueWhere = (model: ModelName, created: Row): Row => {
   if (model === 'Province' || model === 'Region') return { code: created.code };
   if (model === 'ApiIdempotency') return { actorId_key: { actorId: created.actorId, key: created.key } };
+  if (model === 'StaffSession') return { idHash: created.idHash };
   return { id: created.id };
 };
 

@@ -91,7 +91,12 @@ export interface TestApi extends ApiClient {
 export async function startTestApi(
   h: Harness,
   env: Record<string, string> = {},
-  deps: { temporal?: Client; prisma?: PrismaClient; mailer?: Pick<Transporter, 'verify'> } = {},
+  deps: {
+    temporal?: Client;
+    prisma?: PrismaClient;
+    mailer?: Pick<Transporter, 'verify'>;
+    deskDir?: string;
+  } = {},
 ): Promise<TestApi> {
   const config = loadConfig({
     DATABASE_URL: h.db.url,
@@ -116,7 +121,14 @@ export async function startTestApi(
   const prisma = deps.prisma ?? createPrismaClient(h.db.url, 5);
   const temporal = deps.temporal ?? (await connectClient(config));
   const mailer = nodemailer.createTransport(h.smtp.url);
-  const app = createApp({ prisma, temporal, mailer: deps.mailer ?? mailer, config, logger });
+  const app = createApp({
+    prisma,
+    temporal,
+    mailer: deps.mailer ?? mailer,
+    config,
+    logger,
+    ...(deps.deskDir ? { deskDir: deps.deskDir } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
