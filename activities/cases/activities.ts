@@ -7,12 +7,7 @@ import {
   type ProtocolDefinition,
 } from '../../protocol';
 import type { Prisma } from '../../generated/prisma/client';
-import type {
-  CaseState,
-  ClosureRecord,
-  ProtocolFacts,
-  TransferRecord,
-} from '../../workflows/case/definitions';
+import type { CaseChange, CaseState, ProtocolFacts } from '../../workflows/case/definitions';
 import type { RiskLevel } from '../../workflows/deadlines/types';
 import { activityKey, type ActivityDeps } from '../context';
 import { DUTY_UNIT_KINDS } from '../notifications/recipients';
@@ -62,62 +57,105 @@ export interface RecordCaseActionInput {
   province: string;
   assigneeId: string | null;
   details: Record<string, unknown>;
-  closure?: ClosureRecord;
-  transfer?: TransferRecord;
+  /** The case file's other rows this step changes (transfers, closure status, referrals). */
+  changes?: CaseChange[];
 }
 
 type Tx = Prisma.TransactionClient;
 
-async function recordClosure(tx: Tx, caseId: string, actorId: string, at: Date, c: ClosureRecord) {
-  if (c.event === 'requested') {
-    await tx.closureRequest.create({
-      data: {
-        id: c.closureRequestId,
-        caseId,
-        reason: c.reason,
-        fromStep: c.fromStep ?? '',
-        status: 'pending',
-        requestedAt: at,
-        requestedById: actorId,
-      },
-    });
-    return;
-  }
-  const status = c.event;
-  await tx.closureRequest.updateMany({
-    where: { id: c.closureRequestId, caseId, status: 'pending' },
-    data:
-      c.event === 'withdrawn'
-        ? { status, decidedAt: at, withdrawnByReportId: c.reportId ?? null }
-        : { status, decidedAt: at, decidedById: actorId },
+/** The unit on duty in a province (the unit a transferred case joins): the first active unit of the first duty kind it has. */
+export async function dutyUnit(tx: Tx, province: string): Promise<string | null> {
+  const units = await tx.unit.findMany({
+    where: { provinceCode: province, active: true },
+    orderBy: { id: 'asc' },
+    select: { id: true, kind: true },
   });
-}
-
-/** The province's duty unit (the unit a transferred case joins). */
-async function dutyUnit(tx: Tx, province: string): Promise<string | null> {
-  const units = await tx.unit.findMany({ where: { provinceCode: province }, orderBy: { id: 'asc' } });
   return DUTY_UNIT_KINDS.map((kind) => units.find((u) => u.kind === kind)).find((u) => u)?.id ?? null;
 }
 
-async function recordTransfer(tx: Tx, caseId: string, actorId: string, at: Date, t: TransferRecord) {
-  if (t.event === 'requested') {
-    await tx.caseTransfer.create({
-      data: {
-        id: t.transferId,
-        caseId,
-        fromProvince: t.fromProvince,
-        toProvince: t.toProvince,
-        status: 'pending',
-        requestedAt: at,
-        requestedById: actorId,
-      },
-    });
-    return;
+/** Applies one change of the case file, inside recordCaseAction's transaction. */
+async function applyChange(
+  tx: Tx,
+  input: RecordCaseActionInput,
+  change: CaseChange,
+  at: Date,
+): Promise<void> {
+  const actorId = input.actorId === 'system' ? 'system' : input.actorId;
+  switch (change.kind) {
+    case 'transferRequested':
+      await tx.transfer.upsert({
+        where: { id: change.transferId },
+        update: {},
+        create: {
+          id: change.transferId,
+          caseId: input.caseId,
+          fromProvinceCode: input.province,
+          toProvinceCode: change.toProvince,
+          requestedAt: at,
+          requestedById: actorId,
+        },
+      });
+      return;
+    case 'transferDecided': {
+      await tx.transfer.update({
+        where: { id: change.transferId },
+        data: { status: change.accepted ? 'accepted' : 'refused', decidedAt: at, decidedById: actorId },
+      });
+      if (!change.accepted) return;
+      // The receiving province's duty unit takes the case over until someone is assigned.
+      const unitId = await dutyUnit(tx, input.province);
+      if (unitId) await tx.case.update({ where: { id: input.caseId }, data: { unitId } });
+      await tx.stepRecord.updateMany({
+        where: { id: { in: change.deadlineIds }, completedAt: null },
+        data: { provinceCode: input.province },
+      });
+      return;
+    }
+    case 'transferCancelled':
+      await tx.transfer.updateMany({
+        where: { id: change.transferId, status: 'pending' },
+        data: { status: 'cancelled', decidedAt: at },
+      });
+      return;
+    case 'closureStatus':
+      await tx.closure.updateMany({
+        where: { id: change.closureId },
+        data: {
+          status: change.status,
+          statusAt: at,
+          ...(change.reportId ? { withdrawnByReportId: change.reportId } : {}),
+        },
+      });
+      return;
+    case 'referralsRequested':
+      // Written here, before the referral workflows start, so a read right after the step shows them.
+      for (const r of change.referrals) {
+        await tx.referral.upsert({
+          where: { id: r.referralId },
+          update: {},
+          create: {
+            id: r.referralId,
+            caseId: input.caseId,
+            partnerId: r.partnerId,
+            serviceType: r.serviceType,
+            planItemId: r.planItemId ?? null,
+            status: 'requested',
+            requestedAt: at,
+            workflowId: `referral-${r.referralId}`,
+          },
+        });
+      }
+      return;
+    case 'referralsCancelled':
+      await tx.referral.updateMany({
+        where: {
+          id: { in: change.referralIds },
+          status: { in: ['requested', 'acknowledged', 'started'] },
+        },
+        data: { status: 'cancelled' },
+      });
+      return;
   }
-  await tx.caseTransfer.updateMany({
-    where: { id: t.transferId, caseId, status: 'pending' },
-    data: { status: t.event, decidedAt: at, decidedById: actorId },
-  });
 }
 
 export function caseActivities({ prisma }: ActivityDeps) {
@@ -165,7 +203,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
         planReviewEveryDays: null,
         reviewEveryDays: null,
         transfer: null,
-        closureRequestId: null,
+        closureId: null,
         closureReason: null,
         closureWithdrawn: null,
         stepsOnTime: 0,
@@ -182,13 +220,18 @@ export function caseActivities({ prisma }: ActivityDeps) {
       // Temporal's time of the first attempt: the workflow's clock, the same on every retry.
       const at = new Date(Context.current().info.scheduledTimestampMs);
       const reason = typeof input.details.reason === 'string' ? input.details.reason : undefined;
-      const actor = input.actorId === 'system' ? null : input.actorId;
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
-        // An accepted transfer puts the case in the receiving province's duty unit.
-        const joined =
-          input.transfer?.event === 'accepted' ? await dutyUnit(tx, input.transfer.toProvince) : null;
+        for (const change of input.changes ?? []) await applyChange(tx, input, change, at);
+        if (input.action === 'closure.withdrawn') {
+          // However the workflow withdraws a pending closure, its request stops waiting.
+          const reportId = typeof input.details.reportId === 'string' ? input.details.reportId : null;
+          await tx.closure.updateMany({
+            where: { caseId: input.caseId, status: 'pending' },
+            data: { status: 'withdrawn', statusAt: at, withdrawnByReportId: reportId },
+          });
+        }
         await tx.case.update({
           where: { id: input.caseId },
           data: {
@@ -196,12 +239,9 @@ export function caseActivities({ prisma }: ActivityDeps) {
             risk: input.risk,
             provinceCode: input.province,
             assigneeId: input.assigneeId,
-            ...(joined ? { unitId: joined } : {}),
             ...(closing ? { status: 'closed', closedAt: at, closureReason: reason ?? '' } : {}),
           },
         });
-        if (input.closure) await recordClosure(tx, input.caseId, actor ?? 'system', at, input.closure);
-        if (input.transfer) await recordTransfer(tx, input.caseId, actor ?? 'system', at, input.transfer);
         await tx.auditEvent.create({
           data: {
             idempotencyKey: key,

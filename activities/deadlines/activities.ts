@@ -50,6 +50,8 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
           subjectId: request.subjectId ?? null,
           openedAt: new Date(request.from),
           dueAt: new Date(plan.dueAt),
+          provinceCode: request.province,
+          ladder: plan.ladder.map((r) => ({ level: r.level, role: r.role, at: r.at })),
         },
       });
       return {

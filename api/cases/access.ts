@@ -1,6 +1,6 @@
 /** Loads a case for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
 import { caseWorkflowId } from '../../workflows/case/definitions';
-import { authorize, scopesOf, type Action, type Actor } from '../auth/policy';
+import { authorize, type Action, type Actor } from '../auth/policy';
 import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
@@ -38,25 +38,26 @@ export const caseHandle = (deps: Pick<ApiDeps, 'temporal'>, caseId: string) =>
   deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
 
 export async function loadCase(deps: ApiDeps, actor: Actor, caseId: string, action: Action) {
-  const found = await deps.prisma.case.findUnique({
+  const row = await deps.prisma.case.findUnique({
     where: { id: caseId },
-    select: { id: true, reference: true, provinceCode: true, status: true, childId: true, risk: true },
+    select: {
+      id: true,
+      reference: true,
+      provinceCode: true,
+      status: true,
+      childId: true,
+      risk: true,
+      step: true,
+      unitId: true,
+      // The pending transfer, from the read model: the receiving province's scope looks at it.
+      transfers: { where: { status: 'pending' }, select: { toProvinceCode: true }, take: 1 },
+    },
   });
   // Unknown and invisible cases answer alike, so a 404 does not reveal another province's cases.
   const notFound = `no case ${caseId}`;
-  if (!found) throw new ProblemError('notFound', notFound);
-  // Only the receiving province's scope needs the pending transfer (case_transfers, written by the
-  // workflow's activity when the transfer is requested, before the request is answered).
-  const receiving = [...scopesOf(actor, action), ...scopesOf(actor, 'case.read')].includes(
-    'receivingProvince',
-  );
-  const pending = receiving
-    ? await deps.prisma.caseTransfer.findFirst({
-        where: { caseId, status: 'pending' },
-        select: { toProvince: true },
-      })
-    : null;
-  const receivingProvince = pending?.toProvince ?? null;
+  if (!row) throw new ProblemError('notFound', notFound);
+  const { transfers, ...found } = row;
+  const receivingProvince = transfers[0]?.toProvinceCode ?? null;
   authorize(
     actor,
     action,

@@ -1,6 +1,7 @@
 /** Referral routes: one partner service for one case (protocol.md §3 step 6). */
 import {
   CaseIdParams,
+  StepDeadline,
   Cursor,
   Limit,
   PartnerId,
@@ -78,6 +79,9 @@ export const ReferralDetails = Referral.extend({
   openDeadlines: z.array(
     z.object({ step: z.string(), dueAt: z.string(), escalationLevel: z.number().int() }),
   ),
+  deadlines: z
+    .array(StepDeadline)
+    .openapi({ description: "every deadline of the referral, the partner's and the handler's re-referral" }),
 }).openapi('ReferralDetails');
 
 export const ReferralPage = z

@@ -30,6 +30,15 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
+/** The closure request's row, as the API writes it in the transaction that sends the update. */
+async function closureRow(caseId: string, reason: string, fromStep: string): Promise<string> {
+  const id = randomUUID();
+  await h.db.prisma.closure.create({
+    data: { id, caseId, reason, fromStep, requestedAt: new Date(), requestedById: HANDLER },
+  });
+  return id;
+}
+
 const screening = (risk: string, categories = ['neglect'], immediateNeeds = false) => ({
   actorId: HANDLER,
   screeningId: randomUUID(),
@@ -110,8 +119,9 @@ describe('closure', () => {
     await waitForDeadline(handle, 'screening');
     await handle.executeUpdate(screeningUpdate, { args: [screening('LOW')] });
     const assessment = await waitForDeadline(handle, 'assessment');
+    const closureId = await closureRow(caseId, 'objectivesMet', 'assessment');
     const requested = await handle.executeUpdate(closureUpdate, {
-      args: [{ actorId: HANDLER, reason: 'objectivesMet' }],
+      args: [{ actorId: HANDLER, reason: 'objectivesMet', closureId }],
     });
     expect(requested.step).toBe('closureApproval');
     const approval = (await stepRecords(h, caseId, 'closureApproval'))[0]!;
@@ -142,15 +152,17 @@ describe('closure', () => {
       return r.completedAt ? r : undefined;
     });
     expect(cancelled.outcome).toBe('cancelled');
-    // The case row and the closure request show the withdrawal; the audit trail has it once.
+    // The case row and the closure request (the row the API wrote) show the withdrawal; the audit
+    // trail has it once.
     const row = await eventually('the case row back at screening', async () => {
       const c = await h.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
       return c.step === 'screening' ? c : undefined;
     });
     expect(row.status).toBe('open');
-    const requests = await h.db.prisma.closureRequest.findMany({ where: { caseId } });
+    const requests = await h.db.prisma.closure.findMany({ where: { caseId } });
     expect(requests).toEqual([
       expect.objectContaining({
+        id: closureId,
         reason: 'objectivesMet',
         fromStep: 'assessment',
         status: 'withdrawn',
@@ -196,8 +208,9 @@ describe('closure', () => {
         handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'turned18' }] }),
       ),
     ).toMatch(/screening/);
+    const closureId = await closureRow(caseId, 'untraceable', 'screening');
     const requested = await handle.executeUpdate(closureUpdate, {
-      args: [{ actorId: HANDLER, reason: 'untraceable' }],
+      args: [{ actorId: HANDLER, reason: 'untraceable', closureId }],
     });
     expect(requested.step).toBe('closureApproval');
     // Until the supervisor decides, the screening is still not done: its deadline keeps running.
@@ -212,13 +225,13 @@ describe('closure', () => {
     expect([row.status, row.closureReason, row.step]).toEqual(['closed', 'untraceable', 'closed']);
     const [screeningRecord] = await stepRecords(h, caseId, 'screening');
     expect(screeningRecord?.outcome).toBe('cancelled');
-    const requests = await h.db.prisma.closureRequest.findMany({ where: { caseId } });
+    const requests = await h.db.prisma.closure.findMany({ where: { caseId } });
     expect(requests).toEqual([
       expect.objectContaining({
+        id: closureId,
         reason: 'untraceable',
         fromStep: 'screening',
         status: 'approved',
-        decidedById: SUPERVISOR,
       }),
     ]);
 

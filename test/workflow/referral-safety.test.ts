@@ -243,10 +243,10 @@ describe('transfers', () => {
       return m.length ? m : undefined;
     });
     expect(told.map((m) => [m.to, m.language])).toEqual([['supervisor@othr.example', 'fr']]);
-    const transfer = await h.db.prisma.caseTransfer.findFirstOrThrow({ where: { caseId } });
+    const transfer = await h.db.prisma.transfer.findFirstOrThrow({ where: { caseId } });
     expect(transfer).toMatchObject({
-      fromProvince: 'DEMO',
-      toProvince: 'OTHR',
+      fromProvinceCode: 'DEMO',
+      toProvinceCode: 'OTHR',
       status: 'pending',
       requestedById: HANDLER,
     });
@@ -268,7 +268,7 @@ describe('transfers', () => {
       args: [{ actorId: 'staff-othr-supervisor', accept: true }],
     });
     const accepted = await eventually('the transfer accepted', async () => {
-      const t = await h.db.prisma.caseTransfer.findFirstOrThrow({ where: { caseId } });
+      const t = await h.db.prisma.transfer.findFirstOrThrow({ where: { caseId } });
       return t.status === 'accepted' ? t : undefined;
     });
     expect(accepted.decidedById).toBe('staff-othr-supervisor');

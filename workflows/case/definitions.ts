@@ -114,10 +114,11 @@ export interface CaseState {
   planReviewEveryDays?: number | null;
   /** The approved plan's review frequency: reviews come at least this often. */
   reviewEveryDays?: number | null;
-  transfer: { transferId?: string; toProvince: string; deadlineId: string } | null;
-  /** The pending closure request's id (its row in closure_requests). */
-  closureRequestId?: string | null;
+  /** A pending transfer: its row (transfers) and its acceptance deadline. */
+  transfer: { transferId: string; toProvince: string; deadlineId: string } | null;
   closureReason: string | null;
+  /** The pending (or last approved) closure request's row in `closures`, written by the API. */
+  closureId?: string | null;
   /** The last closure request a new concern withdrew. */
   closureWithdrawn?: ClosureWithdrawal | null;
   stepsOnTime: number;
@@ -127,25 +128,6 @@ export interface CaseState {
   notificationIssues?: NotificationIssue[];
   /** When the report that opened the case was received: the first screening's clock starts then. */
   reportReceivedAt?: string | null;
-}
-
-/** A closure request's life (closure_requests), written with the audit event of each change. */
-export interface ClosureRecord {
-  closureRequestId: string;
-  event: 'requested' | 'approved' | 'returned' | 'withdrawn';
-  reason: string;
-  /** requested: the step the case was at. */
-  fromStep?: CaseStep;
-  /** withdrawn: the concern that withdrew it. */
-  reportId?: string;
-}
-
-/** A transfer's life (case_transfers): requested, then accepted or refused by the receiving province. */
-export interface TransferRecord {
-  transferId: string;
-  event: 'requested' | 'accepted' | 'refused';
-  fromProvince: string;
-  toProvince: string;
 }
 
 /** What `GET /cases/{id}` shows: derived from the state, nothing identifying. */
@@ -232,6 +214,8 @@ export interface TransferAcceptanceInput extends Actor {
 }
 export interface ClosureInput extends Actor {
   reason: string;
+  /** The request's row, written by the API with its notes in the transaction waiting on this update. */
+  closureId?: string;
 }
 export interface ClosureApprovalInput extends Actor {
   decision: 'approve' | 'return';
@@ -250,6 +234,28 @@ export interface ReferralChangedInput {
   status: ReferralSummary['status'];
   declineReason?: string;
 }
+
+/**
+ * What a step changes in the case file besides the case row, applied by `recordCaseAction` in the
+ * same transaction as its audit event. IDs and codes only.
+ */
+export type CaseChange =
+  | { kind: 'transferRequested'; transferId: string; toProvince: string }
+  /** `deadlineIds`: the case's open deadlines, which now climb the receiving province's ladder. */
+  | { kind: 'transferDecided'; transferId: string; accepted: boolean; deadlineIds: string[] }
+  | { kind: 'transferCancelled'; transferId: string }
+  /** `reportId`: the concern whose arrival withdrew the request. */
+  | {
+      kind: 'closureStatus';
+      closureId: string;
+      status: 'approved' | 'returned' | 'withdrawn';
+      reportId?: string;
+    }
+  | {
+      kind: 'referralsRequested';
+      referrals: { referralId: string; serviceType: string; partnerId: string; planItemId?: string }[];
+    }
+  | { kind: 'referralsCancelled'; referralIds: string[] };
 
 export const screeningUpdate = defineUpdate<CaseView, [ScreeningInput]>('screening');
 export const emergencyUpdate = defineUpdate<CaseView, [EmergencyInput]>('emergency');

@@ -59,17 +59,16 @@ import {
   screeningUpdate,
   transferAcceptanceUpdate,
   transferUpdate,
+  type CaseChange,
   type CaseState,
   type CaseStep,
   type CaseView,
   type CaseWorkflowInput,
-  type ClosureRecord,
   type ConcernInput,
   type PlanItem,
   type ReferralCancelReason,
   type ReferralInput,
   type ReferralSummary,
-  type TransferRecord,
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -243,7 +242,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     action: string,
     actorId: string,
     details: Record<string, unknown> = {},
-    facts: { closure?: ClosureRecord; transfer?: TransferRecord } = {},
+    changes: CaseChange[] = [],
   ) =>
     recordCaseAction({
       caseId: state.caseId,
@@ -254,7 +253,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       province: state.province,
       assigneeId: state.assigneeId,
       details,
-      ...facts,
+      ...(changes.length ? { changes } : {}),
     });
 
   /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
@@ -321,8 +320,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // --- referrals (child workflows, abandoned on continue-as-new, they report by signal) -------
   /** Referrals started by this run: a closed case ends only once they have (their cancellation recorded). */
   const referralsOfThisRun: ChildWorkflowHandle<typeof referralWorkflow>[] = [];
-  const refer = async (item: ReferralInput) => {
-    const referralId = item.referralId ?? uuid4();
+  /** A referral's row is written with the step that sends it (`referralsRequested`), then its workflow starts. */
+  const refer = async (item: ReferralInput & { referralId: string }) => {
+    const { referralId } = item;
     state.referrals.push({
       referralId,
       serviceType: item.serviceType,
@@ -387,10 +387,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   /**
    * A revised plan, approved: a running referral whose service and partner the plan keeps goes on
-   * (now carrying out the new item), one whose item the plan drops is cancelled, and only the new
-   * items are referred (protocol.md §3 step 6: one referral per service of the plan).
+   * (now carrying out the new item), one whose item the plan drops is cancelled; the new items are
+   * returned to be referred (protocol.md §3 step 6: one referral per service of the plan).
    */
-  const applyPlan = async (items: PlanItem[], actorId: string) => {
+  const revisePlanReferrals = async (items: PlanItem[], actorId: string) => {
     const remaining = [...items];
     for (const r of activeReferrals()) {
       const i = remaining.findIndex((it) => it.serviceType === r.serviceType && it.partnerId === r.partnerId);
@@ -409,7 +409,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         await cancelReferral(r, actorId, 'planRevised');
       }
     }
-    for (const item of remaining) await refer({ ...item, actorId });
+    return remaining.map((item) => ({ ...item, referralId: uuid4() }));
   };
 
   // --- closure (protocol.md §3 step 8) ---------------------------------------------------------
@@ -435,25 +435,27 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   /** A new concern while the supervisor decides on a closure: the request is withdrawn, recorded. */
   const withdrawClosure = async (concern: ConcernInput) => {
     const reason = state.closureReason ?? '';
-    const closureRequestId = state.closureRequestId ?? '';
+    const closureId = state.closureId ?? null;
     // Screened first, then the case resumes where it was (a first screening still leads to assessment).
     state.resumeStep = state.stepBeforeClosure === 'screening' ? null : state.stepBeforeClosure;
     state.step = 'screening';
     state.stepBeforeClosure = null;
     state.closureReason = null;
-    state.closureRequestId = null;
+    state.closureId = null;
     state.closureWithdrawn = { reason, reportId: concern.reportId, at: now() };
     await close(has('closureApproval'), 'cancelled');
     await record(
       'closure.withdrawn',
       'system',
       { reason, reportId: concern.reportId },
-      { closure: { closureRequestId, event: 'withdrawn', reason, reportId: concern.reportId } },
+      closureId
+        ? [{ kind: 'closureStatus', closureId, status: 'withdrawn', reportId: concern.reportId }]
+        : [],
     );
     return {
       kind: 'closureWithdrawn',
       caseId: state.caseId,
-      closureRequestId,
+      closureId: closureId ?? '',
       reportId: concern.reportId,
       reason,
       concernReceivedAt: concern.receivedAt ?? now(),
@@ -662,8 +664,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       }
       state.step = 'followUp';
       state.reviewEveryDays = state.planReviewEveryDays ?? null;
-      await record('plan.approved', input.actorId, { planId: state.planId });
-      await applyPlan(state.planItems, input.actorId);
+      const referrals = await revisePlanReferrals(state.planItems, input.actorId);
+      await record('plan.approved', input.actorId, { planId: state.planId }, [
+        { kind: 'referralsRequested', referrals },
+      ]);
+      for (const item of referrals) await refer({ ...item, actorId: input.actorId });
       state.planItems = [];
       await open('review');
       return view();
@@ -676,11 +681,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      await record('referral.requested', input.actorId, {
+      const referralId = uuid4();
+      const row = {
+        referralId,
         serviceType: input.serviceType,
-        replaces: input.replaces,
-      });
-      await refer(input);
+        partnerId: input.partnerId,
+        ...(input.planItemId ? { planItemId: input.planItemId } : {}),
+      };
+      await record(
+        'referral.requested',
+        input.actorId,
+        { referralId, serviceType: input.serviceType, replaces: input.replaces },
+        [{ kind: 'referralsRequested', referrals: [row] }],
+      );
+      await refer({ ...input, referralId });
       return view();
     },
     {
@@ -754,17 +768,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   onStep(
     transferUpdate,
     async (input) => {
-      // The acceptance deadline climbs the receiving province's ladder, from its supervisors up.
-      const deadline = await open('transferAcceptance', { province: input.toProvince });
       const transferId = uuid4();
-      state.transfer = { transferId, toProvince: input.toProvince, deadlineId: deadline.id };
       const transfer = { transferId, fromProvince: state.province, toProvince: input.toProvince };
-      await record(
-        'transfer.requested',
-        input.actorId,
-        { toProvince: input.toProvince },
-        { transfer: { ...transfer, event: 'requested' } },
-      );
+      await record('transfer.requested', input.actorId, { toProvince: input.toProvince, transferId }, [
+        { kind: 'transferRequested', transferId, toProvince: input.toProvince },
+      ]);
+      // The acceptance deadline is about the transfer (its subject) and climbs the receiving
+      // province's ladder, from its supervisors up.
+      const deadline = await open('transferAcceptance', {
+        province: input.toProvince,
+        subjectId: transferId,
+      });
+      state.transfer = { transferId, toProvince: input.toProvince, deadlineId: deadline.id };
       // The receiving province's supervisors are told now, not only when the deadline passes.
       await notice({ kind: 'transferRequested', caseId: state.caseId, ...transfer, dueAt: deadline.dueAt }, [
         'supervisor',
@@ -794,19 +809,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         // Open deadlines keep their instants but now climb the receiving province's ladder.
         for (const d of state.deadlines) d.province = transfer.toProvince;
       }
-      const event = input.accept ? 'accepted' : 'refused';
       await record(
-        `transfer.${event}`,
+        input.accept ? 'transfer.accepted' : 'transfer.refused',
         input.actorId,
-        { toProvince: transfer.toProvince },
-        {
-          transfer: {
-            transferId: transfer.transferId ?? transfer.deadlineId,
-            fromProvince,
-            toProvince: transfer.toProvince,
-            event,
+        { toProvince: transfer.toProvince, transferId: transfer.transferId },
+        [
+          {
+            kind: 'transferDecided',
+            transferId: transfer.transferId,
+            accepted: input.accept,
+            deadlineIds: state.deadlines.map((d) => d.id),
           },
-        },
+        ],
       );
       // So do the running referrals' deadlines (a late partner is the receiving coordinator's).
       if (input.accept) {
@@ -825,24 +839,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   onStep(
     closureUpdate,
     async (input) => {
-      const closureRequestId = uuid4();
       state.stepBeforeClosure = state.step;
       state.step = 'closureApproval';
       state.closureReason = input.reason;
-      state.closureRequestId = closureRequestId;
-      await record(
-        'closure.requested',
-        input.actorId,
-        { reason: input.reason },
-        {
-          closure: {
-            closureRequestId,
-            event: 'requested',
-            reason: input.reason,
-            fromStep: state.stepBeforeClosure,
-          },
-        },
-      );
+      state.closureId = input.closureId ?? null;
+      await record('closure.requested', input.actorId, {
+        reason: input.reason,
+        ...(input.closureId ? { closureId: input.closureId } : {}),
+      });
       await open('closureApproval');
       return view();
     },
@@ -867,24 +871,35 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       await close(has('closureApproval'));
       const reason = state.closureReason ?? '';
-      const closure = { closureRequestId: state.closureRequestId ?? '', reason };
-      state.closureRequestId = null;
+      const closureId = state.closureId ?? null;
+      const closureStatus = (status: 'approved' | 'returned'): CaseChange[] =>
+        closureId ? [{ kind: 'closureStatus', closureId, status }] : [];
       if (input.decision === 'return') {
         state.step = state.stepBeforeClosure ?? 'followUp';
         state.closureReason = null;
-        await record('closure.returned', input.actorId, {}, { closure: { ...closure, event: 'returned' } });
+        state.closureId = null;
+        await record('closure.returned', input.actorId, {}, closureStatus('returned'));
         publish();
         return view();
       }
       state.step = 'closed';
       for (const d of [...state.deadlines]) await close(d, 'cancelled');
-      for (const r of activeReferrals()) await cancelReferral(r, input.actorId, 'caseClosed');
-      await record(
-        'closure.approved',
-        input.actorId,
-        { reason },
-        { closure: { ...closure, event: 'approved' } },
-      );
+      const cancelled: ReferralSummary[] = [];
+      for (const r of activeReferrals()) {
+        await cancelReferral(r, input.actorId, 'caseClosed');
+        if (r.status === 'cancelled') cancelled.push(r);
+      }
+      const pendingTransfer = state.transfer;
+      state.transfer = null;
+      await record('closure.approved', input.actorId, { reason }, [
+        ...closureStatus('approved'),
+        ...(cancelled.length
+          ? [{ kind: 'referralsCancelled' as const, referralIds: cancelled.map((r) => r.referralId) }]
+          : []),
+        ...(pendingTransfer
+          ? [{ kind: 'transferCancelled' as const, transferId: pendingTransfer.transferId }]
+          : []),
+      ]);
       // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.
       const handOver = state.facts.leavingCareHandOver ?? [];
       if (handOver.includes(reason) && patched(PATCH_LEAVING_CARE)) {

@@ -29,7 +29,8 @@ export type CaseNotice =
   | {
       kind: 'closureWithdrawn';
       caseId: string;
-      closureRequestId: string;
+      /** The closure request's row (empty when the request came without one). */
+      closureId: string;
       reportId: string;
       reason: string;
       /** When the concern that withdrew it was received (ISO). */

@@ -182,7 +182,13 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   };
 
   setHandler(referralViewQuery, view);
-  onUpdate(
+  // A partner's step waits until the referral's first deadline is open in this workflow (its record
+  // may already be readable in the database): an acknowledgement arriving in between would
+  // otherwise close nothing and leave the acknowledgement deadline open, to be cancelled at the end.
+  let ready = false;
+  const onStep: typeof onUpdate = (definition, handler, options) =>
+    onUpdate(definition, handler, options, () => ready);
+  onStep(
     acknowledgementUpdate,
     async (update) => {
       status = 'acknowledged';
@@ -193,7 +199,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('requested') },
   );
-  onUpdate(
+  onStep(
     declineUpdate,
     async (update) => {
       status = 'declined';
@@ -208,7 +214,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       },
     },
   );
-  onUpdate(
+  onStep(
     startUpdate,
     async (update) => {
       status = 'started';
@@ -218,7 +224,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('acknowledged') },
   );
-  onUpdate(
+  onStep(
     outcomeUpdate,
     async (update) => {
       status = 'completed';
@@ -259,6 +265,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     ...(input.planItemId ? { planItemId: input.planItemId } : {}),
   });
   const acknowledgement = await open('referralAcknowledgement');
+  ready = true;
   // Not awaited: the partner's clock runs whatever the mail server is doing.
   const told = notifyCase({
     kind: 'referralSent',
