@@ -802,7 +802,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       if (!transfer) return view();
       state.transfer = null;
       await close(state.deadlines.find((d) => d.id === transfer.deadlineId));
-      const fromProvince = state.province;
       if (input.accept) {
         state.province = transfer.toProvince;
         state.assigneeId = null;
