@@ -43,7 +43,9 @@ import { insertPlan, startCase } from '../support/cases';
 import globalSetup from '../support/global-setup';
 import globalTeardown from '../support/global-teardown';
 import { createHarness, type Harness } from '../support/harness';
+import { birthDateAged, MEDIATOR, startPathway, waitForPhase } from '../support/leaving-care';
 import { eventually } from '../support/wait';
+import { mediatorAssignmentUpdate } from '../../workflows/leaving-care/definitions';
 
 const OUT = __dirname;
 const PARTNER = 'staff-demo-partner';
@@ -282,9 +284,47 @@ async function continuedAsNew(h: Harness): Promise<void> {
     });
   }
   await save(h, 'case-continued-as-new', handle, firstRun);
+  // The carried run too: it starts from the state it was given, not from the database.
+  const secondRun = (await handle.describe()).runId;
+  const review = await waitForDeadline(handle, 'review');
+  await h.env.sleep(Date.parse(review.dueAt) - (await h.env.currentTimeMs()) - 3_600_000);
+  await handle.executeUpdate(reviewUpdate, {
+    args: [{ actorId: HANDLER, reviewId: 'review-carried', risk: 'HIGH', decision: 'continue' }],
+  });
+  await save(h, 'case-continued-as-new-carried', handle, secondRun);
+}
+
+/**
+ * A leaving-care pathway of a child enrolled at 16: the programme deadline missed (its rung fires),
+ * a mediator assigned, then months of contacts until the run continues as new; both runs saved.
+ */
+async function leavingCarePathway(h: Harness): Promise<void> {
+  const birthDate = birthDateAged(await h.env.currentTimeMs(), 16, 2);
+  const { handle } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, {
+    birthDate,
+    maxHistoryEvents: 120,
+  });
+  await waitForPhase(handle, 'preparation');
+  const firstRun = (await handle.describe()).runId;
+  await h.env.sleep(32 * 86_400_000);
+  console.log('  programme deadline passed; assigning the mediator');
+  await handle.executeUpdate(mediatorAssignmentUpdate, {
+    args: [{ actorId: HANDLER, mediatorId: MEDIATOR }],
+  });
+  for (let month = 0; (await handle.describe()).runId === firstRun && month < 36; month += 1) {
+    await h.env.sleep(30 * 86_400_000);
+    console.log(`  month ${month}: ${(await handle.fetchHistory()).events?.length ?? 0} events`);
+  }
+  const secondRun = (await handle.describe()).runId;
+  if (secondRun === firstRun) throw new Error('the pathway did not continue as new in three years');
+  await save(h, 'leaving-care-pathway', handle, firstRun);
+  await h.env.sleep(30 * 86_400_000);
+  await save(h, 'leaving-care-pathway-continued', handle, secondRun);
 }
 
 async function main(): Promise<void> {
+  // `tsx test/histories/record.ts leavingCarePathway …` records only the scenarios named.
+  const only = process.argv.slice(2);
   await globalSetup();
   const h = await createHarness({ encrypted: false });
   try {
@@ -297,7 +337,8 @@ async function main(): Promise<void> {
       closureWithdrawn,
       planRevised,
       transferWithReferrals,
-    ]) {
+      leavingCarePathway,
+    ].filter((s) => only.length === 0 || only.includes(s.name))) {
       console.log(scenario.name, new Date(await h.env.currentTimeMs()).toISOString());
       await scenario(h);
     }

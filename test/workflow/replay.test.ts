@@ -1,7 +1,9 @@
 /**
  * Recorded histories (test/histories/*.json, made by `npm run histories:record`) replay against the
- * current workflow code. A change that would make a running case non-deterministic — a command
- * added, removed or reordered without `patched()` — fails here before it reaches a worker.
+ * current workflow code: every workflow type (case, referral, leaving-care pathway), first runs and
+ * continued-as-new runs. A change that would make a running case non-deterministic — a command
+ * added, removed or reordered — fails here before it reaches a worker (see the README's release
+ * policy for how such a change ships once there is a release).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +25,7 @@ describe('replay of recorded histories', () => {
         'case-escalated-screening.json',
         'case-declined-referral.json',
         'case-continued-as-new.json',
+        'case-continued-as-new-carried.json',
         'referral-completed.json',
         'referral-declined.json',
         'case-closure-withdrawn.json',
@@ -31,6 +34,8 @@ describe('replay of recorded histories', () => {
         'referral-cancelled-by-closure.json',
         'case-transfer-with-referrals.json',
         'referral-transferred.json',
+        'leaving-care-pathway.json',
+        'leaving-care-pathway-continued.json',
       ]),
     );
   });

@@ -8,7 +8,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -95,15 +94,6 @@ const { notifyCaseOpened, notifyCase } = proxyActivities<Activities>({
 
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 
-/** Workflow code changes, kept while histories recorded before them may still be replayed. */
-export const PATCH_NO_SPURIOUS_CONTINUE_AS_NEW = 'case-no-spurious-continue-as-new';
-export const PATCH_READY_AFTER_OPENING = 'case-ready-after-opening';
-export const PATCH_NOTIFY_CASE_OPENED = 'notify-case-opened';
-export const PATCH_LEAVING_CARE = 'case-leaving-care-enrolment';
-export const PATCH_OVERDUE_AT_DEADLINE = 'case-overdue-at-deadline';
-export const PATCH_HANDLERS_BEFORE_CONTINUE = 'case-handlers-finished-before-continue';
-export const PATCH_SCREENING_FROM_RECEIPT = 'case-screening-from-report-receipt';
-
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
@@ -145,11 +135,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         publish();
       },
     );
-    // Patch: Overdue used to turn true only when the first rung's mail had gone (or something
-    // else changed); now a timer at the deadline re-publishes the operator view.
-    if (patched(PATCH_OVERDUE_AT_DEADLINE)) {
-      void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
-    }
+    // Overdue turns true at the deadline itself, not when the first rung's mail has gone.
+    void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
   };
   type DeadlineOptions = {
     service?: string;
@@ -352,12 +339,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     referralsOfThisRun.push(child);
   };
   /**
-   * Patch: the screening clock used to start when the case (or the concern) reached the workflow;
-   * the protocol starts it when the report was received, which a handler may record afterwards.
-   * Never later than now (a clock running a little ahead on the API's side).
+   * The screening clock starts when the report was received (which a handler may record after the
+   * fact), never later than now (a clock running a little ahead on the API's side).
    */
   const screeningFrom = (receivedAt: string | null | undefined): { from?: string } => {
-    if (!patched(PATCH_SCREENING_FROM_RECEIPT) || !receivedAt) return {};
+    if (!receivedAt) return {};
     return { from: Date.parse(receivedAt) < Date.now() ? receivedAt : now() };
   };
   const activeReferrals = () =>
@@ -901,7 +887,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       ]);
       // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.
       const handOver = state.facts.leavingCareHandOver ?? [];
-      if (handOver.includes(reason) && patched(PATCH_LEAVING_CARE)) {
+      if (handOver.includes(reason)) {
         await enrolInLeavingCare('turned18', input.actorId);
       }
       // The check-back follows a closure whose child is still reachable, for the risks it is for.
@@ -951,39 +937,32 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       await open('referralReassignment', { subjectId: change.referralId, service: referral.serviceType });
     }
     const placements = state.facts.placementServices ?? [];
-    if (
-      change.status === 'started' &&
-      placements.includes(referral.serviceType) &&
-      patched(PATCH_LEAVING_CARE)
-    ) {
+    if (change.status === 'started' && placements.includes(referral.serviceType)) {
       await enrolInLeavingCare('placement', 'system');
     }
   });
 
   // --- life ---------------------------------------------------------------------------------
   state = input.carried ?? (await loadCase({ caseId: input.caseId }));
-  // Patch: steps sent right after the case opens used to be validated before the screening
-  // deadline existed (and refused); now they wait until the case is fully open.
-  if (!patched(PATCH_READY_AFTER_OPENING)) loaded = true;
+  // Steps sent right after the case opens wait until it is fully open (its screening deadline
+  // exists): `loaded` turns true below.
   let openingNotice: Promise<void> = Promise.resolve();
   if (!input.carried) {
     await record('case.opened', 'system');
     // Not awaited: the screening clock starts now whatever the mail server is doing.
-    if (patched(PATCH_NOTIFY_CASE_OPENED)) {
-      openingNotice = notifyCaseOpened({ caseId: state.caseId }).then(
-        (outcome) => noteIssues(issuesOf('caseOpened', null, ['supervisor', 'handler'], outcome, now())),
-        () =>
-          noteIssues([
-            {
-              about: 'caseOpened',
-              level: null,
-              problem: 'failed',
-              roles: ['supervisor', 'handler'],
-              at: now(),
-            },
-          ]),
-      );
-    }
+    openingNotice = notifyCaseOpened({ caseId: state.caseId }).then(
+      (outcome) => noteIssues(issuesOf('caseOpened', null, ['supervisor', 'handler'], outcome, now())),
+      () =>
+        noteIssues([
+          {
+            about: 'caseOpened',
+            level: null,
+            problem: 'failed',
+            roles: ['supervisor', 'handler'],
+            at: now(),
+          },
+        ]),
+    );
     await open('screening', { ...screeningFrom(state.reportReceivedAt), urgent: state.urgent });
   }
   loaded = true;
@@ -993,17 +972,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const historyTooLong = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
   const finished = () => state.step === 'closed' && state.deadlines.length === 0;
-  // Patch: a closure approval that opens the check-back used to look finished for a moment and
-  // continue-as-new for nothing; now the run waits until it is really finished or really long.
-  const waitUntilFinished = patched(PATCH_NO_SPURIOUS_CONTINUE_AS_NEW);
   for (;;) {
     await condition(() => finished() || historyTooLong());
     await condition(allHandlersFinished);
     await openingNotice;
-    // Patch: a step accepted while the case-opened notice was still being sent used to be cut off
-    // by the continue-as-new that followed the notice (its client got an error, its next deadline
-    // was never opened); now the run waits for that step as well.
-    if (!allHandlersFinished() && patched(PATCH_HANDLERS_BEFORE_CONTINUE)) continue;
+    // A step accepted while the case-opened notice was still being sent is waited for too (a
+    // continue-as-new would cut it off: its client an error, its next deadline never opened).
+    if (!allHandlersFinished()) continue;
     if (finished()) {
       // A referral cancelled by the closure records it and ends a moment later; the case ends after
       // them, so no referral of this run outlives its closed case.
@@ -1015,7 +990,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       }
       return view();
     }
-    if (!waitUntilFinished || historyTooLong()) {
+    // Only a really long history continues as new (a closure opening the check-back looks
+    // finished for a moment, and that is no reason to).
+    if (historyTooLong()) {
       return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
     }
   }

@@ -4,7 +4,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -60,9 +59,6 @@ const {
 
 const DEFAULT_MAX_HISTORY_EVENTS = 5_000;
 
-/** Workflow code changes, kept while histories recorded before them may still be replayed. */
-export const PATCH_OVERDUE_AT_DEADLINE = 'leaving-care-overdue-at-deadline';
-
 function reject(reason: string): never {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
 }
@@ -117,10 +113,8 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
         publish();
       },
     );
-    // Patch: Overdue is re-published at the deadline, not only when the first rung's mail has gone.
-    if (patched(PATCH_OVERDUE_AT_DEADLINE)) {
-      void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
-    }
+    // Overdue turns true at the deadline itself, not when the first rung's mail has gone.
+    void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
   };
   const open = async (step: LeavingCareStep, from: string, dueAt?: string) => {
     const deadline = await openPathwayDeadline({

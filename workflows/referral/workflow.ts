@@ -4,7 +4,6 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -44,18 +43,6 @@ const { notifyCase } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-/**
- * Workflow code changes, kept while histories recorded before them may still be replayed.
- * The service-start clock used to start at the acknowledgement; the protocol counts it from the
- * referral being sent (protocol/README.md), so a slow acknowledgement does not extend it.
- */
-export const PATCH_SERVICE_START_FROM_SENT = 'referral-service-start-from-sent';
-/**
- * Referrals used to carry no search attributes, so a late partner was invisible to the operators'
- * `Province = "…" AND Overdue = true` query; now they publish the same operator view as a case.
- */
-export const PATCH_REFERRAL_OPERATOR_VIEW = 'referral-operator-view';
-
 const reject = (reason: string): never => {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
 };
@@ -77,11 +64,9 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const now = () => new Date().toISOString();
   // The referral is sent when this workflow begins (the case starts it at that moment).
   const sentAt = now();
-  const operatorView = patched(PATCH_REFERRAL_OPERATOR_VIEW);
   /** The operators' search attributes, as for a case: overdue, highest rung reached, next deadline. */
   let published = '';
   const publish = () => {
-    if (!operatorView) return;
     const summary = summarizeDeadlines(
       deadlines,
       deadlines.flatMap((d) => d.fired),
@@ -100,7 +85,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   const watch = (deadline: OpenDeadline) => {
     const isOpen = () => deadlines.includes(deadline);
     void watchDeadline(input.caseId, deadline, isOpen, publish);
-    if (operatorView) void atDeadline(deadline, isOpen, publish);
+    void atDeadline(deadline, isOpen, publish);
     publish();
   };
   const request = (step: DeadlineStep, from: string) => ({
@@ -194,7 +179,9 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       status = 'acknowledged';
       await closeAll('done');
       await transition('acknowledged', update.actorId);
-      if (!cancellation) await open('serviceStart', patched(PATCH_SERVICE_START_FROM_SENT) ? sentAt : now());
+      // The service-start clock counts from the referral being sent (protocol/README.md), so a
+      // slow acknowledgement does not extend it.
+      if (!cancellation) await open('serviceStart', sentAt);
       return view();
     },
     { validator: () => requireStatus('requested') },
