@@ -187,7 +187,10 @@ describe('payloads sent around the API', () => {
       return d.status.name === 'RUNNING' ? undefined : d.status.name;
     });
     expect(status).toBe('FAILED');
-    await expect(handle.result()).rejects.toThrow('refused: not encrypted with the keys of this service');
+    const failure = (await handle.result().catch((err: unknown) => err)) as { cause?: Error };
+    expect(failure.cause?.message).toBe(
+      'workflow input refused: not encrypted with the keys of this service: workflows are started by the API and the worker only',
+    );
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);

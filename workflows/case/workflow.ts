@@ -573,7 +573,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       for (const d of [...state.deadlines]) await close(d, 'cancelled');
       for (const r of activeReferrals()) {
         r.status = 'cancelled';
-        await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
+        await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal, {
+          reason: 'caseClosed',
+        });
       }
       await record('closure.approved', input.actorId, { reason: state.closureReason });
       // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.

@@ -43,6 +43,10 @@ export const acknowledgementUpdate = defineUpdate<ReferralView, [Acknowledgement
 export const declineUpdate = defineUpdate<ReferralView, [DeclineInput]>('decline');
 export const startUpdate = defineUpdate<ReferralView, [StartInput]>('start');
 export const outcomeUpdate = defineUpdate<ReferralView, [OutcomeInput]>('outcome');
+/** Why a running referral is cancelled (an input, so the signal carries an encrypted payload). */
+export interface ReferralCancelInput {
+  reason: 'caseClosed';
+}
 /** Sent by the case workflow when the case closes while the referral is still running. */
-export const referralCancelSignal = defineSignal('cancel');
+export const referralCancelSignal = defineSignal<[ReferralCancelInput]>('cancel');
 export const referralViewQuery = defineQuery<ReferralView>('referralView');
