@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { confirmStepWrites } from '../../lib/step-writes';
 import { loadProtocol, RISK_LEVELS, type ProtocolDefinition } from '../../protocol';
 import type { CaseState, ProtocolFacts } from '../../workflows/case/definitions';
 import type { RiskLevel } from '../../workflows/deadlines/types';
@@ -33,6 +34,8 @@ export interface RecordCaseActionInput {
   province: string;
   assigneeId: string | null;
   details: Record<string, unknown>;
+  /** The update carrying a human step: its pending rows are confirmed with the audit event. */
+  updateId?: string;
 }
 
 export function caseActivities({ prisma }: ActivityDeps) {
@@ -85,7 +88,10 @@ export function caseActivities({ prisma }: ActivityDeps) {
       };
     },
 
-    /** Mirrors the workflow's state on the case row and appends the audit event, in one transaction. */
+    /**
+     * Mirrors the workflow's state on the case row, confirms the step's pending rows (written by
+     * the API before the update: lib/step-writes.ts) and appends the audit event, in one transaction.
+     */
     async recordCaseAction(input: RecordCaseActionInput): Promise<void> {
       const key = activityKey();
       const closing = input.action === 'closure.approved';
@@ -95,6 +101,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
+        await confirmStepWrites(tx, input.updateId);
         await tx.case.update({
           where: { id: input.caseId },
           data: {

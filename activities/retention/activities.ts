@@ -107,6 +107,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         await tx.planItem.updateMany({ where: { plan: inCases }, data: { objective: null } });
         // A partner's reason for declining is free text too.
         await tx.referral.updateMany({ where: inCases, data: { declineReason: null } });
+        // A step's rows still waiting for a confirmation that will never come carry narratives too.
+        await tx.pendingStepWrite.deleteMany({ where: inCases });
         const pathwayId = child.leavingCarePathway?.id;
         if (pathwayId) {
           const ofPathway = { pathwayId };

@@ -1,10 +1,12 @@
 /**
  * The case routes. Each handler: authenticate (route), validate (route), load the case under the
- * policy, write the rows that hold narratives (same transaction as the workflow update, so a
- * rejected step leaves no row), call the workflow, shape the answer.
+ * policy, save the rows that hold narratives as pending writes of the workflow update (confirmed
+ * by the workflow when it accepts the step, removed when it refuses it: lib/step-writes.ts), call
+ * the workflow, shape the answer.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { type Prisma } from '../../generated/prisma/client';
+import type { StepWrite } from '../../lib/step-writes';
 import {
   assessmentUpdate,
   assignmentUpdate,
@@ -33,7 +35,6 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
 
-type Tx = Prisma.TransactionClient;
 type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
 
 /** The workflow's view, retried briefly while a just-opened case is still loading. */
@@ -48,11 +49,11 @@ interface StepSpec<B extends z.ZodType, I> {
   action: Action;
   body: B;
   update: CaseUpdate<I>;
-  /** The update's input (IDs and codes) and the rows to write first, if any. */
+  /** The update's input (IDs and codes) and the rows the step writes once accepted, if any. */
   prepare(
     body: z.output<B>,
     ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>>; ids: RequestIdentity },
-  ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
+  ): Promise<{ input: I; write?: StepWrite; extra?: Record<string, unknown> }>;
   result?: z.ZodType;
 }
 
@@ -76,7 +77,15 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         const kase = await loadCase(deps, actor, params.caseId, spec.action);
         const ids = requestIdentity(res);
         const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase, ids });
-        const view = await runStep(deps, caseHandle(deps, kase.id), spec.update, input, write, ids.updateId);
+        const pending = write ? { caseId: kase.id, writes: [write] } : undefined;
+        const view = await runStep(
+          deps,
+          caseHandle(deps, kase.id),
+          spec.update,
+          input,
+          pending,
+          ids.updateId,
+        );
         return { body: { ...extra, case: s.asDocumentedView(view) } };
       },
     });
@@ -291,19 +300,19 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
           injury: body.injury,
           categories: body.categories,
         },
-        write: async (tx) => {
-          await tx.screening.create({
-            data: {
-              id: screeningId,
-              caseId: kase.id,
-              risk: body.risk,
-              immediateNeeds: body.immediateNeeds,
-              injury: body.injury,
-              categories: body.categories,
-              notes: body.notes ?? null,
-              screenedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'screening',
+          screening: {
+            id: screeningId,
+            caseId: kase.id,
+            risk: body.risk,
+            immediateNeeds: body.immediateNeeds,
+            injury: body.injury,
+            categories: body.categories,
+            notes: body.notes ?? null,
+            screenedById: actor.id,
+            screenedAt: new Date().toISOString(),
+          },
         },
         extra: { screeningId },
       };
@@ -342,20 +351,20 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const assessmentId = ids.newId('assessment');
       return {
         input: { actorId: actor.id, assessmentId, ...(body.risk ? { risk: body.risk } : {}) },
-        write: async (tx) => {
-          await tx.assessment.create({
-            data: {
-              id: assessmentId,
-              caseId: kase.id,
-              social: body.social ?? null,
-              health: body.health ?? null,
-              psychological: body.psychological ?? null,
-              educational: body.educational ?? null,
-              legal: body.legal ?? null,
-              riskAfter: body.risk ?? null,
-              assessedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'assessment',
+          assessment: {
+            id: assessmentId,
+            caseId: kase.id,
+            social: body.social ?? null,
+            health: body.health ?? null,
+            psychological: body.psychological ?? null,
+            educational: body.educational ?? null,
+            legal: body.legal ?? null,
+            riskAfter: body.risk ?? null,
+            assessedById: actor.id,
+            assessedAt: new Date().toISOString(),
+          },
         },
         extra: { assessmentId },
       };
@@ -399,26 +408,20 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
             partnerId,
           })),
         },
-        write: async (tx) => {
-          const version = (await tx.plan.count({ where: { caseId: kase.id } })) + 1;
-          await tx.plan.create({
-            data: {
-              id: planId,
-              caseId: kase.id,
-              version,
-              status: 'submitted',
-              submittedAt: new Date(),
-              reviewFrequencyDays: body.reviewFrequencyDays ?? null,
-              items: {
-                create: items.map((i) => ({
-                  id: i.planItemId,
-                  serviceType: i.serviceType,
-                  partnerId: i.partnerId,
-                  objective: i.objective ?? null,
-                })),
-              },
-            },
-          });
+        write: {
+          kind: 'plan',
+          plan: {
+            id: planId,
+            caseId: kase.id,
+            submittedAt: new Date().toISOString(),
+            reviewFrequencyDays: body.reviewFrequencyDays ?? null,
+            items: items.map((i) => ({
+              id: i.planItemId,
+              serviceType: i.serviceType,
+              partnerId: i.partnerId,
+              objective: i.objective ?? null,
+            })),
+          },
         },
         extra: {
           planId,
@@ -441,16 +444,15 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: planApprovalUpdate,
     prepare: async (body, { actor, kase }) => ({
       input: { actorId: actor.id, decision: body.decision },
-      write: async (tx) => {
-        await tx.plan.updateMany({
-          where: { caseId: kase.id, status: 'submitted' },
-          data: {
-            status: body.decision === 'approve' ? 'approved' : 'returned',
-            decidedAt: new Date(),
-            decidedById: actor.id,
-            returnReason: body.decision === 'return' ? (body.reason ?? null) : null,
-          },
-        });
+      write: {
+        kind: 'planDecision',
+        decision: {
+          caseId: kase.id,
+          status: body.decision === 'approve' ? 'approved' : 'returned',
+          decidedAt: new Date().toISOString(),
+          decidedById: actor.id,
+          returnReason: body.decision === 'return' ? (body.reason ?? null) : null,
+        },
       },
     }),
   });
@@ -467,18 +469,18 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const reviewId = ids.newId('review');
       return {
         input: { actorId: actor.id, reviewId, risk: body.risk, decision: body.decision },
-        write: async (tx) => {
-          await tx.review.create({
-            data: {
-              id: reviewId,
-              caseId: kase.id,
-              riskBefore: kase.risk,
-              riskAfter: body.risk,
-              decision: body.decision,
-              notes: body.notes ?? null,
-              reviewedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'review',
+          review: {
+            id: reviewId,
+            caseId: kase.id,
+            riskBefore: kase.risk,
+            riskAfter: body.risk,
+            decision: body.decision,
+            notes: body.notes ?? null,
+            reviewedById: actor.id,
+            reviewedAt: new Date().toISOString(),
+          },
         },
         extra: { reviewId },
       };

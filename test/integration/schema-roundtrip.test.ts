@@ -265,6 +265,13 @@ const FIXTURES: Fixtures = {
     reason: 'why RT',
     details: { nested: { list: [1, 'two', null, true] }, n: 1.5 },
   },
+  PendingStepWrite: {
+    updateId: 'rt-update',
+    workflowId: 'case-rt-case',
+    caseId: 'rt-case',
+    writes: [{ kind: 'review', review: { id: 'rt-pending-review', caseId: 'rt-case' } }],
+    createdAt: t(28),
+  },
   ApiIdempotency: {
     actorId: 'rt-staff',
     key: 'rt-key',
@@ -369,6 +376,7 @@ const scalarFields = (model: ModelName): string[] => {
 const uniqueWhere = (model: ModelName, created: Row): Row => {
   if (model === 'Province') return { code: created.code };
   if (model === 'ApiIdempotency') return { actorId_key: { actorId: created.actorId, key: created.key } };
+  if (model === 'PendingStepWrite') return { updateId: created.updateId };
   return { id: created.id };
 };
 

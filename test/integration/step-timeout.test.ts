@@ -8,6 +8,8 @@
  * nothing. Real parts: time-skipping Temporal, the worker, the API, PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
+import { sweepPendingStepWrites } from '../../api/steps/pending';
+import type { StepWrite } from '../../lib/step-writes';
 import { newChildReport, startTestApi, waitForOpenStep, type TestApi } from '../support/api';
 import { createHarness, type Harness } from '../support/harness';
 import { birthDateAged } from '../support/leaving-care';
@@ -20,6 +22,8 @@ const AXES = ['health', 'educationTraining', 'employment', 'socialAssistance', '
 
 let h: Harness;
 let api: TestApi;
+/** The same app with a short wait on Temporal, for the requests made while no worker polls. */
+let impatient: TestApi;
 let worker: { stop(): Promise<void> } | undefined;
 // The Java test server never times out a stopped worker's sticky queue: these workers keep no cache.
 const startWorker = async () => {
@@ -28,9 +32,11 @@ const startWorker = async () => {
 beforeAll(async () => {
   h = await createHarness();
   await startWorker();
-  api = await startTestApi(h, { API_WORKFLOW_TIMEOUT_MS: '1500' });
+  api = await startTestApi(h);
+  impatient = await startTestApi(h, { API_WORKFLOW_TIMEOUT_MS: '1000' });
 });
 afterAll(async () => {
+  await impatient?.stop();
   await api?.stop();
   await h?.stop();
 });
@@ -41,7 +47,7 @@ type Problem = { status: number; detail: string };
 async function throughTimeout(path: string, as: string, body: unknown, key: string) {
   await worker?.stop();
   worker = undefined;
-  const res = await api.post<Problem>(path, { as, body, headers: { 'Idempotency-Key': key } });
+  const res = await impatient.post<Problem>(path, { as, body, headers: { 'Idempotency-Key': key } });
   expect([path, res.status]).toEqual([path, 503]);
   await startWorker();
   return res;
@@ -216,21 +222,36 @@ describe('a step whose update outlives the API’s wait', () => {
 
     // The API died after writing a pending row and before sending the update: the sweep removes
     // it once it is older than the bound and Temporal knows no such update…
-    const { sweepPendingStepWrites } = await import('../../api/steps/pending');
     const orphan = randomUUID();
     await h.db.prisma.pendingStepWrite.create({
       data: {
         updateId: orphan,
         workflowId: `case-${caseId}`,
         caseId,
-        writes: [{ kind: 'assessment', assessment: { id: randomUUID(), caseId, social: 'Never sent' } }],
+        writes: [
+          {
+            kind: 'assessment',
+            assessment: {
+              id: randomUUID(),
+              caseId,
+              social: 'Never sent',
+              health: null,
+              psychological: null,
+              educational: null,
+              legal: null,
+              riskAfter: null,
+              assessedById: HANDLER,
+              assessedAt: new Date().toISOString(),
+            },
+          },
+        ] satisfies StepWrite[],
         createdAt: new Date(Date.now() - 60_000),
       },
     });
     // …but never the row of an update that is admitted and waiting for a worker.
     await worker?.stop();
     worker = undefined;
-    const waiting = await api.post(`/cases/${caseId}/screening`, {
+    const waiting = await impatient.post(`/cases/${caseId}/screening`, {
       as: HANDLER,
       body: { risk: 'LOW', immediateNeeds: false, categories: ['neglect'], notes: 'Waiting for a worker' },
     });

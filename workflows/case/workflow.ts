@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
@@ -156,8 +157,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       else state.stepsOnTime += 1;
     }
   };
-  const record = (action: string, actorId: string, details: Record<string, unknown> = {}) =>
-    recordCaseAction({
+  const record = (action: string, actorId: string, details: Record<string, unknown> = {}) => {
+    // Inside a human step's update: the activity confirms the rows the API wrote for it.
+    const updateId = currentUpdateInfo()?.id;
+    return recordCaseAction({
       caseId: state.caseId,
       action,
       actorId,
@@ -166,7 +169,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       province: state.province,
       assigneeId: state.assigneeId,
       details,
+      ...(updateId ? { updateId } : {}),
     });
+  };
 
   /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
   const noteIssues = (issues: NotificationIssue[]) => {
