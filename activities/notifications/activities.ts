@@ -20,6 +20,7 @@ import { recipientResolver, type Recipient } from './recipients';
 import {
   languageOf,
   renderCaseOpened,
+  renderChildMatch,
   renderEscalation,
   type Channel,
   type Language,
@@ -306,7 +307,9 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
 
     /**
      * "A case has been opened" to the duty unit's supervisors and handlers (each falling through
-     * on its own when nobody holds the role), one outbox row per person, sent exactly once.
+     * on its own when nobody holds the role), one outbox row per person, sent exactly once. When
+     * the report may concern a child known in another province (child_match_alerts, written with
+     * the case), the coordinators of both provinces are told as well, once each.
      */
     async notifyCaseOpened({ caseId }: NotifyCaseOpenedRequest): Promise<NotificationOutcome> {
       const key = `caseOpened/${caseId}`;
@@ -386,8 +389,83 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       } else {
         fellThrough = await recordedFellThrough([`${key}/recipientMissing`]);
       }
-      const statuses = await deliverAll(rows.map((r) => r.id));
-      return summarise(statuses, fellThrough);
+      const matchRows = await childMatchNotices(caseId);
+      const statuses = await deliverAll([...rows.map((r) => r.id), ...matchRows]);
+      // The outcome is the duty unit's (the case view's "case opened" issues); the coordinators'
+      // messages are in the outbox and the audit trail like any other.
+      return summarise(statuses.slice(0, rows.length), fellThrough);
     },
   };
+
+  /**
+   * The outbox rows telling the coordinators of both provinces about each possible match of a
+   * case (written once per alert, Message-ID `<child-match.<alert>.<staff>@…>`): references and
+   * province names only. Returns the ids of the rows to deliver.
+   */
+  async function childMatchNotices(caseId: string): Promise<string[]> {
+    const alerts = await prisma.childMatchAlert.findMany({
+      where: { caseId },
+      orderBy: { id: 'asc' },
+      include: {
+        case: { select: { id: true, reference: true, provinceCode: true, unitId: true } },
+        knownCase: { select: { id: true, reference: true, provinceCode: true, unitId: true } },
+      },
+    });
+    const ids: string[] = [];
+    for (const alert of alerts) {
+      const prefix = `<child-match.${alert.id}.`;
+      let existing = await prisma.notification.findMany({
+        where: { kind: 'childMatch', messageId: { startsWith: prefix } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      if (existing.length === 0) {
+        const data: Prisma.NotificationCreateManyInput[] = [];
+        const sides = [
+          { side: 'reported' as const, own: alert.case, other: alert.knownCase },
+          { side: 'known' as const, own: alert.knownCase, other: alert.case },
+        ];
+        for (const { side, own, other } of sides) {
+          const resolution = await recipientResolver(prisma).forRung('coordinator', {
+            province: own.provinceCode,
+            caseUnitId: own.unitId,
+            assigneeId: null,
+          });
+          const ownName = await provinceNames(own.provinceCode);
+          const otherName = await provinceNames(other.provinceCode);
+          for (const recipient of resolution.recipients) {
+            const language = languageOf(recipient.language);
+            const rendered = renderChildMatch(language, {
+              kind: alert.kind === 'sameChild' ? 'sameChild' : 'identity',
+              side,
+              reference: own.reference,
+              province: ownName(language),
+              otherReference: other.reference,
+              otherProvince: otherName(language),
+              caseUrl: caseUrl(own.id),
+            });
+            data.push(
+              outboxRow(
+                randomUUID(),
+                recipient,
+                language,
+                'childMatch',
+                `child-match.${alert.id}.${recipient.id}`,
+                rendered,
+                { caseId: own.id },
+              ),
+            );
+          }
+        }
+        await prisma.notification.createMany({ data, skipDuplicates: true });
+        existing = await prisma.notification.findMany({
+          where: { kind: 'childMatch', messageId: { startsWith: prefix } },
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        });
+      }
+      ids.push(...existing.map((r) => r.id));
+    }
+    return ids;
+  }
 }

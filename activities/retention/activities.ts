@@ -88,6 +88,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
           where: { id: childId },
           data: {
             ...pseudonymFor(childId),
+            // What a child was called or looked like before their names were known identifies too.
+            alias: null,
             birthDate: new Date(Date.UTC(child.birthDate.getUTCFullYear(), 0, 1)),
             birthYearOnly: true,
             pseudonymisedAt: new Date(at),
@@ -133,7 +135,14 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
               lastClosedAt: last?.closedAt?.toISOString() ?? null,
               closedBefore: before.toISOString(),
               retentionDays: days,
-              removed: ['names', 'birthDate (year kept)', 'reporters', 'narratives', 'decline reasons'],
+              removed: [
+                'names',
+                'alias',
+                'birthDate (year kept)',
+                'reporters',
+                'narratives',
+                'decline reasons',
+              ],
               ...(pathwayId ? { leavingCarePathwayId: pathwayId } : {}),
             },
           },

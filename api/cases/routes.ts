@@ -98,16 +98,22 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     operationId: 'reportCase',
     summary: 'Report a concern: opens a case, or joins the open case of the same child (200)',
     description:
-      'Give `childId` for a known child or `child` for a new one. A report about a child with an ' +
-      'open case in the province is added to that case as a new concern. An identity equal to a ' +
-      'known child without an open case answers 409 with the `childId` to report with.',
+      'Give `childId` for a known child or `child` for a new one (names, or an `alias` when they are ' +
+      'not known; `birthDate`, or an `estimatedAge`). A report about a child with an open case in the ' +
+      'province is added to that case as a new concern. An identity equal to a child the caller may ' +
+      'know (one with a case in a province they may read) without an open case answers 409 with the ' +
+      '`childId` to report with; a child known only to another province is never revealed: the report ' +
+      "opens a new child and both provinces' coordinators are told of the possible match.",
     tag: 'cases',
     request: { body: s.CreateCaseBody },
     responses: {
       201: { description: 'case opened and its workflow started', schema: s.CaseCreated },
       200: { description: 'the report joined the open case of this child', schema: s.CaseCreated },
     },
-    problems: { 409: 'this identity is a known child: report with the `childId` given in the problem' },
+    problems: {
+      404: 'no child with this `childId` that the caller may know',
+      409: 'this identity is a known child: report with the `childId` given in the problem',
+    },
     handle: async ({ actor, body, req, res }) => reportCase(deps, actor, body, req.log, requestIdentity(res)),
   });
 

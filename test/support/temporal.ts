@@ -11,7 +11,7 @@ export const testDataConverter = () => encryptedDataConverter(TEST_PAYLOAD_KEYS)
  * The SDK gives the Java server five seconds to listen; on a loaded machine (two cores shared by
  * several test runs) the JVM may need longer. Starting again is safe: the failed one is gone.
  */
-async function startingAgain<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+async function startingAgain<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await start();
