@@ -36,7 +36,14 @@ export function messageIdDomain(mailFrom: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'child-protection.local';
 }
 
-/** Lateness the way the step's ladder counts: working days if any rung does, else clock hours. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * How late a step is at `at`, the way its ladder counts: whole working days if any rung does and
+ * one has passed, else hours (rounded), else whole minutes. Under a minute is "the deadline is
+ * reached" (a rung fires at its instant, give or take the time to schedule the activity).
+ */
 export function latenessFor(
   protocolVersion: number,
   province: string,
@@ -44,15 +51,25 @@ export function latenessFor(
   dueAt: Date,
   at: Date,
 ): Lateness {
+  const ms = at.getTime() - dueAt.getTime();
+  if (ms < MINUTE_MS) return { unit: 'minutes', amount: 0 };
   const protocol = loadProtocol({ version: protocolVersion, province });
   const rule = (protocol.steps as Partial<Record<string, { ladder: string }>>)[step];
   // Pathway steps are not in `steps`: they all climb the leaving-care ladder.
   const ladder = protocol.ladders[rule?.ladder ?? protocol.leavingCare.ladder];
   const inWorkingDays = ladder?.rungs.some((r) => 'workingDays' in r.after) ?? false;
-  return inWorkingDays
-    ? { unit: 'workingDays', amount: workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone) }
-    : { unit: 'hours', amount: Math.max(0, Math.round((at.getTime() - dueAt.getTime()) / 3_600_000)) };
+  if (inWorkingDays) {
+    const days = workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone);
+    if (days >= 1) return { unit: 'workingDays', amount: days };
+  }
+  const hours = Math.round(ms / HOUR_MS);
+  return hours >= 1
+    ? { unit: 'hours', amount: hours }
+    : { unit: 'minutes', amount: Math.floor(ms / MINUTE_MS) };
 }
+
+/** A rung is late when it goes out more than this after its instant (a report typed in late, a worker down). */
+const LATE_RUNG_MS = MINUTE_MS;
 
 /** The worst of several deliveries (DELIVERY_ORDER), 'noRecipient' when there were none. */
 export function summarise(statuses: DeliveryStatus[], fellThrough: EscalationRole[]): NotificationOutcome {
@@ -146,6 +163,23 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     });
   }
 
+  /** On a retry: the roles found empty and the role reached the first time (kept in the audit events). */
+  async function recordedRung(
+    key: string,
+  ): Promise<{ fellThrough: EscalationRole[]; reached: EscalationRole | null }> {
+    const events = await prisma.auditEvent.findMany({
+      where: { idempotencyKey: { in: [`${key}/fired`, `${key}/recipientMissing`, `${key}/noRecipient`] } },
+      select: { details: true },
+    });
+    const details = events.map(
+      (e) => (e.details ?? {}) as { fellThrough?: EscalationRole[]; reached?: EscalationRole | null },
+    );
+    return {
+      fellThrough: [...(details.find((d) => d.fellThrough !== undefined)?.fellThrough ?? [])],
+      reached: details.find((d) => d.reached !== undefined)?.reached ?? null,
+    };
+  }
+
   /** On a retry, the roles found empty the first time (kept in the audit event's details). */
   async function recordedFellThrough(keys: string[]): Promise<EscalationRole[]> {
     const events = await prisma.auditEvent.findMany({
@@ -156,11 +190,80 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     return [...(found.find((f) => f !== undefined) ?? [])];
   }
 
+  /**
+   * The text of one rung in each language, as it reads at `now`: how late the step is at sending
+   * (never less than at the rung's own instant), and whether the rung below reached nobody.
+   */
+  async function rungText(
+    kase: { reference: string; protocolVersion: number },
+    caseId: string,
+    { deadline, rung }: Pick<NotifyEscalationRequest, 'deadline' | 'rung'>,
+    role: EscalationRole,
+    fellThrough: EscalationRole[],
+    now: Date,
+  ): Promise<(language: Language) => Rendered> {
+    // The rung below has finished (rungs run in order): say so if it reached nobody.
+    const previous =
+      rung.level > 0
+        ? await prisma.escalation.findFirst({
+            where: { stepRecordId: deadline.id, level: { lt: rung.level } },
+            orderBy: { level: 'desc' },
+            include: { messages: { select: { status: true } } },
+          })
+        : null;
+    const previousUnreachable =
+      previous && previous.messages.every((m) => m.status === 'failed')
+        ? (previous.role as EscalationRole)
+        : null;
+    const planned = new Date(rung.at);
+    const sentLate = now.getTime() - planned.getTime() > LATE_RUNG_MS;
+    const late = latenessFor(
+      kase.protocolVersion,
+      deadline.province,
+      deadline.step,
+      new Date(deadline.dueAt),
+      sentLate ? now : planned,
+    );
+    const provinceName = await provinceNames(deadline.province);
+    return (language) =>
+      renderEscalation(language, {
+        reference: kase.reference,
+        province: provinceName(language),
+        step: deadline.step,
+        dueAt: new Date(deadline.dueAt),
+        late,
+        sentLate,
+        level: rung.level,
+        role,
+        fellThrough,
+        caseUrl: caseUrl(caseId),
+        previousUnreachable,
+      });
+  }
+
+  /** Whether the step of a deadline is done (its record completed). */
+  async function stepDone(deadlineId: string): Promise<boolean> {
+    const record = await prisma.stepRecord.findUnique({
+      where: { id: deadlineId },
+      select: { completedAt: true },
+    });
+    return !!record?.completedAt;
+  }
+
+  const messagesOf = { select: { id: true, status: true, phase: true, language: true } } as const;
+
   return {
     /**
      * One rung of an escalation ladder: records the escalation and one outbox row per recipient
      * (keyed by deadline and level, so a retried activity — or a rung replayed after
      * continue-as-new — never writes a second one), then delivers them exactly once.
+     *
+     * A rung whose step is done (step_records.completed_at: done while the rung's mail was being
+     * retried, or before a late attempt) writes and sends nothing more: checked under the step
+     * record's row lock, which closeDeadline takes too, and again by the outbox as it takes a
+     * message's lease. The result then says `stepDone`, and the workflow records nothing for a
+     * closed deadline. A rung that goes out later than its instant says how late the step is at
+     * sending (a retry rewrites the messages no attempt has started).
      */
     async notifyEscalation({
       caseId,
@@ -168,18 +271,45 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       rung,
     }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
       const key = `escalation/${deadline.id}/${rung.level}`;
+      // Temporal's clock at this attempt (the workflow's, so lateness agrees with the deadline).
+      const now = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+      const withdrawn = (
+        escalationId: string | null,
+        fellThrough: EscalationRole[],
+      ): NotifyEscalationResult => ({
+        escalationId,
+        stepDone: true,
+        notified: false,
+        delivery: 'noRecipient',
+        fellThrough,
+      });
       let escalation = await prisma.escalation.findUnique({
         where: { idempotencyKey: key },
-        include: { messages: { select: { id: true } } },
+        include: { messages: messagesOf },
+      });
+      if (!escalation && (await stepDone(deadline.id))) return withdrawn(null, []);
+      const kase = await prisma.case.findUniqueOrThrow({
+        where: { id: caseId },
+        select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
       });
       let fellThrough: EscalationRole[];
       if (escalation) {
-        fellThrough = await recordedFellThrough([`${key}/recipientMissing`, `${key}/noRecipient`]);
+        const recorded = await recordedRung(key);
+        fellThrough = recorded.fellThrough;
+        // A retry of a late rung: the messages no attempt has started say how late the step is now.
+        if (now.getTime() - Date.parse(rung.at) > LATE_RUNG_MS) {
+          const role = recorded.reached ?? rung.role;
+          const text = await rungText(kase, caseId, { deadline, rung }, role, fellThrough, now);
+          for (const m of escalation.messages) {
+            if (m.status !== 'pending' || m.phase !== null) continue;
+            const rendered = text(languageOf(m.language));
+            await prisma.notification.updateMany({
+              where: { id: m.id, status: 'pending', phase: null },
+              data: { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html },
+            });
+          }
+        }
       } else {
-        const kase = await prisma.case.findUniqueOrThrow({
-          where: { id: caseId },
-          select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
-        });
         const resolution = await recipientResolver(prisma).forRung(rung.role, {
           province: deadline.province,
           caseUnitId: kase.unitId,
@@ -188,44 +318,12 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
           referralId: deadline.subjectId,
         });
         fellThrough = resolution.fellThrough;
-        // The rung below has finished (rungs run in order): say so if it reached nobody.
-        const previous =
-          rung.level > 0
-            ? await prisma.escalation.findFirst({
-                where: { stepRecordId: deadline.id, level: { lt: rung.level } },
-                orderBy: { level: 'desc' },
-                include: { messages: { select: { status: true } } },
-              })
-            : null;
-        const previousUnreachable =
-          previous && previous.messages.every((m) => m.status === 'failed')
-            ? (previous.role as EscalationRole)
-            : null;
-        const at = new Date(rung.at);
-        const late = latenessFor(
-          kase.protocolVersion,
-          deadline.province,
-          deadline.step,
-          new Date(deadline.dueAt),
-          at,
-        );
+        const role = resolution.role ?? rung.role;
+        const text = await rungText(kase, caseId, { deadline, rung }, role, fellThrough, now);
         const rows: Prisma.NotificationCreateManyInput[] = [];
         const escalationId = randomUUID();
-        const provinceName = await provinceNames(deadline.province);
         for (const recipient of resolution.recipients) {
           const language = languageOf(recipient.language);
-          const rendered = renderEscalation(language, {
-            reference: kase.reference,
-            province: provinceName(language),
-            step: deadline.step,
-            dueAt: new Date(deadline.dueAt),
-            late,
-            level: rung.level,
-            role: resolution.role ?? rung.role,
-            fellThrough,
-            caseUrl: caseUrl(caseId),
-            previousUnreachable,
-          });
           rows.push(
             outboxRow(
               randomUUID(),
@@ -233,12 +331,16 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               language,
               rung.level === 0 && !fellThrough.length ? 'reminder' : 'escalation',
               `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
-              rendered,
+              text(language),
               { caseId, escalationId },
             ),
           );
         }
         escalation = await prisma.$transaction(async (tx) => {
+          // The step record's lock: closeDeadline, which completes it, has finished or waits.
+          const [step] = await tx.$queryRaw<{ completed_at: Date | null }[]>`
+            SELECT "completed_at" FROM "step_records" WHERE "id" = ${deadline.id} FOR UPDATE`;
+          if (step?.completed_at) return null;
           await tx.escalation.create({
             data: {
               id: escalationId,
@@ -249,7 +351,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               level: rung.level,
               role: rung.role,
               recipientStaffId: resolution.recipients[0]?.id ?? null,
-              firedAt: at,
+              firedAt: new Date(rung.at),
             },
           });
           await tx.notification.createMany({ data: rows });
@@ -294,14 +396,19 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
           }
           return tx.escalation.findUniqueOrThrow({
             where: { id: escalationId },
-            include: { messages: { select: { id: true } } },
+            include: { messages: messagesOf },
           });
         });
+        if (!escalation) return withdrawn(null, fellThrough);
       }
       const ids = escalation.messages.map((m) => m.id);
       if (escalation.notificationId && !ids.includes(escalation.notificationId))
         ids.push(escalation.notificationId);
       const statuses = await deliverAll(ids);
+      // Done while its mail was on its way: what had gone out went out, the rest is withdrawn.
+      if (statuses.includes('cancelled') || (await stepDone(deadline.id))) {
+        return withdrawn(escalation.id, fellThrough);
+      }
       return { escalationId: escalation.id, ...summarise(statuses, fellThrough) };
     },
 

@@ -474,7 +474,7 @@ export interface Rendered {
 
 /**
  * How late a step is: whole working days when its ladder counts them and at least one has passed,
- * else whole hours, else whole minutes; an amount of 0 is "the deadline is reached".
+ * else hours (rounded), else whole minutes; an amount of 0 is "the deadline is reached".
  */
 export type Lateness = { unit: 'minutes' | 'hours' | 'workingDays'; amount: number };
 

@@ -23,6 +23,7 @@ describe('replay of recorded histories', () => {
         'case-escalated-screening.json',
         'case-declined-referral.json',
         'case-continued-as-new.json',
+        'case-screened-while-mail-retried.json',
         'referral-completed.json',
         'referral-declined.json',
       ]),
