@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -10,6 +12,8 @@ export default tseslint.config(
       'generated/',
       'coverage/',
       'test-results/',
+      'desk/dist/',
+      'desk/generated/',
       '**/*.js',
       '**/*.mjs',
     ],
@@ -41,6 +45,21 @@ export default tseslint.config(
           message: 'use uuid4() from @temporalio/workflow',
         },
       ],
+    },
+  },
+  {
+    // The desk (React in the browser): hooks rules, and accessibility rules on every element.
+    files: ['desk/**/*.ts', 'desk/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', performance: 'readonly', crypto: 'readonly' },
+    },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      ...jsxA11y.flatConfigs.recommended.rules,
+      // Mantine's inputs are labelled through their `label` prop (rendered as <label for>).
+      'jsx-a11y/no-autofocus': 'error',
     },
   },
 );

@@ -3,6 +3,11 @@ const transform = {
   '^.+\\.ts$': '@swc/jest',
   // jose (the API's JWT library) ships ES modules only: compile it to CommonJS for jest.
   '/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  // FormatJS (the desk's ICU messages, tested in node) ships ES modules only too.
+  '/node_modules/(intl-messageformat|@formatjs/[^/]+)/.+\\.js$': [
+    '@swc/jest',
+    { module: { type: 'commonjs' } },
+  ],
 };
 const project = (name, extra = {}) => ({
   displayName: name,
@@ -11,7 +16,7 @@ const project = (name, extra = {}) => ({
   // The generated Prisma client imports its siblings as './x.js' (ESM style) from .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!jose/|intl-messageformat/|@formatjs/)'],
   ...extra,
 });
 
@@ -25,8 +30,15 @@ module.exports = {
   testTimeout: 180_000,
   projects: [
     project('unit'),
-    ...['workflow', 'integration', 'e2e', 'faults'].map((name) =>
+    ...['workflow', 'integration', 'faults'].map((name) =>
       project(name, { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] }),
     ),
+    // The e2e files share one real Temporal cluster (four server processes on PostgreSQL), started
+    // once per run; the fault suite starts one of its own, since it kills its processes.
+    project('e2e', {
+      setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
+      globalSetup: '<rootDir>/test/support/cluster-setup.ts',
+      globalTeardown: '<rootDir>/test/support/cluster-teardown.ts',
+    }),
   ],
 };

@@ -8,7 +8,10 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { authenticate } from './auth/authenticate';
 import { caseRoutes } from './cases/routes';
+import { rectificationRoutes } from './cases/rectification';
+import { calendarRoutes } from './calendar/routes';
 import { codecMiddleware, codecRoutes } from './codec/routes';
+import { deskRoutes } from './desk/routes';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './health/routes';
 import { registerCaseMetrics } from './health/case-metrics';
@@ -19,10 +22,13 @@ import { leavingCareRoutes } from './leaving-care/routes';
 import { requestLogger } from './http/logging';
 import { ProblemError } from './http/problem';
 import { createRoutes } from './http/route';
-import { createRegistry } from './openapi/document';
+import { buildDocument, createRegistry } from './openapi/document';
 import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
 import { reportRoutes } from './reports/routes';
+import { workRoutes } from './work/routes';
+import { organisationRoutes } from './organisation/routes';
+import { sessionRoutes } from './session/routes';
 
 export const API_VERSION = '1.0.0';
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -32,6 +38,9 @@ export function createApp(deps: ApiDeps): Express {
   registerCaseMetrics(metrics.registry, deps.prisma);
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address comes from X-Forwarded-For — from the proxies
+  // named here only (API_TRUST_PROXY), so rate limits and logs see the client, not the proxy.
+  app.set('trust proxy', deps.config.API_TRUST_PROXY);
   app.use(requestLogger(deps.logger));
   app.use(metrics.middleware);
   // Default security headers; no upgrade-insecure-requests, which would send the docs page's
@@ -44,7 +53,8 @@ export function createApp(deps: ApiDeps): Express {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // The codec has its own, higher limit (codecMiddleware): the UI decodes event by event.
-      skip: (req) => UNLIMITED.has(req.path) || req.path.startsWith('/codec/'),
+      skip: (req) =>
+        UNLIMITED.has(req.path) || req.path.startsWith('/codec/') || req.path.startsWith('/desk/assets/'),
       handler: (_req, _res, next) => {
         next(
           new ProblemError('rateLimited', 'too many requests from this client; slow down', undefined, {
@@ -71,16 +81,26 @@ export function createApp(deps: ApiDeps): Express {
   const registry = createRegistry();
   const routes = createRoutes(router, registry, {
     authenticate: authenticate(deps.prisma, deps.config),
-    idempotency: idempotency(deps.prisma, deps.logger),
+    idempotency: idempotency(deps.prisma, deps.logger, {
+      claimLeaseMs: deps.config.API_IDEMPOTENCY_LEASE_MS,
+    }),
   });
   healthRoutes(routes, deps, metrics);
   openApiRoutes(router, routes, registry, API_VERSION);
   caseRoutes(routes, deps);
+  rectificationRoutes(routes, deps);
   referralRoutes(routes, deps);
   reportRoutes(routes, deps);
   codecRoutes(routes, deps);
   leavingCareRoutes(routes, deps);
+  workRoutes(routes, deps);
+  organisationRoutes(routes, deps);
+  sessionRoutes(routes, deps);
+  calendarRoutes(routes, deps);
+  app.use(deskRoutes(deps.deskDir));
   app.use(router);
+  // The OpenAPI document without a request (scripts/desk-build.ts generates the desk's client from it).
+  app.locals.openApiDocument = () => buildDocument(registry, API_VERSION);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

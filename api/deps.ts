@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { ApiMetrics } from './health/metrics';
-import { ProblemError } from './http/problem';
 import { discardPendingStepWrites, savePendingStepWrites, type PendingStepWrite } from './steps/pending';
 
 /** What the API stands on; tests build it against their own servers. */
@@ -22,6 +21,8 @@ export interface ApiDeps {
   mailer: Pick<Transporter, 'verify'>;
   config: AppConfig;
   logger: Logger;
+  /** Where the built desk is (default desk/dist). */
+  deskDir?: string;
   /** A registry others may add metrics to; created when absent. */
   metrics?: ApiMetrics;
 }
@@ -74,36 +75,4 @@ export async function runStep<R, I>(
   // Normally confirmed (and deleted) by the workflow already; a retried request's copy goes here.
   await discardPendingStepWrites(deps.prisma, updateId);
   return result;
-}
-
-/**
- * A workflow query, retried briefly while the workflow is still opening (loading its records).
- * Still opening after `attempts` tries of 100 ms: its worker is busy or restarting — a 503 with
- * Retry-After, not a server error.
- */
-export async function queryWhileOpening<T>(
-  deps: Pick<ApiDeps, 'temporal' | 'config'>,
-  what: string,
-  query: () => Promise<T>,
-  attempts = 20,
-): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await withinDeadline(deps, query);
-    } catch (err) {
-      const opening = [err, (err as { cause?: unknown }).cause].some(
-        (e) => e instanceof Error && /still opening/.test(e.message),
-      );
-      if (!opening) throw err;
-      if (attempt >= attempts) {
-        throw new ProblemError(
-          'unavailable',
-          `the ${what} is still opening in the workflow service; try again in a moment`,
-          undefined,
-          { 'Retry-After': '2' },
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }

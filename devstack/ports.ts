@@ -35,6 +35,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+const taken = new Set<number>();
+/**
+ * A free port in [low, high): for servers whose ports must stay below the ephemeral range (Temporal
+ * stores membership ports as a PostgreSQL smallint, at most 32767). Never the same one twice per process.
+ */
+export async function freePortInRange(low = 20_000, high = 32_000): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (taken.has(port)) continue;
+    if (await isPortFree(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new StackError(`no free port between ${low} and ${high}`);
+}
+
 export async function waitFor<T>(
   what: string,
   attempt: () => Promise<T>,

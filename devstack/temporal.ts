@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { assertPortFree, StackError, waitFor } from './ports';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -44,6 +45,11 @@ export async function startTemporalDevServer(options: {
   codecEndpoint?: string;
   /** Dynamic configuration values (`--dynamic-config-value KEY=VALUE`), e.g. for benchmarks. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /**
+   * How long closed workflows are kept (the dev server's own default is one day), set on the
+   * namespace after start, as deploy/temporal/setup-namespace.sh does on the cluster. Default 30.
+   */
+  retentionDays?: number;
 }): Promise<RunningTemporal> {
   await assertPortFree(
     options.port,
@@ -79,15 +85,25 @@ export async function startTemporalDevServer(options: {
   const child: ChildProcess = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `127.0.0.1:${options.port}`;
+  const retentionSeconds = Math.round((options.retentionDays ?? 30) * 86_400);
   await Promise.race([
-    waitFor('Temporal dev server', async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-      } finally {
-        await connection.close();
-      }
-    }),
+    // A generous bound: on two busy cores the dev server can take well over the SDK's five seconds.
+    waitFor(
+      'Temporal dev server',
+      async () => {
+        const connection = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await connection.workflowService.getSystemInfo({});
+          await connection.workflowService.updateNamespace({
+            namespace: options.namespace,
+            config: { workflowExecutionRetentionTtl: msToTs(retentionSeconds * 1000) },
+          });
+        } finally {
+          await connection.close();
+        }
+      },
+      { timeoutMs: 120_000 },
+    ),
     exited.then((code) => {
       throw new StackError(
         `Temporal dev server exited during start-up (code ${code}); see ${options.logFile}`,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import net from 'node:net';
 import { z } from 'zod';
 import { parseEncryptionKeys } from './payload-codec';
 
@@ -7,7 +9,92 @@ export class ConfigError extends Error {
 }
 
 /** Never echoed in an error message. */
-const SECRETS = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL']);
+const SECRETS = new Set([
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'JWT_SECRET',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'OIDC_CLIENT_SECRET',
+  'TEMPORAL_API_KEY',
+]);
+
+/**
+ * Secrets that may come from a file instead of the environment: `NAME_FILE` holds the path (a
+ * Docker or Kubernetes secret, a file readable by the service only). One of the two, not both.
+ */
+export const SECRET_FILE_VARIABLES = [
+  'JWT_SECRET',
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'OIDC_CLIENT_SECRET',
+  'TEMPORAL_API_KEY',
+] as const;
+/** Passwords read from a file and put into the URL of their service. */
+const URL_PASSWORD_FILES = {
+  DATABASE_URL: 'DATABASE_PASSWORD_FILE',
+  SMTP_URL: 'SMTP_PASSWORD_FILE',
+} as const;
+
+function readSecretFile(variable: string, file: string): string {
+  try {
+    // A trailing newline is how editors and `echo` end a file, never part of the secret.
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`invalid configuration:\n  ${variable}: cannot read ${file} (${reason})`);
+  }
+}
+
+/** The environment with every `*_FILE` secret read into its variable. */
+export function resolveSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name] !== undefined) {
+      throw new ConfigError(
+        `invalid configuration:\n  ${name}_FILE: set either ${name} or ${name}_FILE, not both`,
+      );
+    }
+    out[name] = readSecretFile(`${name}_FILE`, file);
+  }
+  for (const [urlName, fileName] of Object.entries(URL_PASSWORD_FILES)) {
+    const file = env[fileName];
+    const url = out[urlName];
+    if (!file || !url) continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue; // the schema names the malformed URL
+    }
+    if (parsed.password) {
+      throw new ConfigError(
+        `invalid configuration:\n  ${fileName}: ${urlName} already holds a password; keep it in one place`,
+      );
+    }
+    parsed.password = encodeURIComponent(readSecretFile(fileName, file));
+    out[urlName] = parsed.toString();
+  }
+  return out;
+}
+
+/** Express's `trust proxy`: hop count, or addresses/subnets/names of the proxies in front. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (value: string) => {
+  if (PROXY_NAMES.has(value)) return true;
+  const [ip, bits, extra] = value.split('/');
+  if (extra !== undefined || !ip || net.isIP(ip) === 0) return false;
+  if (bits === undefined) return true;
+  const max = net.isIP(ip) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
+};
+/** `<n>d` or `<n>h`, as `temporal operator namespace create --retention` takes it, in days. */
+export const retentionDays = (value: string): number | undefined => {
+  const match = /^(\d+)(d|h)$/.exec(value.trim());
+  if (!match) return undefined;
+  const n = Number(match[1]);
+  return match[2] === 'd' ? n : n / 24;
+};
 
 /** Development-only signing key of the API's tokens: refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
@@ -31,6 +118,27 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('child-protection'),
+  /**
+   * TLS to the Temporal frontend (Temporal's own variable names, as its CLI reads them): the CA that
+   * signed the server's certificate, the client certificate and key (mutual TLS), the name on the
+   * server's certificate. Any of them turns TLS on; TEMPORAL_TLS=true turns it on with the system's CAs.
+   */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** An API key sent as `Authorization: Bearer <key>` on every call to Temporal (or TEMPORAL_API_KEY_FILE). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /**
+   * How long Temporal keeps a closed workflow (`<n>d` or `<n>h`); the namespace is created with it
+   * by deploy/temporal/setup-namespace.sh and `npm start` sets it on the dev server. Case content
+   * stays readable in PostgreSQL after that.
+   */
+  TEMPORAL_NAMESPACE_RETENTION: z
+    .string()
+    .default('30d')
+    .refine((v) => (retentionDays(v) ?? 0) >= 1, 'must be <days>d or <hours>h, at least 1 day (e.g. 30d)'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   SMTP_URL: z
     .string()
@@ -85,6 +193,53 @@ const schema = z.object({
    */
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(1024),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Express's `trust proxy`: which reverse proxies may say who the client is (X-Forwarded-For), so
+   * rate limits and logs see the client's address, not the proxy's. `false` (default: the socket's
+   * address), a hop count, or a comma-separated list of addresses, subnets (CIDR) and `loopback`,
+   * `linklocal`, `uniquelocal`. `true` (trust anyone) is refused: a client could choose its address.
+   */
+  API_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .superRefine((value, ctx) => {
+      if (value === 'false' || /^\d+$/.test(value)) return;
+      if (value === 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'true would let any client choose its address; name the proxies or the number of hops',
+        });
+        return;
+      }
+      for (const part of listOf(value)) {
+        if (!isProxyAddress(part)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${part}" is not an address, a subnet or loopback/linklocal/uniquelocal`,
+          });
+        }
+      }
+    })
+    .transform((value): boolean | number | string[] =>
+      value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : listOf(value),
+    ),
+  /**
+   * OIDC login (api/auth/oidc.ts). The API accepts access tokens of this issuer (discovery,
+   * JWKS, RS256/ES256) whose audience is OIDC_AUDIENCE; OIDC_STAFF_CLAIM names the claim that says
+   * who the person is, matched against the staff table's OIDC_STAFF_MATCH column.
+   */
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_STAFF_CLAIM: z.string().min(1).default('email'),
+  OIDC_STAFF_MATCH: z.enum(['email', 'id']).default('email'),
+  /** The longest lifetime (exp − iat) an access token may have, in seconds. */
+  OIDC_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(86_400).default(7200),
+  /** The desk's client at the identity provider (authorization code flow with PKCE). */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the provider sends the browser back after login (registered at the provider). */
+  OIDC_REDIRECT_URL: z.url().optional(),
+  OIDC_SCOPES: z.string().default('openid email profile'),
   /** Origins of the Temporal UI allowed to call the API's /codec routes from a browser (comma-separated). */
   CODEC_CORS_ORIGINS: z
     .string()
@@ -97,8 +252,25 @@ const schema = z.object({
       }
     })
     .transform(listOf),
+  /** A desk session ends this long after login, whatever happens (hours). */
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(12),
+  /** … or after this long without a request (minutes). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 60)
+    .default(120),
   /** Largest body /codec/decode accepts, in kB (a history page may carry several payloads). */
   CODEC_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(65_536).default(4096),
+  /**
+   * How long a claimed Idempotency-Key stays "in flight" without its request's process renewing it
+   * (a third of this): after an API crash or restart, a client's retry proceeds this soon.
+   */
+  API_IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
@@ -112,7 +284,8 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = resolveSecretFiles(rawEnv);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -123,10 +296,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    throw new ConfigError(
-      'invalid configuration:\n  JWT_SECRET: must be set when NODE_ENV=production (the development default is refused)',
-    );
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    problems.push('JWT_SECRET: must be set when NODE_ENV=production (the development default is refused)');
   }
-  return parsed.data;
+  if (Boolean(config.TEMPORAL_TLS_CLIENT_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_CLIENT_KEY_PATH)) {
+    problems.push('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH: set both or neither');
+  }
+  if (config.OIDC_ISSUER_URL && !config.OIDC_AUDIENCE) {
+    problems.push('OIDC_AUDIENCE: required with OIDC_ISSUER_URL (the audience access tokens must name)');
+  }
+  const desk = [config.OIDC_CLIENT_ID, config.OIDC_REDIRECT_URL];
+  if (desk.some(Boolean) && !(desk.every(Boolean) && config.OIDC_ISSUER_URL)) {
+    problems.push('OIDC_CLIENT_ID, OIDC_REDIRECT_URL: the login flow needs both, and OIDC_ISSUER_URL');
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
 }

@@ -100,6 +100,64 @@ export type StepWrite =
         recordedAt: string;
         recordedById: string;
       }[];
+    }
+  | {
+      kind: 'emergencyMeasure';
+      measure: {
+        id: string;
+        caseId: string;
+        measures: string[];
+        notes: string | null;
+        recordedAt: string;
+        recordedById: string;
+      };
+    }
+  | {
+      kind: 'judicialNotification';
+      notification: {
+        id: string;
+        caseId: string;
+        status: string;
+        notes: string | null;
+        recordedAt: string;
+        recordedById: string;
+      };
+    }
+  | {
+      kind: 'closure';
+      closure: {
+        id: string;
+        caseId: string;
+        reason: string;
+        notes: string | null;
+        /** The step it was asked from (where a return sends the case back). */
+        fromStep: string;
+        requestedAt: string;
+        requestedById: string;
+      };
+    }
+  | {
+      kind: 'closureDecision';
+      /** On the case's pending closure request, found when the decision is confirmed. */
+      decision: {
+        id: string;
+        caseId: string;
+        decision: string;
+        reason: string | null;
+        decidedAt: string;
+        decidedById: string;
+      };
+    }
+  | {
+      kind: 'checkBack';
+      checkBack: {
+        id: string;
+        caseId: string;
+        outcome: string;
+        notes: string | null;
+        recordedAt: string;
+        recordedById: string;
+      };
     };
 
 type Tx = Prisma.TransactionClient;
@@ -156,6 +214,38 @@ async function apply(tx: Tx, write: StepWrite): Promise<void> {
         data: write.objectives.map((o) => ({ ...o, recordedAt: at(o.recordedAt) })),
       });
       return;
+    case 'emergencyMeasure': {
+      const m = write.measure;
+      await tx.emergencyMeasure.create({ data: { ...m, recordedAt: at(m.recordedAt) } });
+      return;
+    }
+    case 'judicialNotification': {
+      const n = write.notification;
+      await tx.judicialNotification.create({ data: { ...n, recordedAt: at(n.recordedAt) } });
+      return;
+    }
+    case 'closure': {
+      const c = write.closure;
+      await tx.closure.create({ data: { ...c, requestedAt: at(c.requestedAt) } });
+      return;
+    }
+    case 'closureDecision': {
+      const { caseId, ...d } = write.decision;
+      // Confirmed before the workflow's activity sets the request's status (same transaction).
+      const pending = await tx.closure.findFirst({
+        where: { caseId, status: 'pending' },
+        orderBy: { requestedAt: 'desc' },
+        select: { id: true },
+      });
+      if (!pending) return;
+      await tx.closureDecision.create({ data: { ...d, closureId: pending.id, decidedAt: at(d.decidedAt) } });
+      return;
+    }
+    case 'checkBack': {
+      const c = write.checkBack;
+      await tx.checkBack.create({ data: { ...c, recordedAt: at(c.recordedAt) } });
+      return;
+    }
   }
 }
 

@@ -1,9 +1,76 @@
-import { Client, Connection } from '@temporalio/client';
+import fs from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import type { AppConfig } from './config';
+import { ConfigError, type AppConfig } from './config';
 import { encryptedDataConverter } from './payload-codec';
+
+export type TemporalConnectionConfig = Pick<
+  AppConfig,
+  | 'TEMPORAL_ADDRESS'
+  | 'TEMPORAL_TLS'
+  | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'
+  | 'TEMPORAL_TLS_CLIENT_CERT_PATH'
+  | 'TEMPORAL_TLS_CLIENT_KEY_PATH'
+  | 'TEMPORAL_TLS_SERVER_NAME'
+  | 'TEMPORAL_API_KEY'
+>;
+
+const readPem = (variable: string, file: string): Buffer => {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(
+      `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
+  }
+};
+
+/**
+ * How the worker and the API reach Temporal: the address, TLS (server CA, client certificate and
+ * key, server name) and an API key, from configuration. The same options fit `Connection` (client)
+ * and `NativeConnection` (worker).
+ */
+export function temporalConnectionOptions(config: TemporalConnectionConfig): {
+  address: string;
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+} {
+  const wantsTls =
+    config.TEMPORAL_TLS === 'true' ||
+    (config.TEMPORAL_TLS !== 'false' &&
+      Boolean(
+        config.TEMPORAL_TLS_SERVER_CA_CERT_PATH ||
+        config.TEMPORAL_TLS_CLIENT_CERT_PATH ||
+        config.TEMPORAL_TLS_SERVER_NAME,
+      ));
+  // An API key alone turns TLS on (the SDK's rule: a key never travels in clear), unless
+  // TEMPORAL_TLS=false says the network is private.
+  let tls: TLSConfig | boolean | undefined = config.TEMPORAL_TLS === 'false' ? false : undefined;
+  if (wantsTls) {
+    const options: TLSConfig = {};
+    if (config.TEMPORAL_TLS_SERVER_CA_CERT_PATH) {
+      options.serverRootCACertificate = readPem(
+        'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+        config.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+      );
+    }
+    if (config.TEMPORAL_TLS_CLIENT_CERT_PATH && config.TEMPORAL_TLS_CLIENT_KEY_PATH) {
+      options.clientCertPair = {
+        crt: readPem('TEMPORAL_TLS_CLIENT_CERT_PATH', config.TEMPORAL_TLS_CLIENT_CERT_PATH),
+        key: readPem('TEMPORAL_TLS_CLIENT_KEY_PATH', config.TEMPORAL_TLS_CLIENT_KEY_PATH),
+      };
+    }
+    if (config.TEMPORAL_TLS_SERVER_NAME) options.serverNameOverride = config.TEMPORAL_TLS_SERVER_NAME;
+    tls = Object.keys(options).length ? options : true;
+  }
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    ...(tls !== undefined ? { tls } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  };
+}
 
 const GRPC_UNIMPLEMENTED = 12;
 
@@ -40,9 +107,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 
 /** The project's Temporal client: every payload it sends or reads goes through the encryption codec. */
 export async function connectClient(
-  config: Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+  config: TemporalConnectionConfig & Pick<AppConfig, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
 ): Promise<Client> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   return new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -25,8 +25,34 @@ if ! command -v temporal >/dev/null 2>&1 && [ ! -x "$TOOLS/bin/temporal" ]; then
   GOBIN="$TOOLS/bin" go install github.com/temporalio/cli/cmd/temporal@v1.5.1
 fi
 
+# 2b. The real Temporal server (four services on PostgreSQL), its SQL tool and the Temporal UI
+#     server, for `npm run stack:cluster` and the e2e and fault suites. The server and the UI
+#     binaries are both named `server`: each gets a folder of its own. The server's PostgreSQL
+#     schema (applied by deploy/temporal/setup-schema.sh) is copied from its module beside them.
+#     Once: about 13 CPU-minutes with empty Go caches (24 min measured on 2 busy cores).
+TEMPORAL_SERVER_VERSION=v1.29.1
+TEMPORAL_UI_VERSION=v2.42.1
+cluster_stamp="$TEMPORAL_SERVER_VERSION $TEMPORAL_UI_VERSION"
+if [ "$(cat "$TOOLS/stamps/temporal-cluster" 2>/dev/null)" != "$cluster_stamp" ] \
+  || [ ! -x "$TOOLS/temporal-server/server" ] || [ ! -x "$TOOLS/temporal-server/sql" ] \
+  || [ ! -x "$TOOLS/temporal-ui/server" ] || [ ! -d "$TOOLS/temporal-server/schema/postgresql/v12" ]; then
+  command -v go >/dev/null || { log "need Go to build the Temporal server and UI server"; exit 1; }
+  log "building the Temporal server $TEMPORAL_SERVER_VERSION, its SQL tool and the UI server $TEMPORAL_UI_VERSION (a few minutes, once)"
+  mkdir -p "$TOOLS/temporal-server" "$TOOLS/temporal-ui"
+  GOBIN="$TOOLS/temporal-server" go install \
+    "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION"
+  GOBIN="$TOOLS/temporal-ui" go install "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_VERSION"
+  module_dir=$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION
+  rm -rf "$TOOLS/temporal-server/schema"
+  mkdir -p "$TOOLS/temporal-server/schema/postgresql"
+  cp -R "$module_dir/schema/postgresql/v12" "$TOOLS/temporal-server/schema/postgresql/"
+  chmod -R u+w "$TOOLS/temporal-server/schema"
+  echo "$cluster_stamp" > "$TOOLS/stamps/temporal-cluster"
+fi
+
 # 3. Time-skipping test server (Java) from Maven Central, with a wrapper executable that the
-#    TS SDK starts as `<wrapper> <port> --enable-time-skipping`.
+#    tests start as `<wrapper> <port>` (test/support/temporal.ts), as the TS SDK would.
 TS_DIR=$TOOLS/test-server
 ts_hash=$(hash_of scripts/test-server/pom.xml)
 if [ "$(cat "$TOOLS/stamps/test-server" 2>/dev/null)" != "$ts_hash" ]; then
@@ -84,4 +110,17 @@ if [ "$(cat "$TOOLS/stamps/schemathesis" 2>/dev/null)" != "$ST_VERSION" ] || [ !
   python3 -m venv "$TOOLS/schemathesis"
   "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$ST_VERSION"
   echo "$ST_VERSION" > "$TOOLS/stamps/schemathesis"
+fi
+
+# 8. The desk (desk/ → desk/dist, scripts/desk-build.ts): its typed client is generated from the
+#    API's code, so it is rebuilt when the desk, the API's routes and schemas, the protocol's codes
+#    or the mail words it reuses change. A few seconds; prints the first-load JavaScript size.
+desk_hash=$( { find desk -path desk/dist -prune -o -path desk/generated -prune -o -type f -print; \
+  find api lib protocol/versions -type f -name '*.ts' -o -type f -name '*.json'; \
+  echo activities/notifications/templates.ts activities/reports/labels.ts scripts/desk-build.ts package-lock.json | tr ' ' '\n'; } \
+  | LC_ALL=C sort | xargs cat 2>/dev/null | sha256sum | cut -c1-16)
+if [ "$(cat "$TOOLS/stamps/desk" 2>/dev/null)" != "$desk_hash" ] || [ ! -f desk/dist/index.html ] || [ ! -f desk/generated/api.ts ]; then
+  log "building the desk"
+  npx tsx scripts/desk-build.ts
+  echo "$desk_hash" > "$TOOLS/stamps/desk"
 fi

@@ -10,7 +10,7 @@ import { StackError } from '../devstack/ports';
 import { startSmtpCapture } from '../devstack/smtp-capture';
 import { startTemporalDevServer } from '../devstack/temporal';
 import { seedDemoData } from '../devstack/seed';
-import { ConfigError } from '../lib/config';
+import { ConfigError, retentionDays } from '../lib/config';
 import { developmentKeys } from '../devstack/keys';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
         namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
         logFile: path.join(DATA, 'temporal.log'),
         codecEndpoint: `${process.env.PUBLIC_URL ?? `http://localhost:${process.env.API_PORT ?? 3000}`}/codec`,
+        // Closed workflows kept as on the cluster (TEMPORAL_NAMESPACE_RETENTION, default 30 days).
+        retentionDays: retentionDays(process.env.TEMPORAL_NAMESPACE_RETENTION ?? '30d') ?? 30,
       });
       stops.push({ name: 'Temporal dev server', stop: temporal.stop });
       // The UI (in the browser) may call the API's codec.
@@ -89,7 +91,12 @@ async function main(): Promise<void> {
     const { startApi } = await import('../api/server.js');
     const api = await startApi();
     stops.push({ name: 'API', stop: api.stop });
-    urls.push(['API', api.url], ['API docs', `${api.url}/docs`], ['Health', `${api.url}/readyz`]);
+    urls.push(
+      ['Desk', `${api.url}/desk/ (development login: choose a seeded person)`],
+      ['API', api.url],
+      ['API docs', `${api.url}/docs`],
+      ['Health', `${api.url}/readyz`],
+    );
 
     console.log('\nchild-protection stack is up:');
     for (const [name, url] of urls) console.log(`  ${name.padEnd(14)} ${url}`);

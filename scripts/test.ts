@@ -26,11 +26,17 @@ if (only.length === 0) {
   check('eslint', bin('eslint'), ['.', '--max-warnings=0']);
   check('prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
   check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  check('typecheck desk', bin('tsc'), ['--noEmit', '-p', 'desk/tsconfig.json']);
 }
 
 const report = path.join(ROOT, 'test-results', 'jest.json');
 fs.mkdirSync(path.dirname(report), { recursive: true });
 fs.rmSync(report, { force: true });
+// Written by the e2e suite's cluster setup and the fault suite (test/support/cluster.ts).
+const clusterRuns = ['e2e', 'faults'].map((suite) =>
+  path.join(ROOT, 'test-results', `cluster-${suite}.json`),
+);
+for (const file of clusterRuns) fs.rmSync(file, { force: true });
 const jest = spawnSync(bin('jest'), ['--json', `--outputFile=${report}`, ...only], {
   cwd: ROOT,
   stdio: 'inherit',
@@ -46,6 +52,26 @@ if (fs.existsSync(report)) {
 } else {
   failed += 1;
   console.log(`FAIL jest exited with ${jest.status} and wrote no report`);
+}
+// What the e2e and fault suites ran against: the real Temporal server, its persistence, its processes.
+for (const file of clusterRuns) {
+  if (!fs.existsSync(file)) continue;
+  const run = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    suite: string;
+    serverVersion: string;
+    persistence: string;
+    visibility: string;
+    postgres: string;
+    processes: { service: string; pid?: number }[];
+    summary?: string;
+  };
+  const pids = new Set(run.processes.map((p) => p.pid).filter(Boolean));
+  console.log(
+    `${run.suite} suite ran against Temporal server ${run.serverVersion} on PostgreSQL ${run.postgres} ` +
+      `(persistence ${run.persistence}, visibility ${run.visibility}), ${pids.size} service processes ` +
+      `(${run.processes.map((p) => p.service).join(', ')})`,
+  );
+  if (run.summary) console.log(run.summary);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && jest.status === 0 ? 0 : 1);

@@ -29,9 +29,25 @@ export const activityMetricsInterceptor = (ctx: Context): { inbound: ActivityInb
   },
 });
 
-/** Serves the process's counters at GET /metrics; resolves with the server and its port. */
-export async function serveWorkerMetrics(port: number): Promise<{ port: number; close(): Promise<void> }> {
+/** What GET /healthz answers: 200 while the worker polls its task queue, 503 otherwise. */
+export type WorkerHealth = () => { polling: boolean; detail: Record<string, unknown> };
+
+/**
+ * Serves the process's counters at GET /metrics and its health at GET /healthz (the container's
+ * health check, worker/healthcheck.mjs); resolves with the server and its port.
+ */
+export async function serveWorkerMetrics(
+  port: number,
+  health?: WorkerHealth,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz' && health) {
+      const { polling, detail } = health();
+      res
+        .writeHead(polling ? 200 : 503, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ status: polling ? 'polling' : 'not polling', ...detail }));
+      return;
+    }
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();
       return;

@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
-import { ensureSearchAttributes } from '../lib/temporal';
+import { ensureSearchAttributes, temporalConnectionOptions } from '../lib/temporal';
 import { bundleWorkflows } from './bundle';
 import { ensureDigestSchedule } from './digest-schedule';
 import { activityMetricsInterceptor, serveWorkerMetrics } from './metrics';
@@ -27,9 +27,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   if (warning) console.warn(warning);
   const prisma = createPrismaClient(config.DATABASE_URL);
   const mailer = nodemailer.createTransport(config.SMTP_URL);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const { Client, Connection } = await import('@temporalio/client');
-  const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const admin = await Connection.connect(temporalConnectionOptions(config));
   await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   const dataConverter = encryptedDataConverter(config.PAYLOAD_ENCRYPTION_KEYS);
   const schedules = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
@@ -61,12 +61,33 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     activities: createActivities({ prisma, mailer, config }),
     interceptors: { activity: [activityMetricsInterceptor] },
   });
+  let stopping = false;
+  // Healthy while both pollers run and no shutdown was asked for: a worker that drains, failed or
+  // stopped polling is reported (and its container marked unhealthy).
+  const health = () => {
+    const status = worker.getStatus();
+    const polling =
+      !stopping &&
+      status.runState === 'RUNNING' &&
+      status.workflowPollerState === 'POLLING' &&
+      status.activityPollerState === 'POLLING';
+    return {
+      polling,
+      detail: {
+        runState: status.runState,
+        workflowPoller: status.workflowPollerState,
+        activityPoller: status.activityPollerState,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      },
+    };
+  };
   const metrics = config.WORKER_METRICS_PORT
-    ? await serveWorkerMetrics(config.WORKER_METRICS_PORT)
+    ? await serveWorkerMetrics(config.WORKER_METRICS_PORT, health)
     : undefined;
   const running = worker.run();
   return {
     stop: async () => {
+      stopping = true;
       worker.shutdown();
       await running;
       await metrics?.close();

@@ -10,23 +10,27 @@ import type {
 } from '../../workflows/deadlines/types';
 import {
   DELIVERY_ORDER,
+  type CaseNotice,
   type Delivery,
   type NotificationOutcome,
   type NotifyCaseOpenedRequest,
 } from '../../workflows/notifications/types';
 import type { ActivityDeps } from '../context';
 import { outbox, type DeliveryStatus } from './outbox';
-import { recipientResolver, type Recipient } from './recipients';
+import { recipientResolver, staffIdOf, type Recipient, type Resolution } from './recipients';
 import {
   languageOf,
   renderCaseOpened,
   renderChildMatch,
   renderEscalation,
+  renderNotice,
+  type NoticeMessage,
   type Channel,
   type Language,
   type Lateness,
   type Rendered,
 } from './templates';
+import { deskCaseUrl, deskReferralUrl } from './links';
 
 const DEFAULT_GIVE_UP_AFTER_MS = 3_600_000;
 type Tx = Prisma.TransactionClient;
@@ -83,7 +87,9 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
   const box = outbox(prisma, mailer);
   const domain = messageIdDomain(config.MAIL_FROM);
   const giveUpAfterMs = config.NOTIFICATION_GIVE_UP_AFTER_MS ?? DEFAULT_GIVE_UP_AFTER_MS;
-  const caseUrl = (caseId: string) => `${config.PUBLIC_URL}/cases/${caseId}`;
+  // Links open the desk (api/desk), which asks for a login first and comes back to the page.
+  const caseUrl = (caseId: string) => deskCaseUrl(config.PUBLIC_URL, caseId);
+  const referralUrl = (referralId: string) => deskReferralUrl(config.PUBLIC_URL, referralId);
 
   /** Temporal's own clock: how long this activity has been retried (skipped time included in tests). */
   const elapsedMs = () => {
@@ -128,7 +134,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       caseId: extra.caseId,
       escalationId: extra.escalationId ?? null,
       kind,
-      recipientStaffId: recipient.id,
+      recipientStaffId: staffIdOf(recipient),
       recipientEmail: recipient.email,
       language,
       subject: rendered.subject,
@@ -163,23 +169,6 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     });
   }
 
-  /** On a retry: the roles found empty and the role reached the first time (kept in the audit events). */
-  async function recordedRung(
-    key: string,
-  ): Promise<{ fellThrough: EscalationRole[]; reached: EscalationRole | null }> {
-    const events = await prisma.auditEvent.findMany({
-      where: { idempotencyKey: { in: [`${key}/fired`, `${key}/recipientMissing`, `${key}/noRecipient`] } },
-      select: { details: true },
-    });
-    const details = events.map(
-      (e) => (e.details ?? {}) as { fellThrough?: EscalationRole[]; reached?: EscalationRole | null },
-    );
-    return {
-      fellThrough: [...(details.find((d) => d.fellThrough !== undefined)?.fellThrough ?? [])],
-      reached: details.find((d) => d.reached !== undefined)?.reached ?? null,
-    };
-  }
-
   /** On a retry, the roles found empty the first time (kept in the audit event's details). */
   async function recordedFellThrough(keys: string[]): Promise<EscalationRole[]> {
     const events = await prisma.auditEvent.findMany({
@@ -191,17 +180,19 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
   }
 
   /**
-   * The text of one rung in each language, as it reads at `now`: how late the step is at sending
-   * (never less than at the rung's own instant), and whether the rung below reached nobody.
+   * The outbox rows of one rung as they read at `now`: one per recipient of the rung's role and of
+   * those it also tells, saying how late the step is at sending (never less than at the rung's own
+   * instant) and whether the rung below reached nobody. Message-IDs are keyed by deadline, level and
+   * recipient, so a retry's rows match the first attempt's.
    */
-  async function rungText(
+  async function rungRows(
     kase: { reference: string; protocolVersion: number },
     caseId: string,
     { deadline, rung }: Pick<NotifyEscalationRequest, 'deadline' | 'rung'>,
-    role: EscalationRole,
-    fellThrough: EscalationRole[],
+    resolutions: Resolution[],
+    escalationId: string,
     now: Date,
-  ): Promise<(language: Language) => Rendered> {
+  ): Promise<Prisma.NotificationCreateManyInput[]> {
     // The rung below has finished (rungs run in order): say so if it reached nobody.
     const previous =
       rung.level > 0
@@ -225,20 +216,55 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       sentLate ? now : planned,
     );
     const provinceName = await provinceNames(deadline.province);
-    return (language) =>
-      renderEscalation(language, {
-        reference: kase.reference,
-        province: provinceName(language),
-        step: deadline.step,
-        dueAt: new Date(deadline.dueAt),
-        late,
-        sentLate,
-        level: rung.level,
-        role,
-        fellThrough,
-        caseUrl: caseUrl(caseId),
-        previousUnreachable,
-      });
+    const rows: Prisma.NotificationCreateManyInput[] = [];
+    for (const reached of resolutions) {
+      const role = reached.role ?? rung.role;
+      for (const recipient of reached.recipients) {
+        const language = languageOf(recipient.language);
+        // A partner sees referrals, not cases: its message leads to the referral.
+        const toReferral = role === 'partner' && deadline.subjectId !== undefined;
+        const rendered = renderEscalation(language, {
+          reference: kase.reference,
+          province: provinceName(language),
+          step: deadline.step,
+          dueAt: new Date(deadline.dueAt),
+          late,
+          sentLate,
+          level: rung.level,
+          role,
+          fellThrough: reached.fellThrough,
+          caseUrl: toReferral ? referralUrl(deadline.subjectId ?? '') : caseUrl(caseId),
+          previousUnreachable,
+          ...(toReferral ? { linksReferral: true } : {}),
+        });
+        rows.push(
+          outboxRow(
+            randomUUID(),
+            recipient,
+            language,
+            rung.level === 0 && !reached.fellThrough.length ? 'reminder' : 'escalation',
+            `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
+            rendered,
+            { caseId, escalationId },
+          ),
+        );
+      }
+    }
+    return rows;
+  }
+
+  /** The rung's role, then those it also tells (each falling through on its own), everyone once. */
+  async function rungRecipients(
+    kase: { assigneeId: string | null; unitId: string },
+    { deadline, rung }: Pick<NotifyEscalationRequest, 'deadline' | 'rung'>,
+  ): Promise<[Resolution, ...Resolution[]]> {
+    return (await recipientResolver(prisma).forRoles([rung.role, ...(rung.alsoTell ?? [])], {
+      province: deadline.province,
+      caseUnitId: kase.unitId,
+      // A pathway deadline names its own assignee (the mediator); case steps use the case's.
+      assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
+      referralId: deadline.subjectId,
+    })) as [Resolution, ...Resolution[]];
   }
 
   /** Whether the step of a deadline is done (its record completed). */
@@ -250,7 +276,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     return !!record?.completedAt;
   }
 
-  const messagesOf = { select: { id: true, status: true, phase: true, language: true } } as const;
+  const messagesOf = { select: { id: true, status: true, phase: true, messageId: true } } as const;
 
   return {
     /**
@@ -294,48 +320,43 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       });
       let fellThrough: EscalationRole[];
       if (escalation) {
-        const recorded = await recordedRung(key);
-        fellThrough = recorded.fellThrough;
+        fellThrough = await recordedFellThrough([`${key}/recipientMissing`, `${key}/noRecipient`]);
         // A retry of a late rung: the messages no attempt has started say how late the step is now.
         if (now.getTime() - Date.parse(rung.at) > LATE_RUNG_MS) {
-          const role = recorded.reached ?? rung.role;
-          const text = await rungText(kase, caseId, { deadline, rung }, role, fellThrough, now);
-          for (const m of escalation.messages) {
-            if (m.status !== 'pending' || m.phase !== null) continue;
-            const rendered = text(languageOf(m.language));
-            await prisma.notification.updateMany({
-              where: { id: m.id, status: 'pending', phase: null },
-              data: { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html },
-            });
+          const unstarted = escalation.messages.filter((m) => m.status === 'pending' && m.phase === null);
+          if (unstarted.length) {
+            const again = await rungRows(
+              kase,
+              caseId,
+              { deadline, rung },
+              await rungRecipients(kase, { deadline, rung }),
+              escalation.id,
+              now,
+            );
+            for (const m of unstarted) {
+              const row = again.find((r) => r.messageId === m.messageId);
+              if (!row) continue;
+              await prisma.notification.updateMany({
+                where: { id: m.id, status: 'pending', phase: null },
+                data: { subject: row.subject, bodyText: row.bodyText, bodyHtml: row.bodyHtml },
+              });
+            }
           }
         }
       } else {
-        const resolution = await recipientResolver(prisma).forRung(rung.role, {
-          province: deadline.province,
-          caseUnitId: kase.unitId,
-          // A pathway deadline names its own assignee (the mediator); case steps use the case's.
-          assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
-          referralId: deadline.subjectId,
-        });
+        const [resolution, ...others] = await rungRecipients(kase, { deadline, rung });
         fellThrough = resolution.fellThrough;
-        const role = resolution.role ?? rung.role;
-        const text = await rungText(kase, caseId, { deadline, rung }, role, fellThrough, now);
-        const rows: Prisma.NotificationCreateManyInput[] = [];
         const escalationId = randomUUID();
-        for (const recipient of resolution.recipients) {
-          const language = languageOf(recipient.language);
-          rows.push(
-            outboxRow(
-              randomUUID(),
-              recipient,
-              language,
-              rung.level === 0 && !fellThrough.length ? 'reminder' : 'escalation',
-              `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
-              text(language),
-              { caseId, escalationId },
-            ),
-          );
-        }
+        const rows = await rungRows(
+          kase,
+          caseId,
+          { deadline, rung },
+          [resolution, ...others],
+          escalationId,
+          now,
+        );
+        const told = [resolution, ...others].flatMap((r) => r.recipients);
+        const firstStaff = told.map(staffIdOf).find((id) => id !== null);
         escalation = await prisma.$transaction(async (tx) => {
           // The step record's lock: closeDeadline, which completes it, has finished or waits.
           const [step] = await tx.$queryRaw<{ completed_at: Date | null }[]>`
@@ -350,7 +371,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               stepRecordId: deadline.id,
               level: rung.level,
               role: rung.role,
-              recipientStaffId: resolution.recipients[0]?.id ?? null,
+              recipientStaffId: firstStaff ?? null,
               firedAt: new Date(rung.at),
             },
           });
@@ -371,7 +392,10 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               level: rung.level,
               role: rung.role,
               reached: resolution.role,
-              recipientStaffIds: resolution.recipients.map((r) => r.id),
+              recipientStaffIds: told.map(staffIdOf).filter((id) => id !== null),
+              ...(told.some((r) => r.focalPointOf)
+                ? { focalPointsOf: told.flatMap((r) => (r.focalPointOf ? [r.focalPointOf] : [])) }
+                : {}),
             },
           });
           if (fellThrough.length && resolution.role) {
@@ -502,6 +526,75 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       // messages are in the outbox and the audit trail like any other.
       return summarise(statuses.slice(0, rows.length), fellThrough);
     },
+
+    /**
+     * One event of a case told to the people it concerns (a closure a new concern withdrew, a
+     * transfer request, a referral sent to a partner): one outbox row per person, Message-ID
+     * `<kind.ids.recipient@…>`, written once and delivered exactly once. No child identity: the
+     * messages carry the case reference, codes and instants.
+     */
+    async notifyCase(notice: CaseNotice): Promise<NotificationOutcome> {
+      const key = noticeKey(notice);
+      const mine = { caseId: notice.caseId, kind: notice.kind, messageId: { startsWith: `<${key}.` } };
+      let rows = await prisma.notification.findMany({
+        where: mine,
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      const auditKey = `notice/${key}`;
+      let fellThrough: EscalationRole[] = [];
+      if (rows.length === 0) {
+        const kase = await prisma.case.findUniqueOrThrow({
+          where: { id: notice.caseId },
+          select: { reference: true, provinceCode: true, unitId: true, assigneeId: true },
+        });
+        const who = noticeAudience(notice, kase);
+        const [resolution] = (await recipientResolver(prisma).forRoles([who.role], who.context)) as [
+          Resolution,
+        ];
+        fellThrough = resolution.fellThrough;
+        const message = await noticeMessage(notice, kase);
+        const data: Prisma.NotificationCreateManyInput[] = [];
+        for (const recipient of resolution.recipients) {
+          const language = languageOf(recipient.language);
+          data.push(
+            outboxRow(
+              randomUUID(),
+              recipient,
+              language,
+              notice.kind,
+              `${key}.${recipient.id}`,
+              renderNotice(language, message(language)),
+              {
+                caseId: notice.caseId,
+              },
+            ),
+          );
+        }
+        await prisma.$transaction(async (tx) => {
+          await tx.notification.createMany({ data, skipDuplicates: true });
+          if (fellThrough.length) {
+            await auditOnce(tx, `${auditKey}/recipientMissing`, {
+              action: data.length ? 'notification.recipientMissing' : 'notification.noRecipient',
+              caseId: notice.caseId,
+              entity: 'case',
+              entityId: notice.caseId,
+              reason: `nobody holds ${fellThrough.join(', ')} for this case (province ${who.context.province}); the ${notice.kind} notice ${data.length ? 'went up the ladder' : 'reached nobody'}`,
+              details: { about: notice.kind, fellThrough },
+            });
+          }
+        });
+        rows = await prisma.notification.findMany({
+          where: mine,
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        });
+      } else {
+        fellThrough = await recordedFellThrough([`${auditKey}/recipientMissing`]);
+      }
+      const statuses = await deliverAll(rows.map((r) => r.id));
+      return summarise(statuses, fellThrough);
+    },
   };
 
   /**
@@ -574,5 +667,86 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       ids.push(...existing.map((r) => r.id));
     }
     return ids;
+  }
+
+  /** Who a notice is for: one role, resolved like a rung (falling through when nobody holds it). */
+  function noticeAudience(
+    notice: CaseNotice,
+    kase: { provinceCode: string; unitId: string; assigneeId: string | null },
+  ): { role: EscalationRole; context: Parameters<ReturnType<typeof recipientResolver>['forRung']>[1] } {
+    const ofCase = { province: kase.provinceCode, caseUnitId: kase.unitId, assigneeId: kase.assigneeId };
+    switch (notice.kind) {
+      case 'closureWithdrawn':
+        return { role: 'supervisor', context: ofCase };
+      case 'transferRequested':
+        // The receiving province's duty unit: the supervisors who accept or refuse.
+        return {
+          role: 'supervisor',
+          context: { province: notice.toProvince, caseUnitId: null, assigneeId: null },
+        };
+      case 'referralSent':
+        return { role: 'partner', context: { ...ofCase, referralId: notice.referralId } };
+    }
+  }
+
+  /** The notice's words for one recipient's language (province names in that language). */
+  async function noticeMessage(
+    notice: CaseNotice,
+    kase: { reference: string; provinceCode: string },
+  ): Promise<(language: Language) => NoticeMessage> {
+    switch (notice.kind) {
+      case 'closureWithdrawn': {
+        const province = await provinceNames(kase.provinceCode);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          province: province(language),
+          reason: notice.reason,
+          concernReceivedAt: new Date(notice.concernReceivedAt),
+          url: caseUrl(notice.caseId),
+        });
+      }
+      case 'transferRequested': {
+        const [from, to] = await Promise.all([
+          provinceNames(notice.fromProvince),
+          provinceNames(notice.toProvince),
+        ]);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          fromProvince: from(language),
+          toProvince: to(language),
+          answerBy: new Date(notice.dueAt),
+          url: caseUrl(notice.caseId),
+        });
+      }
+      case 'referralSent': {
+        const referral = await prisma.referral.findUniqueOrThrow({
+          where: { id: notice.referralId },
+          select: { serviceType: true },
+        });
+        const province = await provinceNames(kase.provinceCode);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          province: province(language),
+          service: referral.serviceType,
+          acknowledgeBy: new Date(notice.dueAt),
+          url: referralUrl(notice.referralId),
+        });
+      }
+    }
+  }
+}
+
+/** The Message-ID's stem of a notice: the same event is the same message, whoever retries it. */
+export function noticeKey(notice: CaseNotice): string {
+  switch (notice.kind) {
+    case 'closureWithdrawn':
+      return `closure-withdrawn.${notice.caseId}.${notice.reportId}`;
+    case 'transferRequested':
+      return `transfer-requested.${notice.transferId}`;
+    case 'referralSent':
+      return `referral-sent.${notice.referralId}`;
   }
 }

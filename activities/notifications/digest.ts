@@ -21,6 +21,7 @@ import type {
 } from '../../workflows/notifications/types';
 import type { ActivityDeps } from '../context';
 import { latenessFor, messageIdDomain } from './activities';
+import { deskCaseUrl } from './links';
 import { outbox } from './outbox';
 import { languageOf, renderDigest, type DigestItem } from './templates';
 
@@ -93,7 +94,7 @@ export function digestActivities({ prisma, mailer, config }: ActivityDeps) {
             now,
           ),
           level: r.escalations.length ? Math.max(...r.escalations.map((e) => e.level)) : null,
-          caseUrl: `${config.PUBLIC_URL}/cases/${r.case.id}`,
+          caseUrl: deskCaseUrl(config.PUBLIC_URL, r.case.id),
         }));
         const language = languageOf(supervisor.language);
         const rendered = renderDigest(language, {

@@ -111,6 +111,11 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         await tx.referral.updateMany({ where: inCases, data: { declineReason: null } });
         // A step's rows still waiting for a confirmation that will never come carry narratives too.
         await tx.pendingStepWrite.deleteMany({ where: inCases });
+        await tx.emergencyMeasure.updateMany({ where: inCases, data: { notes: null } });
+        await tx.judicialNotification.updateMany({ where: inCases, data: { notes: null } });
+        await tx.closure.updateMany({ where: inCases, data: { notes: null } });
+        await tx.closureDecision.updateMany({ where: { closure: inCases }, data: { reason: null } });
+        await tx.checkBack.updateMany({ where: inCases, data: { notes: null } });
         const pathwayId = child.leavingCarePathway?.id;
         if (pathwayId) {
           const ofPathway = { pathwayId };

@@ -49,6 +49,11 @@ async function main(): Promise<void> {
     PAYLOAD_ENCRYPTION_KEYS: generateEncryptionKey('unused'),
     ...process.env,
   });
+  if (config.NODE_ENV === 'production') {
+    throw new Error(
+      'development tokens are refused when NODE_ENV=production: log in through the identity provider',
+    );
+  }
   if (process.env.DATABASE_URL) await checkStaff(process.env.DATABASE_URL, staffId);
   console.log(await signToken(config, staffId, ttl));
 }

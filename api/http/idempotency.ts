@@ -16,8 +16,13 @@ import { invalidField, ProblemError } from './problem';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-/** A claim older than this was left by a crashed process (longer than any request may run). */
-const STALE_CLAIM_MS = 10 * 60_000;
+/**
+ * A claim is a lease: the process running the request renews it (`created_at`) every third of this
+ * while the request runs, so a claim not renewed for this long was left by a process that died (a
+ * restart, a crash) and a retry may take it over at once, instead of being refused as "in flight"
+ * for as long as any request could possibly run.
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 30_000;
 const IN_FLIGHT = 0;
 
 /** Deeper than any request body of this API; a deeper one is refused before it is walked. */
@@ -65,7 +70,11 @@ export function requestIdentity(res: Response): RequestIdentity {
   return { updateId: `api-${derivedUuid(`${seed}update`)}`, newId: (name) => derivedUuid(seed + name) };
 }
 
-export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandler {
+export function idempotency(
+  prisma: PrismaClient,
+  logger: Logger,
+  { claimLeaseMs = DEFAULT_CLAIM_LEASE_MS }: { claimLeaseMs?: number } = {},
+): RequestHandler {
   const claim = async (actorId: string, key: string, hash: string): Promise<boolean> => {
     const inserted = await prisma.$executeRaw`
       INSERT INTO "api_idempotency" ("actor_id", "key", "request_hash", "status_code", "response_body")
@@ -96,7 +105,7 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
     res.locals.idempotency = { actorId, key, path };
     for (let attempt = 0; attempt < 3; attempt += 1) {
       if (await claim(actorId, key, hash)) {
-        keepResponse(res, prisma, logger, actorId, key);
+        keepResponse(res, prisma, logger, actorId, key, claimLeaseMs);
         next();
         return;
       }
@@ -109,9 +118,9 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
         );
       }
       if (stored.statusCode === IN_FLIGHT) {
-        if (Date.now() - stored.createdAt.getTime() > STALE_CLAIM_MS) {
+        if (Date.now() - stored.createdAt.getTime() > claimLeaseMs) {
           if (await takeOverStale(actorId, key, stored.createdAt)) {
-            keepResponse(res, prisma, logger, actorId, key);
+            keepResponse(res, prisma, logger, actorId, key, claimLeaseMs);
             next();
             return;
           }
@@ -130,10 +139,35 @@ export function idempotency(prisma: PrismaClient, logger: Logger): RequestHandle
   };
 }
 
-/** Stores a 2xx answer before it is sent (so a replay never sees less); releases the key otherwise. */
-function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actorId: string, key: string) {
+/**
+ * Stores a 2xx answer before it is sent (so a replay never sees less); releases the key otherwise.
+ * Until then the claim's lease is renewed, so only a claim whose process died goes stale.
+ */
+function keepResponse(
+  res: Response,
+  prisma: PrismaClient,
+  logger: Logger,
+  actorId: string,
+  key: string,
+  claimLeaseMs: number,
+) {
   const where = { actorId_key: { actorId, key } };
   let settled = false;
+  // A renewal that fails (the database is away) is tried again at the next tick; if the lease runs
+  // out meanwhile a retry may take the key over, which is safe: the rows and the workflow update
+  // are keyed by the Idempotency-Key (requestIdentity), so the two runs cannot both take effect.
+  const renewal = setInterval(
+    () => {
+      prisma.$executeRaw`
+        UPDATE "api_idempotency" SET "created_at" = now()
+        WHERE "actor_id" = ${actorId} AND "key" = ${key} AND "status_code" = ${IN_FLIGHT}`.catch(
+        () => undefined,
+      );
+    },
+    Math.max(50, Math.floor(claimLeaseMs / 3)),
+  );
+  renewal.unref();
+  const stopRenewing = () => clearInterval(renewal);
   // A request that failed because the database went away cannot release its key at once either:
   // the answer waits for the first try only, later tries go on for a minute in the background —
   // otherwise the client's retry would be refused as "in flight" for ten.
@@ -152,6 +186,7 @@ function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actor
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     settled = true;
+    stopRenewing();
     const status = res.statusCode;
     const store =
       status >= 200 && status < 300
@@ -169,6 +204,7 @@ function keepResponse(res: Response, prisma: PrismaClient, logger: Logger, actor
     return res;
   };
   res.on('close', () => {
+    stopRenewing();
     if (!settled) void release();
   });
 }

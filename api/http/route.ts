@@ -22,7 +22,7 @@ export interface Reply {
 }
 
 interface BaseSpec<S extends RequestSchemas> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** OpenAPI style: `/cases/{caseId}`. */
   path: string;
   operationId: string;
@@ -54,6 +54,9 @@ export interface RouteMiddleware {
   authenticate: RequestHandler;
   idempotency: RequestHandler;
 }
+
+/** Every authenticated route takes a bearer token or the desk's session cookie (api/session). */
+export const DEFAULT_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { deskSession: [] }];
 
 export const expressPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
@@ -88,7 +91,7 @@ function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): 
     out[429] = PROBLEMS.rateLimited.title;
   }
   if (spec.path.includes('{')) out[404] = 'unknown, or not visible to this role';
-  if (spec.method === 'post' && !isPublic) {
+  if (spec.method !== 'get' && !isPublic) {
     out[413] = 'body larger than the configured limit';
     if (has('body')) out[415] = 'the body is not application/json';
     if (honoursIdempotencyKey(spec)) {
@@ -131,7 +134,7 @@ function openApiOperation(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Ro
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    security: isPublic ? [] : (spec.auth?.security ?? [{ bearerAuth: [] }]),
+    security: isPublic ? [] : (spec.auth?.security ?? DEFAULT_SECURITY),
     request: {
       ...(spec.request?.params ? { params: spec.request.params as z.ZodObject } : {}),
       ...(spec.request?.query ? { query: spec.request.query as z.ZodObject } : {}),

@@ -11,6 +11,14 @@ export function createRegistry(): OpenAPIRegistry {
       'HS256 token whose subject is a staff id; `npm run token -- staff-demo-handler` prints one. ' +
       'The staff row gives the role, province, unit and partner the request acts as.',
   });
+  registry.registerComponent('securitySchemes', 'deskSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cpe_session',
+    description:
+      "The desk's session (HttpOnly, SameSite=Lax), opened by a login (POST /session/development in " +
+      "development). A POST made with it also needs the session's CSRF token in X-CSRF-Token (GET /session).",
+  });
   registry.registerComponent('securitySchemes', 'codecSession', {
     type: 'apiKey',
     in: 'cookie',
@@ -34,6 +42,6 @@ export function buildDocument(registry: OpenAPIRegistry, version: string) {
         '`application/problem+json`; every POST accepts an `Idempotency-Key`.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { deskSession: [] }],
   });
 }

@@ -1,5 +1,7 @@
 /** GET /reports/provincial: the committee statistics of a province and period, as JSON or CSV. */
+import { renderChart } from '../../activities/reports/charts';
 import { statisticsCsv } from '../../activities/reports/csv';
+import { reportCharts } from '../../activities/reports/render';
 import { periodOf, PeriodError } from '../../activities/reports/period';
 import { provincialStatistics } from '../../activities/reports/statistics';
 import { loadProtocol } from '../../protocol';
@@ -8,9 +10,57 @@ import type { ApiDeps } from '../deps';
 import { invalidField } from '../http/problem';
 import type { Reply, Routes } from '../http/route';
 import { z } from '../openapi/zod';
-import { ProvincialReportQuery, ProvincialStatisticsSchema } from './schemas';
+import { ChartParams, ChartQuery, ProvincialReportQuery, ProvincialStatisticsSchema } from './schemas';
 
 export function reportRoutes(routes: Routes, deps: ApiDeps): void {
+  /** The province and period of a statistics request, checked and authorised. */
+  const periodFor = async (
+    actor: Parameters<typeof authorize>[0],
+    query: { province?: string | undefined; from: string; to: string },
+  ) => {
+    const province = query.province ?? actor.province;
+    // An unknown province is bad input (400) before it is someone else's province (403).
+    if (!(await deps.prisma.province.count({ where: { code: province } }))) {
+      throw invalidField('query.province', 'unknown province');
+    }
+    authorize(actor, 'report.provincial', { province });
+    try {
+      return { province, period: periodOf(query.from, query.to, loadProtocol({ province }).timezone) };
+    } catch (err) {
+      if (err instanceof PeriodError) throw invalidField(`query.${err.field}`, err.message);
+      throw err;
+    }
+  };
+
+  routes.route({
+    method: 'get',
+    path: '/reports/provincial/charts/{chart}',
+    operationId: 'provincialReportChart',
+    summary: "One chart of the committee's statistics as PNG (the monthly report mail's charts)",
+    description:
+      '`onTime`: share of steps done on time; `casesPerStep`: cases per step at the end of the period. ' +
+      'Drawn by the same code as the monthly report, in Arabic (right to left), French or English.',
+    tag: 'reports',
+    request: { params: ChartParams, query: ChartQuery },
+    responses: {
+      200: {
+        description: 'the chart',
+        schema: z.string().openapi({ format: 'binary' }),
+        contentType: 'image/png',
+      },
+    },
+    handle: async ({ actor, params, query }): Promise<Reply> => {
+      const { province, period } = await periodFor(actor, query);
+      const statistics = await provincialStatistics(deps.prisma, province, period);
+      const chart = reportCharts(query.language, statistics)[params.chart];
+      return {
+        body: renderChart(chart),
+        contentType: 'image/png',
+        headers: { 'Cache-Control': 'private, max-age=300' },
+      };
+    },
+  });
+
   routes.route({
     method: 'get',
     path: '/reports/provincial',
@@ -40,19 +90,7 @@ export function reportRoutes(routes: Routes, deps: ApiDeps): void {
       },
     },
     handle: async ({ actor, query, req }): Promise<Reply> => {
-      const province = query.province ?? actor.province;
-      // An unknown province is bad input (400) before it is someone else's province (403).
-      if (!(await deps.prisma.province.count({ where: { code: province } }))) {
-        throw invalidField('query.province', 'unknown province');
-      }
-      authorize(actor, 'report.provincial', { province });
-      let period;
-      try {
-        period = periodOf(query.from, query.to, loadProtocol({ province }).timezone);
-      } catch (err) {
-        if (err instanceof PeriodError) throw invalidField(`query.${err.field}`, err.message);
-        throw err;
-      }
+      const { province, period } = await periodFor(actor, query);
       const csv =
         query.format === 'csv' ||
         (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');

@@ -23,6 +23,13 @@ export const ProvincialReportQuery = z
   })
   .strict();
 
+export const ChartParams = z.object({
+  chart: z.enum(['onTime', 'casesPerStep']).openapi({ example: 'onTime' }),
+});
+export const ChartQuery = ProvincialReportQuery.omit({ format: true })
+  .extend({ language: z.enum(['ar', 'fr', 'en']).default('fr') })
+  .strict();
+
 const Count = z.object({ key: z.string(), count: z.number().int() });
 const Share = z
   .number()

@@ -1,5 +1,7 @@
 // compose-check validates docker-compose.yml with compose-go, the loader that `docker compose`
 // itself uses: schema, interpolation, references between services. No Docker engine needed.
+// Prints one line per service (name, health check, replicas), then, with --json, the whole
+// project as compose-go resolved it (interpolated, paths made absolute) for structural checks.
 package main
 
 import (
@@ -12,11 +14,16 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: compose-check <docker-compose.yml>")
+	args := os.Args[1:]
+	asJSON := len(args) == 2 && args[0] == "--json"
+	if asJSON {
+		args = args[1:]
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "usage: compose-check [--json] <docker-compose.yml>")
 		os.Exit(2)
 	}
-	file, _ := filepath.Abs(os.Args[1])
+	file, _ := filepath.Abs(args[0])
 	options, err := cli.NewProjectOptions([]string{file}, cli.WithOsEnv, cli.WithWorkingDirectory(filepath.Dir(file)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -26,6 +33,15 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if asJSON {
+		out, err := project.MarshalJSON()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(string(out))
+		return
 	}
 	for _, name := range project.ServiceNames() {
 		service := project.Services[name]

@@ -1,6 +1,6 @@
 /**
  * schemathesis (from PyPI, installed by scripts/bootstrap.sh into .tools/schemathesis) against the
- * API's own /openapi.json, on the stack as `npm start` builds it but on free ports: every operation
+ * API's own /openapi.json, on the production topology (the e2e cluster, workers, API): every operation
  * gets generated valid and invalid requests with a handler's token. Not one 5xx; every answer has a
  * documented status, content type and shape — every rejection a problem document.
  */
@@ -13,10 +13,10 @@ import { startApi, type RunningApi } from '../../api/server';
 import { signToken } from '../../api/auth/token';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
-import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { testCluster } from '../support/cluster';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,7 +33,6 @@ const CHECKS = [
 ];
 
 let dir: string;
-let temporal: RunningTemporal;
 let db: TestDatabase;
 let smtp: SmtpCapture;
 let worker: RunningWorker;
@@ -41,16 +40,10 @@ let api: RunningApi;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-fuzz-'));
-  temporal = await startTemporalDevServer({
-    dbFile: path.join(dir, 'temporal.sqlite'),
-    port: await freePort(),
-    namespace: 'default',
-    logFile: path.join(dir, 'temporal.log'),
-  });
   db = await createTestDatabase();
   smtp = await startSmtpCapture({ port: await freePort() });
   const env = {
-    TEMPORAL_ADDRESS: temporal.address,
+    ...testCluster().env,
     TEMPORAL_TASK_QUEUE: `fuzz-${randomUUID()}`,
     DATABASE_URL: db.url,
     SMTP_URL: smtp.url,
@@ -69,7 +62,6 @@ afterAll(async () => {
   await worker?.stop();
   await smtp?.stop();
   await db?.drop();
-  await temporal?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

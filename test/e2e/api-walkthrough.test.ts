@@ -1,6 +1,7 @@
 /**
- * End to end, the stack as `npm start` builds it but on free ports: the Temporal dev server, a
- * PostgreSQL database, an SMTP capture, the real worker (runWorker) and the real API (startApi).
+ * End to end, the production topology: the real Temporal server as four processes on PostgreSQL
+ * over mutual TLS (the e2e suite's cluster), a PostgreSQL database, an SMTP capture, the real
+ * worker (runWorker) and the real API (startApi).
  * One case walks from report to closure through HTTP only; the database and the workflow are
  * then checked directly.
  */
@@ -13,13 +14,13 @@ import { simpleParser } from 'mailparser';
 import { startApi, type RunningApi } from '../../api/server';
 import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
-import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
 import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
 import { caseWorkflowId, type CaseView } from '../../workflows/case/definitions';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep, type ApiClient } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { testCluster } from '../support/cluster';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { eventually } from '../support/wait';
 
@@ -28,7 +29,6 @@ const SUPERVISOR = 'staff-demo-supervisor';
 const PARTNER = 'staff-demo-partner'; // focal point of partner-demo-health
 
 let dir: string;
-let temporal: RunningTemporal;
 let db: TestDatabase;
 let smtp: SmtpCapture;
 let worker: RunningWorker;
@@ -38,21 +38,12 @@ let client: Client;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-e2e-'));
-  [temporal, db, smtp] = await Promise.all([
-    freePort().then((port) =>
-      startTemporalDevServer({
-        dbFile: path.join(dir, 'temporal.sqlite'),
-        port,
-        namespace: 'default',
-        logFile: path.join(dir, 'temporal.log'),
-      }),
-    ),
+  [db, smtp] = await Promise.all([
     createTestDatabase(),
     startSmtpCapture({ port: 0, dir: path.join(dir, 'mail') }),
   ]);
   const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
+    ...testCluster().env,
     TEMPORAL_TASK_QUEUE: `e2e-${randomUUID()}`,
     DATABASE_URL: db.url,
     SMTP_URL: smtp.url,
@@ -74,7 +65,6 @@ afterAll(async () => {
   await worker?.stop();
   await smtp?.stop();
   await db?.drop();
-  await temporal?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -159,12 +149,14 @@ it('walks one case from report to closure through HTTP only', async () => {
     return view.body.referrals[0]?.status === 'completed';
   });
 
+  // The risk stays as it was, so the plan continues (a change of risk would go back to assessment
+  // or the plan: protocol.md §3 step 7).
   const reviewed = await post<{ reviewId: string; case: CaseView }>(HANDLER, `/cases/${caseId}/reviews`, {
-    risk: 'LOW',
+    risk: 'MEDIUM',
     decision: 'continue',
     notes: 'Infection treated; mother supported.',
   });
-  expect(reviewed.case).toMatchObject({ step: 'followUp', risk: 'LOW' });
+  expect(reviewed.case).toMatchObject({ step: 'followUp', risk: 'MEDIUM' });
 
   const closing = await post(HANDLER, `/cases/${caseId}/closure`, { reason: 'objectivesMet' });
   expect(closing.case.step).toBe('closureApproval');
@@ -189,7 +181,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(row).toMatchObject({
     reference,
     step: 'closed',
-    risk: 'LOW',
+    risk: 'MEDIUM',
     closureReason: 'objectivesMet',
     provinceCode: 'DEMO',
   });
@@ -214,7 +206,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(row.referrals[0]?.acknowledgedAt).not.toBeNull();
   expect(row.referrals[0]?.startedAt).not.toBeNull();
   expect(row.reviews).toEqual([
-    expect.objectContaining({ id: reviewed.reviewId, riskBefore: 'MEDIUM', riskAfter: 'LOW' }),
+    expect.objectContaining({ id: reviewed.reviewId, riskBefore: 'MEDIUM', riskAfter: 'MEDIUM' }),
   ]);
   const openSteps = await eventually('every step record closed', async () => {
     const n = await db.prisma.stepRecord.count({ where: { caseId, completedAt: null } });
@@ -268,7 +260,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(opened.map(({ m }) => m.to).sort()).toEqual([['handler@demo.example'], ['supervisor@demo.example']]);
   for (const { m, parsed } of opened) {
     expect(m.file && fs.readFileSync(m.file).equals(m.raw)).toBe(true);
-    expect(parsed.text).toContain(`http://cases.e2e.test/cases/${caseId}`);
+    expect(parsed.text).toContain(`http://cases.e2e.test/desk/cases/${caseId}`);
     expect(`${parsed.subject} ${parsed.text} ${String(parsed.html)}`).not.toContain(report.child.lastName);
   }
 });

@@ -1,11 +1,12 @@
 /**
- * The operators' view: the Temporal dev server with its web UI, the real worker (runWorker), and
- * Debian's chromium driven by playwright-core. A DEMO case's screening deadline passes while the
+ * The operators' view: the e2e suite's Temporal cluster (four server processes on PostgreSQL) and
+ * its UI server — write actions disabled — the real worker (runWorker), and Debian's chromium
+ * driven by playwright-core. A DEMO case's screening deadline passes while the
  * test watches; the UI's workflow list, filtered by the visibility query the README documents,
  * shows it — and not a DEMO case that is on time, nor an overdue case of another province.
  * Screenshots are kept in test-results/operator-ui/.
  *
- * The dev server runs on real time and a protocol deadline is at least an hour, so the overdue
+ * The cluster runs on real time and a protocol deadline is at least an hour, so the overdue
  * cases start the way a case continues-as-new: their state carried in the workflow input, with a
  * screening deadline planned by the protocol from a report received 24 hours minus 25 seconds ago
  * (its step record in the database, as openDeadline writes it). The workflow code then flips
@@ -18,9 +19,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { caseActivities } from '../../activities/cases/activities';
-import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
-import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
 import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
 import { loadCalendar, loadProtocol, planDeadline } from '../../protocol';
@@ -28,6 +27,7 @@ import { caseWorkflowId } from '../../workflows/case/definitions';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { insertCase } from '../support/cases';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { testCluster } from '../support/cluster';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { eventually } from '../support/wait';
 
@@ -37,7 +37,7 @@ const OVERDUE_QUERY = 'Province = "DEMO" AND Overdue = true';
 const ESCALATED_QUERY = 'Province = "DEMO" AND EscalationLevel >= 2';
 
 let dir: string;
-let temporal: RunningTemporal;
+let uiUrl: string;
 let db: TestDatabase;
 let smtp: SmtpCapture;
 let worker: RunningWorker;
@@ -52,23 +52,11 @@ beforeAll(async () => {
     );
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-ui-'));
-  [temporal, db, smtp] = await Promise.all([
-    Promise.all([freePort(), freePort()]).then(([port, uiPort]) =>
-      startTemporalDevServer({
-        dbFile: path.join(dir, 'temporal.sqlite'),
-        port,
-        uiPort,
-        namespace: 'default',
-        logFile: path.join(dir, 'temporal.log'),
-      }),
-    ),
-    createTestDatabase(),
-    startSmtpCapture({ port: 0 }),
-  ]);
+  uiUrl = testCluster().uiUrl;
+  [db, smtp] = await Promise.all([createTestDatabase(), startSmtpCapture({ port: 0 })]);
   taskQueue = `ui-${randomUUID()}`;
   const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
+    ...testCluster().env,
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATABASE_URL: db.url,
     SMTP_URL: smtp.url,
@@ -86,7 +74,6 @@ afterAll(async () => {
   await worker?.stop();
   await smtp?.stop();
   await db?.drop();
-  await temporal?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -133,9 +120,11 @@ async function caseDueAt(province: 'DEMO' | 'OTHR', dueAt: number): Promise<stri
   return caseWorkflowId(caseId);
 }
 
+/** The workflows of this test (other e2e files share the cluster's namespace) that `query` finds. */
 const listed = async (query: string) => {
   const ids: string[] = [];
-  for await (const w of client.workflow.list({ query })) ids.push(w.workflowId);
+  const own = `(${query}) AND TaskQueue = "${taskQueue}"`;
+  for await (const w of client.workflow.list({ query: own })) ids.push(w.workflowId);
   return ids;
 };
 
@@ -159,7 +148,7 @@ async function openList(query: string, screenshot: string) {
     },
   );
   const page = browser.pages()[0] ?? (await browser.newPage());
-  const url = `${temporal.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+  const url = `${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   return {
     page,
@@ -170,9 +159,7 @@ async function openList(query: string, screenshot: string) {
 describe('Temporal UI for operators', () => {
   it('lists the overdue and escalated cases of a province with the documented visibility queries', async () => {
     // The UI answers once its server is up.
-    await eventually('the Temporal UI', async () =>
-      (await fetch(temporal.uiUrl ?? '')).ok ? true : undefined,
-    );
+    await eventually('the Temporal UI', async () => ((await fetch(uiUrl)).ok ? true : undefined));
 
     const dueAt = Date.now() + 25_000;
     const overdue = await caseDueAt('DEMO', dueAt);

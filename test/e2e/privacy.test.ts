@@ -17,6 +17,7 @@ import { caseWorkflowId } from '../../workflows/case/definitions';
 import { referralWorkflowId } from '../../workflows/referral/definitions';
 import { startTestApi, waitForOpenStep, type TestApi } from '../support/api';
 import { startCase } from '../support/cases';
+import { cliConnectionFlags } from '../support/cluster';
 import { createHarness, type Harness } from '../support/harness';
 import {
   encodingOf,
@@ -59,10 +60,9 @@ let api: TestApi;
 let worker: WorkerChild;
 let walked: { caseId: string; reference: string } | undefined;
 beforeAll(async () => {
-  h = await createHarness({ server: 'dev' });
+  h = await createHarness({ server: 'cluster' });
   worker = await startWorkerChild({
-    TEMPORAL_ADDRESS: h.env.address,
-    TEMPORAL_NAMESPACE: 'default',
+    ...h.temporalEnv,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     DATABASE_URL: h.db.url,
     SMTP_URL: h.smtp.url,
@@ -303,8 +303,7 @@ it("shows operators the decrypted history in Temporal's own CLI through the code
           'show',
           '-w',
           caseWorkflowId(first.caseId),
-          '--address',
-          h.env.address,
+          ...cliConnectionFlags(h.temporalEnv),
           '-o',
           'json',
           ...codec,

@@ -1,14 +1,16 @@
 /**
- * The stack under faults, every part a separate process: the Temporal dev server (persistent
- * SQLite), PostgreSQL (embedded, persistent data directory), an SMTP capture, two workers
- * (`tsx worker/main.ts`) and the API (`tsx api/main.ts`). Thirty cases go through the API while
- * workers are SIGKILLed during activities and pending timers, the API is restarted under clients
- * that retry with the same Idempotency-Keys, the mail server is down for a while, PostgreSQL and
- * the Temporal server are restarted. Afterwards every case must be at its expected step, every
- * e-mail (case opened, reminders, escalations) delivered exactly once, no row duplicated, the audit
- * trail complete.
+ * The production topology under faults, every part a separate process: the real Temporal server as
+ * four processes (frontend, history, matching, worker) on a PostgreSQL of its own, over mutual TLS
+ * (devstack/cluster.ts, the configuration docker-compose.yml mounts), the case database's
+ * PostgreSQL, an SMTP capture, two workers (`tsx worker/main.ts`) and the API (`tsx api/main.ts`).
+ * Thirty cases go through the API while workers are SIGKILLed during activities and pending timers,
+ * the API is restarted under clients that retry with the same Idempotency-Keys, the mail server is
+ * down for a while, the case database is restarted, Temporal's history, matching and frontend
+ * services are SIGKILLed and come back, and Temporal's PostgreSQL is restarted. Afterwards every
+ * case must be at its expected step, every e-mail (case opened, reminders, escalations) delivered
+ * exactly once, no row duplicated, the audit trail complete.
  *
- * Time is real on the dev server, so the test runs a province override of the protocol (a
+ * Time is real on the cluster, so the test runs a province override of the protocol (a
  * PROTOCOL_DIR of its own) whose urgent screening and referral acknowledgement are due within a
  * minute and escalate a minute apart ({ minutes } durations); everything else is protocol v1.
  */
@@ -22,9 +24,10 @@ import { applyMigrations } from '../../devstack/migrate';
 import { freePort } from '../../devstack/ports';
 import { seedDemoData } from '../../devstack/seed';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
-import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
+import { startTemporalCluster, type ClusterInfo, type RunningCluster } from '../../devstack/cluster';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 import { apiClient, JWT_SECRET, newChildReport, type ApiClient } from '../support/api';
+import { recordClusterRun } from '../support/cluster';
 import { superviseTsx, type Service } from '../support/processes';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { workflowBundle } from '../support/workflow-bundle';
@@ -94,21 +97,25 @@ interface Tracked {
 }
 
 let dir: string;
-let temporal: RunningTemporal | undefined;
+let cluster: RunningCluster | undefined;
+let clusterInfo: ClusterInfo | undefined;
 let postgres: Service | undefined;
 let databaseUrl: string;
 let smtp: SmtpCapture | undefined;
 let workers: Service[] = [];
 let api: Service | undefined;
 let prisma: PrismaClient | undefined;
-let ports: { temporal: number; pg: number; smtp: number; api: number };
+let ports: { pg: number; smtp: number; api: number };
 
 const faults = {
   workerKilled: 0,
   apiRestarted: 0,
-  temporalRestarted: 0,
   smtpOutage: 0,
   postgresRestarted: 0,
+  historyKilled: 0,
+  matchingKilled: 0,
+  frontendKilled: 0,
+  temporalPostgresRestarted: 0,
 };
 /** Every 5xx other than 503 the API answered during the run (a 503 is the documented "try again"). */
 const serverErrors: string[] = [];
@@ -139,19 +146,12 @@ async function postgresReady(timeoutMs = 60_000): Promise<void> {
     }
   }
 }
-const startTemporal = () =>
-  startTemporalDevServer({
-    dbFile: path.join(dir, 'temporal.sqlite'),
-    port: ports.temporal,
-    namespace: 'default',
-    logFile: path.join(dir, 'temporal.log'),
-  });
 const startSmtp = () => startSmtpCapture({ port: ports.smtp, dir: path.join(dir, 'mail') });
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpe-faults-'));
   fs.chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
-  ports = { temporal: await freePort(), pg: await freePort(), smtp: await freePort(), api: await freePort() };
+  ports = { pg: await freePort(), smtp: await freePort(), api: await freePort() };
   // The test protocol: v1 as shipped, plus the province override above.
   const protocolDir = path.join(dir, 'protocol');
   fs.mkdirSync(path.join(protocolDir, 'versions'), { recursive: true });
@@ -166,20 +166,22 @@ beforeAll(async () => {
   databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.pg}/faults`;
   postgres = superviseTsx(
     'postgres',
-    'test/support/postgres-server.ts',
+    'devstack/postgres-server.ts',
     { PGDATA_DIR: path.join(dir, 'postgres'), PGPORT: String(ports.pg), PGDATABASE: 'faults' },
     dir,
   );
   smtp = await startSmtp();
-  temporal = await startTemporal();
+  fs.mkdirSync(path.join(dir, 'cluster'));
+  cluster = await startTemporalCluster({ dataDir: path.join(dir, 'cluster') });
+  clusterInfo = await cluster.describe();
+  recordClusterRun('faults', clusterInfo);
   await postgresReady(120_000);
   await applyMigrations(databaseUrl);
   await seedDemoData(databaseUrl);
   prisma = createPrismaClient(databaseUrl, 3);
 
   const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
+    ...cluster.clientEnv,
     TEMPORAL_TASK_QUEUE: 'faults',
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtp.url,
@@ -199,7 +201,7 @@ beforeAll(async () => {
   workers = [1, 2].map((n) => superviseTsx(`worker-${n}`, 'worker/main.ts', env, dir));
   api = superviseTsx('api', 'api/main.ts', env, dir);
   await apiReady(apiClient(`http://127.0.0.1:${ports.api}`));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   aborted = true;
@@ -208,7 +210,7 @@ afterAll(async () => {
   await Promise.all(stops);
   await prisma?.$disconnect().catch(() => undefined);
   await smtp?.stop().catch(() => undefined);
-  await temporal?.stop().catch(() => undefined);
+  await cluster?.stop().catch(() => undefined);
   await postgres?.stop().catch(() => undefined);
   if (dir && !process.env.KEEP_FAULT_DIR) fs.rmSync(dir, { recursive: true, force: true });
 }, 120_000);
@@ -350,22 +352,35 @@ async function inject(): Promise<void> {
   faults.postgresRestarted += 1;
   await pause(10_000);
   await killWorker(w1); // urgent screening deadlines falling now: escalations in flight
-  await pause(8_000);
-  await temporal?.stop(); // the Temporal server restarted on its SQLite file, timers pending
-  temporal = await startTemporal();
-  faults.temporalRestarted += 1;
+  await pause(5_000);
+  const temporal = cluster as RunningCluster;
+  // History owns the shards, their timers and transfer tasks: killed while deadlines fall.
+  await temporal.services.history.kill(3_000);
+  faults.historyKilled += 1;
   await pause(12_000);
   await killWorker(w2);
-  await pause(15_000);
+  await pause(8_000);
+  // Matching holds the task queues' pending polls and tasks.
+  await temporal.services.matching.kill(2_000);
+  faults.matchingKilled += 1;
+  await pause(12_000);
   await api?.restart();
   faults.apiRestarted += 1;
-  await pause(15_000);
+  await pause(8_000);
+  // The frontend: every client's calls (API steps, workers' polls and completions) cut.
+  await temporal.services.frontend.kill(2_000);
+  faults.frontendKilled += 1;
+  await pause(12_000);
   await killWorker(w1); // referral acknowledgement ladders climbing
-  await pause(20_000);
+  await pause(8_000);
+  // Temporal's own PostgreSQL, under all four services.
+  await temporal.postgres.restart();
+  faults.temporalPostgresRestarted += 1;
+  await pause(15_000);
   await killWorker(w2);
 }
 
-it('keeps every promise through worker crashes and restarts of the API, Temporal, PostgreSQL and mail', async () => {
+it("keeps every promise through worker crashes, restarts of the API and PostgreSQL, mail down, and Temporal's history, matching and frontend killed and its PostgreSQL restarted", async () => {
   const http = apiClient(`http://127.0.0.1:${ports.api}`);
   const cases: Tracked[] = Array.from({ length: CASES }, (_, index) => ({
     index,
@@ -391,7 +406,9 @@ it('keeps every promise through worker crashes and restarts of the API, Temporal
   const escalatedCases = cases.filter((c) => c.kind === 'escalated').length;
   const expectedEscalations = (escalatedCases + referred) * Object.keys(RUNG_RECIPIENTS).length;
   const expectedCaseOpened = CASES * 2; // the duty unit's supervisor and handler
-  const expectedEmails = expectedEscalations + expectedCaseOpened;
+  // Each referral told to the health centre's focal address and its partner staff member.
+  const expectedReferralSent = referred * 2;
+  const expectedEmails = expectedEscalations + expectedCaseOpened + expectedReferralSent;
   const converged = await until(8 * 60_000, async () => {
     const sent = await db.notification.count({ where: { status: { in: ['sent', 'unconfirmed'] } } });
     const escalations = await db.escalation.count();
@@ -431,7 +448,9 @@ it('keeps every promise through worker crashes and restarts of the API, Temporal
   const unknown = [...byId.keys()].filter((id) => !rows.some((r) => r.messageId === id));
   const delivered = rows.filter((r) => byId.get(r.messageId) === 1).length;
   expect(rows.filter((r) => r.kind === 'caseOpened')).toHaveLength(expectedCaseOpened);
-  expect(rows.filter((r) => r.kind !== 'caseOpened')).toHaveLength(expectedEscalations);
+  expect(rows.filter((r) => r.kind === 'referralSent')).toHaveLength(expectedReferralSent);
+  expect(rows.filter((r) => ['reminder', 'escalation'].includes(r.kind))).toHaveLength(expectedEscalations);
+  expect(rows).toHaveLength(expectedEmails);
   expect({ duplicateMail, missing: missing.length, unknown: unknown.length }).toEqual({
     duplicateMail: 0,
     missing: 0,
@@ -490,13 +509,19 @@ it('keeps every promise through worker crashes and restarts of the API, Temporal
 
   const unconfirmed = rows.filter((r) => r.status === 'unconfirmed').length;
   const crashes = [...workers, ...(api ? [api] : [])].reduce((n, s) => n + s.crashes, 0);
-  console.log(
-    `fault suite: ${CASES} cases in ${Math.round((Date.now() - started) / 1000)} s; faults injected: ` +
-      `${Object.entries(faults)
-        .map(([k, n]) => `${k}=${n}`)
-        .join(' ')} (+${crashes} unplanned process exits, restarted); emails expected ${expectedEmails}, ` +
-      `delivered ${delivered} (${unconfirmed} unconfirmed); duplicates ${duplicateMail + Object.keys(duplicates).length}`,
-  );
+  const temporalCrashes = Object.values(cluster?.services ?? {}).reduce((n, s) => n + s.crashes, 0);
+  const summary =
+    `fault suite: ${CASES} cases in ${Math.round((Date.now() - started) / 1000)} s on Temporal ` +
+    `${clusterInfo?.serverVersion} (${Object.keys(cluster?.services ?? {}).length} service processes, ` +
+    `PostgreSQL ${clusterInfo?.postgres}); faults injected: ` +
+    `${Object.entries(faults)
+      .map(([k, n]) => `${k}=${n}`)
+      .join(
+        ' ',
+      )} (+${crashes + temporalCrashes} unplanned process exits, restarted); emails expected ${expectedEmails}, ` +
+    `delivered ${delivered} (${unconfirmed} unconfirmed); duplicates ${duplicateMail + Object.keys(duplicates).length}`;
+  console.log(summary);
+  if (clusterInfo) recordClusterRun('faults', clusterInfo, { summary });
 });
 
 async function until(timeoutMs: number, check: () => Promise<boolean>): Promise<boolean> {

@@ -108,20 +108,33 @@ describe('OpenAPI and docs', () => {
     expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const routes = expressRoutes(api.app);
     expect(routes.length).toBeGreaterThanOrEqual(29);
-    const missing = routes.filter((r) => !res.body.paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method]);
+    // The desk's pages (HTML, api/desk) are not JSON routes of the API.
+    const desk = (path: string) => path === '/' || path === '/desk' || path.startsWith('/desk/');
+    const missing = routes.filter(
+      (r) => !desk(r.path) && !res.body.paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method],
+    );
     expect(missing).toEqual([]);
     for (const [path, operations] of Object.entries(res.body.paths)) {
       for (const [method, op] of Object.entries(operations)) {
-        const isPublic = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'].includes(path);
+        const isPublic = [
+          '/healthz',
+          '/readyz',
+          '/metrics',
+          '/openapi.json',
+          '/docs',
+          '/session/development',
+          '/session/development/staff',
+        ].includes(path);
         // The codec also takes the session cookie, and stores no answer for replay.
         const codec = path.startsWith('/codec/') && path !== '/codec/session';
         const security = isPublic
           ? []
           : codec
             ? [{ bearerAuth: [] }, { codecSession: [] }]
-            : [{ bearerAuth: [] }];
+            : [{ bearerAuth: [] }, { deskSession: [] }];
         expect([path, method, op.security]).toEqual([path, method, security]);
-        if (path.startsWith('/codec/')) {
+        // Logging in and out stores no answer for replay either.
+        if (path.startsWith('/codec/') || path.startsWith('/session')) {
           expect(op.parameters?.some((p) => p.name === 'Idempotency-Key')).toBeFalsy();
         } else if (method === 'post') {
           expect(op.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header')).toBe(true);
@@ -283,7 +296,7 @@ describe('health and metrics', () => {
 });
 
 describe('unreachable dependencies', () => {
-  it('answers 503 when Temporal is unreachable, and a report leaves nothing behind', async () => {
+  it('answers 503 to steps when Temporal is unreachable, a report leaves nothing behind, and reads still answer', async () => {
     const { caseId } = (await api.post<{ caseId: string }>('/cases', { as: HANDLER, body: newChildReport() }))
       .body;
     await waitForOpenStep(api, caseId, 'screening');
@@ -308,8 +321,16 @@ describe('unreachable dependencies', () => {
         body: { channel: 'family' },
       });
       expect(concern.status).toBe(503);
-      expect((await broken.get<Problem>(`/cases/${caseId}`, { as: HANDLER })).status).toBe(503);
       expect(await settledRowCounts(api.prisma)).toEqual(before);
+      // Reading needs no workflow: the case file is read from the database alone.
+      const read = await broken.get<{ step: string; openDeadlines: { step: string }[] }>(`/cases/${caseId}`, {
+        as: HANDLER,
+      });
+      expect([read.status, read.body.step, read.body.openDeadlines.map((d) => d.step)]).toEqual([
+        200,
+        'screening',
+        ['screening'],
+      ]);
       const ready = await broken.get<{ checks: { temporal: { status: string } } }>('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.checks.temporal.status).toBe('down');
@@ -352,11 +373,39 @@ describe('operations', () => {
     }
   });
 
+  it('rate-limits each client behind a trusted proxy by its forwarded address, and ignores the header otherwise', async () => {
+    const from = (address: string) => ({ as: HANDLER, headers: { 'X-Forwarded-For': address } });
+    const statuses = async (api: TestApi, address: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i += 1) out.push((await api.get('/cases', from(address))).status);
+      return out;
+    };
+    // The proxy in front (here: loopback) is trusted: two clients behind it, two budgets.
+    const proxied = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '3', API_TRUST_PROXY: 'loopback' });
+    try {
+      expect(await statuses(proxied, '203.0.113.7', 4)).toEqual([200, 200, 200, 429]);
+      expect(await statuses(proxied, '198.51.100.9', 1)).toEqual([200]);
+    } finally {
+      await proxied.stop();
+    }
+    // Untrusted (the default, or a proxy list that does not hold the sender): a client cannot
+    // escape its budget by sending another X-Forwarded-For.
+    for (const trust of [{}, { API_TRUST_PROXY: '10.0.0.0/8' }] as Record<string, string>[]) {
+      const direct = await startTestApi(h, { API_RATE_LIMIT_PER_MINUTE: '3', ...trust });
+      try {
+        expect(await statuses(direct, '203.0.113.7', 3)).toEqual([200, 200, 200]);
+        expect(await statuses(direct, '198.51.100.9', 1)).toEqual([429]);
+      } finally {
+        await direct.stop();
+      }
+    }
+  });
+
   it('stops gracefully: refuses new connections, finishes the request in flight, then closes', async () => {
     const port = await freePort();
     const running = await startApi({
       DATABASE_URL: h.db.url,
-      TEMPORAL_ADDRESS: h.env.address,
+      ...h.temporalEnv,
       TEMPORAL_TASK_QUEUE: h.taskQueue,
       SMTP_URL: h.smtp.url,
       API_PORT: String(port),

@@ -91,11 +91,16 @@ export interface TestApi extends ApiClient {
 export async function startTestApi(
   h: Harness,
   env: Record<string, string> = {},
-  deps: { temporal?: Client; prisma?: PrismaClient; mailer?: Pick<Transporter, 'verify'> } = {},
+  deps: {
+    temporal?: Client;
+    prisma?: PrismaClient;
+    mailer?: Pick<Transporter, 'verify'>;
+    deskDir?: string;
+  } = {},
 ): Promise<TestApi> {
   const config = loadConfig({
     DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: h.env.address,
+    ...h.temporalEnv,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: h.smtp.url,
     JWT_SECRET,
@@ -116,7 +121,14 @@ export async function startTestApi(
   const prisma = deps.prisma ?? createPrismaClient(h.db.url, 5);
   const temporal = deps.temporal ?? (await connectClient(config));
   const mailer = nodemailer.createTransport(h.smtp.url);
-  const app = createApp({ prisma, temporal, mailer: deps.mailer ?? mailer, config, logger });
+  const app = createApp({
+    prisma,
+    temporal,
+    mailer: deps.mailer ?? mailer,
+    config,
+    logger,
+    ...(deps.deskDir ? { deskDir: deps.deskDir } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -193,6 +205,12 @@ const TABLES = [
   'plan_items',
   'referrals',
   'reviews',
+  'closures',
+  'closure_decisions',
+  'check_backs',
+  'emergency_measures',
+  'judicial_notifications',
+  'transfers',
   'step_records',
   'audit_events',
   'api_idempotency',
@@ -207,14 +225,21 @@ export async function rowCounts(prisma: PrismaClient): Promise<Record<(typeof TA
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)])) as Record<(typeof TABLES)[number], number>;
 }
 
-/** Row counts once the workflows' own asynchronous writes have settled (two equal reads in a row). */
+/** Row counts once the workflows' own asynchronous writes have settled. */
 export async function settledRowCounts(prisma: PrismaClient): Promise<Awaited<ReturnType<typeof rowCounts>>> {
+  // Settled: the same counts for two seconds running (a workflow opening a case under load may
+  // take a second between its activities).
   let previous = JSON.stringify(await rowCounts(prisma));
-  for (let i = 0; i < 50; i += 1) {
+  let stableSince = Date.now();
+  for (let i = 0; i < 200; i += 1) {
     await new Promise((r) => setTimeout(r, 250));
     const current = await rowCounts(prisma);
-    if (JSON.stringify(current) === previous) return current;
-    previous = JSON.stringify(current);
+    if (JSON.stringify(current) !== previous) {
+      previous = JSON.stringify(current);
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= 2_000) {
+      return current;
+    }
   }
   throw new Error('the database never settled');
 }

@@ -5,12 +5,20 @@ import nodemailer from 'nodemailer';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { createTestDatabase, type TestDatabase } from './database';
-import { createDevServerEnv, createTimeSkippingEnv, testDataConverter } from './temporal';
+import {
+  createClusterEnv,
+  createDevServerEnv,
+  createTimeSkippingEnv,
+  testDataConverter,
+  type ServerEnv,
+} from './temporal';
 import { activityMetricsInterceptor } from '../../worker/metrics';
 import { workflowBundle } from './workflow-bundle';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
+  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (and TLS files) for a worker or API process. */
+  temporalEnv: Record<string, string>;
   db: TestDatabase;
   smtp: SmtpCapture;
   taskQueue: string;
@@ -28,23 +36,35 @@ export interface Harness {
 }
 
 /**
- * Real parts only: a Temporal server (time-skipping by default, or the dev server), a fresh
+ * Real parts only: a Temporal server (time-skipping by default, the dev server, or the e2e suite's
+ * cluster), a fresh
  * PostgreSQL database with migrations and seed, and an SMTP capture; workers run the real
  * activities against them.
  */
 export async function createHarness(
   options: {
-    server?: 'time-skipping' | 'dev';
+    server?: 'time-skipping' | 'dev' | 'cluster';
     /** False only to record histories as readable fixtures (test/histories); default true. */
     encrypted?: boolean;
   } = {},
 ): Promise<Harness> {
   const encrypted = options.encrypted ?? true;
-  const [env, db, smtp] = await Promise.all([
-    options.server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv({ encrypted }),
+  const startServer = async (): Promise<ServerEnv> => {
+    if (options.server === 'dev') return createDevServerEnv();
+    if (options.server === 'cluster') return createClusterEnv();
+    const env = await createTimeSkippingEnv({ encrypted });
+    return {
+      env,
+      temporalEnv: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
+      teardown: () => env.teardown(),
+    };
+  };
+  const [server, db, smtp] = await Promise.all([
+    startServer(),
     createTestDatabase(),
     startSmtpCapture({ port: 0 }),
   ]);
+  const { env } = server;
   const taskQueue = `test-${randomUUID()}`;
   const workers: { stop(): Promise<void> }[] = [];
   const bundle = await workflowBundle();
@@ -90,6 +110,7 @@ export async function createHarness(
 
   return {
     env,
+    temporalEnv: server.temporalEnv,
     db,
     smtp,
     taskQueue,
@@ -97,7 +118,7 @@ export async function createHarness(
     stopWorkers,
     stop: async () => {
       await stopWorkers();
-      await env.teardown();
+      await server.teardown();
       await smtp.stop();
       await db.drop();
     },

@@ -89,7 +89,7 @@ describe('supervisors’ daily digest', () => {
     expect(ar?.text).toContain(`الملف: ${urgent.reference} | المرحلة: الاستقبال والاستماع`);
     expect(ar?.text).toContain('التأخير: 44 ساعة');
     expect(ar?.text).toContain('التأخير: 22 ساعة');
-    expect(ar?.html).toContain(`<a href="http://cases.test/cases/${demo.caseId}">${demo.reference}</a>`);
+    expect(ar?.html).toContain(`<a href="http://cases.test/desk/cases/${demo.caseId}">${demo.reference}</a>`);
     expect(ar?.text).not.toContain(othr.reference);
     expect(fr?.to).toBe('supervisor@othr.example');
     expect(fr?.subject).toBe("[Unité de protection de l'enfance (autre)] 1 étape(s) en retard — 2027-01-07");

