@@ -158,7 +158,7 @@ describe('a step whose update outlives the API’s wait', () => {
     await throughTimeout(
       `/cases/${caseId}/reviews`,
       HANDLER,
-      { risk: 'MEDIUM', decision: 'continue', notes: 'Back at school' },
+      { risk: 'MEDIUM', decision: 'revisePlan', notes: 'Back at school' },
       'timeout-review',
     );
     const review = await eventually('the review row', async () =>
