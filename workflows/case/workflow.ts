@@ -686,7 +686,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      const referralId = uuid4();
+      // The API names it (so a retried request is the same referral and its answer names the row).
+      const referralId = input.referralId ?? uuid4();
       const row = {
         referralId,
         serviceType: input.serviceType,
