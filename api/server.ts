@@ -12,6 +12,7 @@ import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { connectClient } from '../lib/temporal';
 import { createApp } from './app';
+import { startPendingStepSweep } from './steps/pending';
 
 export interface RunningApi {
   url: string;
@@ -58,17 +59,19 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   }
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, 'API listening');
+  const sweep = startPendingStepSweep({ prisma, temporal, config }, logger);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      sweep.stop();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive connection turns idle once its last request is answered: close it then.
-      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
       await drained;
-      clearInterval(sweep);
+      clearInterval(idle);
       clearTimeout(cut);
       await closeClients();
       logger.info('API stopped');

@@ -264,7 +264,7 @@ const schema = z.object({
     .min(1)
     .max(24 * 60)
     .default(120),
-  /** Largest body /codec/decode and /codec/encode accept, in kB (a history page may carry several payloads). */
+  /** Largest body /codec/decode accepts, in kB (a history page may carry several payloads). */
   CODEC_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(65_536).default(4096),
   /**
    * How long a claimed Idempotency-Key stays "in flight" without its request's process renewing it
@@ -273,6 +273,11 @@ const schema = z.object({
   API_IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   /** How long the API waits for a workflow start, update or query before answering 503. */
   API_WORKFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * A step's pending rows whose workflow update Temporal does not know (the API died before sending
+   * it, or after it was refused) are removed once this old (never less than twice the API's wait).
+   */
+  STEP_WRITE_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Port of a standalone worker's Prometheus endpoint (activity failures, mail failures); none when unset. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });

@@ -6,10 +6,23 @@
  * Keys come from `PAYLOAD_ENCRYPTION_KEYS`: `id:base64key[,id:base64key…]`, 32-byte keys. The first
  * key encrypts; every key decrypts, so a new key is rolled out by putting it first and keeping the
  * old ones until no open history uses them. Each encrypted payload names its key id.
+ *
+ * Only the API and the worker hold the keys, so a payload that is not encrypted with one of them
+ * was sent around the API (the `temporal` CLI sends plain JSON). By default the codec refuses it:
+ * decoding gives a marker (lib/refused-payload.ts) instead of the content, never an error — an
+ * error thrown while a worker decodes an activation fails the workflow task on every retry, so a
+ * forged signal or update would wedge the workflow. The marker does not convert: an update carrying
+ * it is rejected by the SDK before it is accepted; the workflow interceptors drop such a signal and
+ * fail such a start (workflows/interceptors.ts). Search attributes and headers are never encoded,
+ * so they never reach the codec; everything else the worker decodes (inputs, results, memo,
+ * schedule arguments, child inputs, continue-as-new) was encoded by this codec on our side.
+ * The Temporal UI's remote codec (api/codec) passes plaintext through instead, so an operator sees
+ * a forged payload as it was sent.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ValueError, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { refusedPayload } from './refused-payload';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const ENCODING_KEY = 'encoding';
@@ -60,15 +73,26 @@ export function generateEncryptionKey(id: string): string {
   return `${id}:${randomBytes(32).toString('base64')}`;
 }
 
+export interface EncryptionCodecOptions {
+  /**
+   * What decoding does with a payload that is not encrypted with a key of ours: `refuse` (the
+   * default, every client and worker) gives the refused marker; `pass` returns a plaintext payload
+   * as it is and throws on one that does not decrypt (the operators' codec endpoint).
+   */
+  untrusted?: 'refuse' | 'pass';
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly active: EncryptionKey;
+  private readonly refuse: boolean;
 
-  constructor(keys: EncryptionKey[]) {
+  constructor(keys: EncryptionKey[], options: EncryptionCodecOptions = {}) {
     const [active] = keys;
     if (!active) throw new ValueError('EncryptionCodec needs at least one key');
     this.active = active;
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.refuse = (options.untrusted ?? 'refuse') === 'refuse';
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -86,25 +110,38 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (text(payload.metadata?.[ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
-      const keyId = text(payload.metadata?.[KEY_ID_KEY]) ?? '';
-      const key = this.byId.get(keyId);
-      if (!key) throw new ValueError(`payload encrypted with unknown key id "${keyId}"`);
-      const sealed = Buffer.from(payload.data ?? new Uint8Array());
-      if (sealed.length < IV_BYTES + TAG_BYTES) throw new ValueError('encrypted payload is truncated');
-      const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES));
-      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-      const plain = Buffer.concat([
-        decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      if (!this.refuse) return this.decrypt(payload);
+      try {
+        return this.decrypt(payload, 'refuse');
+      } catch {
+        return refusedPayload();
+      }
     });
+  }
+
+  /** Throws on anything that is not a payload encrypted with one of our keys, unless plaintext may pass. */
+  private decrypt(payload: Payload, plaintext: 'pass' | 'refuse' = 'pass'): Payload {
+    if (text(payload.metadata?.[ENCODING_KEY]) !== ENCRYPTED_ENCODING) {
+      if (plaintext === 'pass') return payload;
+      throw new ValueError('payload is not encrypted');
+    }
+    const keyId = text(payload.metadata?.[KEY_ID_KEY]) ?? '';
+    const key = this.byId.get(keyId);
+    if (!key) throw new ValueError(`payload encrypted with unknown key id "${keyId}"`);
+    const sealed = Buffer.from(payload.data ?? new Uint8Array());
+    if (sealed.length < IV_BYTES + TAG_BYTES) throw new ValueError('encrypted payload is truncated');
+    const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    return temporal.api.common.v1.Payload.decode(plain);
   }
 }
 
 /** The data converter every client and worker of the project uses. */
 export function encryptedDataConverter(keys: string | EncryptionKey[]): DataConverter {
   const parsed = typeof keys === 'string' ? parseEncryptionKeys(keys) : keys;
-  return { payloadCodecs: [new EncryptionCodec(parsed)] };
+  return { payloadCodecs: [new EncryptionCodec(parsed, { untrusted: 'refuse' })] };
 }

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../worker/bundle';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { signToken } from '../api/auth/token';
@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     const bundle = path.join(dir, 'workflows.js');
     fs.writeFileSync(
       bundle,
-      (await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'bench') })).code,
+      (await bundleWorkflows({ workflowsPath: path.join(ROOT, 'workflows', 'bench') })).code,
     );
     const apiPort = await freePort();
     const env = {

@@ -1,10 +1,11 @@
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../lib/temporal';
+import { bundleWorkflows } from './bundle';
 import { ensureDigestSchedule } from './digest-schedule';
 import { activityMetricsInterceptor, serveWorkerMetrics } from './metrics';
 import { ensureMonthlyReportSchedule } from './report-schedule';
@@ -51,10 +52,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
     // Bundled here (unless prebuilt) so webpack's module listing stays out of the operator's log.
     workflowBundle: config.WORKFLOW_BUNDLE_PATH
       ? { codePath: config.WORKFLOW_BUNDLE_PATH }
-      : await bundleWorkflowCode({
-          workflowsPath: require.resolve('../workflows'),
-          logger: new DefaultLogger('WARN'),
-        }),
+      : await bundleWorkflows({ logger: new DefaultLogger('WARN') }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // Most tasks of sleeping cases (a timer firing, a human step) find their workflow evicted and
     // come on the shared queue, not the sticky one: half the pollers there, not the SDK's fifth.

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { confirmStepWrites } from '../../lib/step-writes';
 import {
   dependsOnRisk,
   loadProtocol,
@@ -57,6 +58,8 @@ export interface RecordCaseActionInput {
   province: string;
   assigneeId: string | null;
   details: Record<string, unknown>;
+  /** The update carrying a human step: its pending rows are confirmed with the audit event. */
+  updateId?: string;
   /** The case file's other rows this step changes (transfers, closure status, referrals). */
   changes?: CaseChange[];
 }
@@ -213,7 +216,10 @@ export function caseActivities({ prisma }: ActivityDeps) {
       };
     },
 
-    /** Mirrors the workflow's state on the case row and appends the audit event, in one transaction. */
+    /**
+     * Mirrors the workflow's state on the case row, confirms the step's pending rows (written by
+     * the API before the update: lib/step-writes.ts) and appends the audit event, in one transaction.
+     */
     async recordCaseAction(input: RecordCaseActionInput): Promise<void> {
       const key = activityKey();
       const closing = input.action === 'closure.approved';
@@ -223,6 +229,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
+        await confirmStepWrites(tx, input.updateId);
         for (const change of input.changes ?? []) await applyChange(tx, input, change, at);
         if (input.action === 'closure.withdrawn') {
           // However the workflow withdraws a pending closure, its request stops waiting.

@@ -111,10 +111,15 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
       });
     },
 
-    /** Records completion and lateness (clock and working days) and resolves the step's escalations. */
+    /**
+     * Records completion and lateness (clock and working days), resolves the step's escalations and
+     * cancels their messages that no attempt is sending — under the step record's row lock, which
+     * notifyEscalation takes too before it writes a rung, so a rung of a done step never goes out.
+     */
     async closeDeadline(input: CloseDeadlineInput): Promise<{ late: boolean }> {
       const at = new Date(input.at);
       return prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT "id" FROM "step_records" WHERE "id" = ${input.deadlineId} FOR UPDATE`;
         const record = await tx.stepRecord.findUniqueOrThrow({ where: { id: input.deadlineId } });
         const lateByMs = Math.max(0, at.getTime() - record.dueAt.getTime());
         if (!record.completedAt) {
@@ -131,6 +136,29 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
             where: { stepRecordId: record.id, resolvedAt: null },
             data: { resolvedAt: at },
           });
+          const withdrawn = await tx.notification.findMany({
+            where: { rung: { stepRecordId: record.id }, status: 'pending', phase: null },
+            select: { id: true, caseId: true, kind: true, recipientStaffId: true },
+          });
+          if (withdrawn.length > 0) {
+            await tx.notification.updateMany({
+              where: { id: { in: withdrawn.map((n) => n.id) }, status: 'pending', phase: null },
+              data: { status: 'cancelled', leaseToken: null, leaseUntil: null },
+            });
+            await tx.auditEvent.createMany({
+              data: withdrawn.map((n) => ({
+                idempotencyKey: `notification/${n.id}/notification.cancelled`,
+                actorType: 'system' as const,
+                action: 'notification.cancelled',
+                caseId: n.caseId,
+                entity: 'notification',
+                entityId: n.id,
+                reason: `the ${record.step} was done before this message could be sent`,
+                details: { kind: n.kind, recipientStaffId: n.recipientStaffId },
+              })),
+              skipDuplicates: true,
+            });
+          }
         }
         return { late: lateByMs > 0 };
       });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
+import { confirmStepWrites } from '../../lib/step-writes';
 import { addDuration, loadCalendar, loadProtocol, planLadder } from '../../protocol';
 import { planAccompaniment, planMilestones } from '../../protocol/leaving-care';
 import type { Prisma } from '../../generated/prisma/client';
@@ -50,6 +51,8 @@ interface PathwayRef {
   actorId: string;
   /** Workflow time of the action (ISO). */
   at: string;
+  /** The update carrying a human step: its pending rows are confirmed with the audit event. */
+  updateId?: string;
 }
 
 export interface RecordPathwayEventInput extends PathwayRef {
@@ -371,6 +374,8 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
       input: PathwayRef & { reviewId: string; kind: 'assessment' | 'review'; axes: AxisStatus[] },
     ): Promise<void> {
       await once(async (tx, key) => {
+        // The objectives, written by the API as pending rows of this update (lib/step-writes.ts).
+        await confirmStepWrites(tx, input.updateId);
         for (const { axis, status } of input.axes) {
           await tx.leavingCareAxis.update({
             where: { pathwayId_axis: { pathwayId: input.pathwayId, axis } },

@@ -21,6 +21,7 @@ import { recipientResolver, staffIdOf, type Recipient, type Resolution } from '.
 import {
   languageOf,
   renderCaseOpened,
+  renderChildMatch,
   renderEscalation,
   renderNotice,
   type NoticeMessage,
@@ -39,7 +40,14 @@ export function messageIdDomain(mailFrom: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'child-protection.local';
 }
 
-/** Lateness the way the step's ladder counts: working days if any rung does, else clock hours. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * How late a step is at `at`, the way its ladder counts: whole working days if any rung does and
+ * one has passed, else hours (rounded), else whole minutes. Under a minute is "the deadline is
+ * reached" (a rung fires at its instant, give or take the time to schedule the activity).
+ */
 export function latenessFor(
   protocolVersion: number,
   province: string,
@@ -47,15 +55,25 @@ export function latenessFor(
   dueAt: Date,
   at: Date,
 ): Lateness {
+  const ms = at.getTime() - dueAt.getTime();
+  if (ms < MINUTE_MS) return { unit: 'minutes', amount: 0 };
   const protocol = loadProtocol({ version: protocolVersion, province });
   const rule = (protocol.steps as Partial<Record<string, { ladder: string }>>)[step];
   // Pathway steps are not in `steps`: they all climb the leaving-care ladder.
   const ladder = protocol.ladders[rule?.ladder ?? protocol.leavingCare.ladder];
   const inWorkingDays = ladder?.rungs.some((r) => 'workingDays' in r.after) ?? false;
-  return inWorkingDays
-    ? { unit: 'workingDays', amount: workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone) }
-    : { unit: 'hours', amount: Math.max(0, Math.round((at.getTime() - dueAt.getTime()) / 3_600_000)) };
+  if (inWorkingDays) {
+    const days = workingDaysLate(dueAt, at, loadCalendar(), protocol.timezone);
+    if (days >= 1) return { unit: 'workingDays', amount: days };
+  }
+  const hours = Math.round(ms / HOUR_MS);
+  return hours >= 1
+    ? { unit: 'hours', amount: hours }
+    : { unit: 'minutes', amount: Math.floor(ms / MINUTE_MS) };
 }
+
+/** A rung is late when it goes out more than this after its instant (a report typed in late, a worker down). */
+const LATE_RUNG_MS = MINUTE_MS;
 
 /** The worst of several deliveries (DELIVERY_ORDER), 'noRecipient' when there were none. */
 export function summarise(statuses: DeliveryStatus[], fellThrough: EscalationRole[]): NotificationOutcome {
@@ -161,11 +179,117 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     return [...(found.find((f) => f !== undefined) ?? [])];
   }
 
+  /**
+   * The outbox rows of one rung as they read at `now`: one per recipient of the rung's role and of
+   * those it also tells, saying how late the step is at sending (never less than at the rung's own
+   * instant) and whether the rung below reached nobody. Message-IDs are keyed by deadline, level and
+   * recipient, so a retry's rows match the first attempt's.
+   */
+  async function rungRows(
+    kase: { reference: string; protocolVersion: number },
+    caseId: string,
+    { deadline, rung }: Pick<NotifyEscalationRequest, 'deadline' | 'rung'>,
+    resolutions: Resolution[],
+    escalationId: string,
+    now: Date,
+  ): Promise<Prisma.NotificationCreateManyInput[]> {
+    // The rung below has finished (rungs run in order): say so if it reached nobody.
+    const previous =
+      rung.level > 0
+        ? await prisma.escalation.findFirst({
+            where: { stepRecordId: deadline.id, level: { lt: rung.level } },
+            orderBy: { level: 'desc' },
+            include: { messages: { select: { status: true } } },
+          })
+        : null;
+    const previousUnreachable =
+      previous && previous.messages.every((m) => m.status === 'failed')
+        ? (previous.role as EscalationRole)
+        : null;
+    const planned = new Date(rung.at);
+    const sentLate = now.getTime() - planned.getTime() > LATE_RUNG_MS;
+    const late = latenessFor(
+      kase.protocolVersion,
+      deadline.province,
+      deadline.step,
+      new Date(deadline.dueAt),
+      sentLate ? now : planned,
+    );
+    const provinceName = await provinceNames(deadline.province);
+    const rows: Prisma.NotificationCreateManyInput[] = [];
+    for (const reached of resolutions) {
+      const role = reached.role ?? rung.role;
+      for (const recipient of reached.recipients) {
+        const language = languageOf(recipient.language);
+        // A partner sees referrals, not cases: its message leads to the referral.
+        const toReferral = role === 'partner' && deadline.subjectId !== undefined;
+        const rendered = renderEscalation(language, {
+          reference: kase.reference,
+          province: provinceName(language),
+          step: deadline.step,
+          dueAt: new Date(deadline.dueAt),
+          late,
+          sentLate,
+          level: rung.level,
+          role,
+          fellThrough: reached.fellThrough,
+          caseUrl: toReferral ? referralUrl(deadline.subjectId ?? '') : caseUrl(caseId),
+          previousUnreachable,
+          ...(toReferral ? { linksReferral: true } : {}),
+        });
+        rows.push(
+          outboxRow(
+            randomUUID(),
+            recipient,
+            language,
+            rung.level === 0 && !reached.fellThrough.length ? 'reminder' : 'escalation',
+            `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
+            rendered,
+            { caseId, escalationId },
+          ),
+        );
+      }
+    }
+    return rows;
+  }
+
+  /** The rung's role, then those it also tells (each falling through on its own), everyone once. */
+  async function rungRecipients(
+    kase: { assigneeId: string | null; unitId: string },
+    { deadline, rung }: Pick<NotifyEscalationRequest, 'deadline' | 'rung'>,
+  ): Promise<[Resolution, ...Resolution[]]> {
+    return (await recipientResolver(prisma).forRoles([rung.role, ...(rung.alsoTell ?? [])], {
+      province: deadline.province,
+      caseUnitId: kase.unitId,
+      // A pathway deadline names its own assignee (the mediator); case steps use the case's.
+      assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
+      referralId: deadline.subjectId,
+    })) as [Resolution, ...Resolution[]];
+  }
+
+  /** Whether the step of a deadline is done (its record completed). */
+  async function stepDone(deadlineId: string): Promise<boolean> {
+    const record = await prisma.stepRecord.findUnique({
+      where: { id: deadlineId },
+      select: { completedAt: true },
+    });
+    return !!record?.completedAt;
+  }
+
+  const messagesOf = { select: { id: true, status: true, phase: true, messageId: true } } as const;
+
   return {
     /**
      * One rung of an escalation ladder: records the escalation and one outbox row per recipient
      * (keyed by deadline and level, so a retried activity — or a rung replayed after
      * continue-as-new — never writes a second one), then delivers them exactly once.
+     *
+     * A rung whose step is done (step_records.completed_at: done while the rung's mail was being
+     * retried, or before a late attempt) writes and sends nothing more: checked under the step
+     * record's row lock, which closeDeadline takes too, and again by the outbox as it takes a
+     * message's lease. The result then says `stepDone`, and the workflow records nothing for a
+     * closed deadline. A rung that goes out later than its instant says how late the step is at
+     * sending (a retry rewrites the messages no attempt has started).
      */
     async notifyEscalation({
       caseId,
@@ -173,89 +297,71 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       rung,
     }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
       const key = `escalation/${deadline.id}/${rung.level}`;
+      // Temporal's clock at this attempt (the workflow's, so lateness agrees with the deadline).
+      const now = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+      const withdrawn = (
+        escalationId: string | null,
+        fellThrough: EscalationRole[],
+      ): NotifyEscalationResult => ({
+        escalationId,
+        stepDone: true,
+        notified: false,
+        delivery: 'noRecipient',
+        fellThrough,
+      });
       let escalation = await prisma.escalation.findUnique({
         where: { idempotencyKey: key },
-        include: { messages: { select: { id: true } } },
+        include: { messages: messagesOf },
+      });
+      if (!escalation && (await stepDone(deadline.id))) return withdrawn(null, []);
+      const kase = await prisma.case.findUniqueOrThrow({
+        where: { id: caseId },
+        select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
       });
       let fellThrough: EscalationRole[];
       if (escalation) {
         fellThrough = await recordedFellThrough([`${key}/recipientMissing`, `${key}/noRecipient`]);
-      } else {
-        const kase = await prisma.case.findUniqueOrThrow({
-          where: { id: caseId },
-          select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
-        });
-        // The rung's role, then those it also tells (each falling through on its own), everyone once.
-        const [resolution, ...others] = (await recipientResolver(prisma).forRoles(
-          [rung.role, ...(rung.alsoTell ?? [])],
-          {
-            province: deadline.province,
-            caseUnitId: kase.unitId,
-            // A pathway deadline names its own assignee (the mediator); case steps use the case's.
-            assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
-            referralId: deadline.subjectId,
-          },
-        )) as [Resolution, ...Resolution[]];
-        fellThrough = resolution.fellThrough;
-        // The rung below has finished (rungs run in order): say so if it reached nobody.
-        const previous =
-          rung.level > 0
-            ? await prisma.escalation.findFirst({
-                where: { stepRecordId: deadline.id, level: { lt: rung.level } },
-                orderBy: { level: 'desc' },
-                include: { messages: { select: { status: true } } },
-              })
-            : null;
-        const previousUnreachable =
-          previous && previous.messages.every((m) => m.status === 'failed')
-            ? (previous.role as EscalationRole)
-            : null;
-        const at = new Date(rung.at);
-        const late = latenessFor(
-          kase.protocolVersion,
-          deadline.province,
-          deadline.step,
-          new Date(deadline.dueAt),
-          at,
-        );
-        const rows: Prisma.NotificationCreateManyInput[] = [];
-        const escalationId = randomUUID();
-        const provinceName = await provinceNames(deadline.province);
-        for (const reached of [resolution, ...others]) {
-          const role = reached.role ?? rung.role;
-          for (const recipient of reached.recipients) {
-            const language = languageOf(recipient.language);
-            // A partner sees referrals, not cases: its message leads to the referral.
-            const toReferral = role === 'partner' && deadline.subjectId !== undefined;
-            const rendered = renderEscalation(language, {
-              reference: kase.reference,
-              province: provinceName(language),
-              step: deadline.step,
-              dueAt: new Date(deadline.dueAt),
-              late,
-              level: rung.level,
-              role,
-              fellThrough: reached.fellThrough,
-              caseUrl: toReferral ? referralUrl(deadline.subjectId ?? '') : caseUrl(caseId),
-              previousUnreachable,
-              ...(toReferral ? { linksReferral: true } : {}),
-            });
-            rows.push(
-              outboxRow(
-                randomUUID(),
-                recipient,
-                language,
-                rung.level === 0 && !reached.fellThrough.length ? 'reminder' : 'escalation',
-                `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
-                rendered,
-                { caseId, escalationId },
-              ),
+        // A retry of a late rung: the messages no attempt has started say how late the step is now.
+        if (now.getTime() - Date.parse(rung.at) > LATE_RUNG_MS) {
+          const unstarted = escalation.messages.filter((m) => m.status === 'pending' && m.phase === null);
+          if (unstarted.length) {
+            const again = await rungRows(
+              kase,
+              caseId,
+              { deadline, rung },
+              await rungRecipients(kase, { deadline, rung }),
+              escalation.id,
+              now,
             );
+            for (const m of unstarted) {
+              const row = again.find((r) => r.messageId === m.messageId);
+              if (!row) continue;
+              await prisma.notification.updateMany({
+                where: { id: m.id, status: 'pending', phase: null },
+                data: { subject: row.subject, bodyText: row.bodyText, bodyHtml: row.bodyHtml },
+              });
+            }
           }
         }
+      } else {
+        const [resolution, ...others] = await rungRecipients(kase, { deadline, rung });
+        fellThrough = resolution.fellThrough;
+        const escalationId = randomUUID();
+        const rows = await rungRows(
+          kase,
+          caseId,
+          { deadline, rung },
+          [resolution, ...others],
+          escalationId,
+          now,
+        );
         const told = [resolution, ...others].flatMap((r) => r.recipients);
         const firstStaff = told.map(staffIdOf).find((id) => id !== null);
         escalation = await prisma.$transaction(async (tx) => {
+          // The step record's lock: closeDeadline, which completes it, has finished or waits.
+          const [step] = await tx.$queryRaw<{ completed_at: Date | null }[]>`
+            SELECT "completed_at" FROM "step_records" WHERE "id" = ${deadline.id} FOR UPDATE`;
+          if (step?.completed_at) return null;
           await tx.escalation.create({
             data: {
               id: escalationId,
@@ -266,7 +372,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               level: rung.level,
               role: rung.role,
               recipientStaffId: firstStaff ?? null,
-              firedAt: at,
+              firedAt: new Date(rung.at),
             },
           });
           await tx.notification.createMany({ data: rows });
@@ -314,20 +420,27 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
           }
           return tx.escalation.findUniqueOrThrow({
             where: { id: escalationId },
-            include: { messages: { select: { id: true } } },
+            include: { messages: messagesOf },
           });
         });
+        if (!escalation) return withdrawn(null, fellThrough);
       }
       const ids = escalation.messages.map((m) => m.id);
       if (escalation.notificationId && !ids.includes(escalation.notificationId))
         ids.push(escalation.notificationId);
       const statuses = await deliverAll(ids);
+      // Done while its mail was on its way: what had gone out went out, the rest is withdrawn.
+      if (statuses.includes('cancelled') || (await stepDone(deadline.id))) {
+        return withdrawn(escalation.id, fellThrough);
+      }
       return { escalationId: escalation.id, ...summarise(statuses, fellThrough) };
     },
 
     /**
      * "A case has been opened" to the duty unit's supervisors and handlers (each falling through
-     * on its own when nobody holds the role), one outbox row per person, sent exactly once.
+     * on its own when nobody holds the role), one outbox row per person, sent exactly once. When
+     * the report may concern a child known in another province (child_match_alerts, written with
+     * the case), the coordinators of both provinces are told as well, once each.
      */
     async notifyCaseOpened({ caseId }: NotifyCaseOpenedRequest): Promise<NotificationOutcome> {
       const key = `caseOpened/${caseId}`;
@@ -407,8 +520,11 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       } else {
         fellThrough = await recordedFellThrough([`${key}/recipientMissing`]);
       }
-      const statuses = await deliverAll(rows.map((r) => r.id));
-      return summarise(statuses, fellThrough);
+      const matchRows = await childMatchNotices(caseId);
+      const statuses = await deliverAll([...rows.map((r) => r.id), ...matchRows]);
+      // The outcome is the duty unit's (the case view's "case opened" issues); the coordinators'
+      // messages are in the outbox and the audit trail like any other.
+      return summarise(statuses.slice(0, rows.length), fellThrough);
     },
 
     /**
@@ -480,6 +596,78 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       return summarise(statuses, fellThrough);
     },
   };
+
+  /**
+   * The outbox rows telling the coordinators of both provinces about each possible match of a
+   * case (written once per alert, Message-ID `<child-match.<alert>.<staff>@…>`): references and
+   * province names only. Returns the ids of the rows to deliver.
+   */
+  async function childMatchNotices(caseId: string): Promise<string[]> {
+    const alerts = await prisma.childMatchAlert.findMany({
+      where: { caseId },
+      orderBy: { id: 'asc' },
+      include: {
+        case: { select: { id: true, reference: true, provinceCode: true, unitId: true } },
+        knownCase: { select: { id: true, reference: true, provinceCode: true, unitId: true } },
+      },
+    });
+    const ids: string[] = [];
+    for (const alert of alerts) {
+      const prefix = `<child-match.${alert.id}.`;
+      let existing = await prisma.notification.findMany({
+        where: { kind: 'childMatch', messageId: { startsWith: prefix } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      if (existing.length === 0) {
+        const data: Prisma.NotificationCreateManyInput[] = [];
+        const sides = [
+          { side: 'reported' as const, own: alert.case, other: alert.knownCase },
+          { side: 'known' as const, own: alert.knownCase, other: alert.case },
+        ];
+        for (const { side, own, other } of sides) {
+          const resolution = await recipientResolver(prisma).forRung('coordinator', {
+            province: own.provinceCode,
+            caseUnitId: own.unitId,
+            assigneeId: null,
+          });
+          const ownName = await provinceNames(own.provinceCode);
+          const otherName = await provinceNames(other.provinceCode);
+          for (const recipient of resolution.recipients) {
+            const language = languageOf(recipient.language);
+            const rendered = renderChildMatch(language, {
+              kind: alert.kind === 'sameChild' ? 'sameChild' : 'identity',
+              side,
+              reference: own.reference,
+              province: ownName(language),
+              otherReference: other.reference,
+              otherProvince: otherName(language),
+              caseUrl: caseUrl(own.id),
+            });
+            data.push(
+              outboxRow(
+                randomUUID(),
+                recipient,
+                language,
+                'childMatch',
+                `child-match.${alert.id}.${recipient.id}`,
+                rendered,
+                { caseId: own.id },
+              ),
+            );
+          }
+        }
+        await prisma.notification.createMany({ data, skipDuplicates: true });
+        existing = await prisma.notification.findMany({
+          where: { kind: 'childMatch', messageId: { startsWith: prefix } },
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        });
+      }
+      ids.push(...existing.map((r) => r.id));
+    }
+    return ids;
+  }
 
   /** Who a notice is for: one role, resolved like a rung (falling through when nobody holds it). */
   function noticeAudience(

@@ -18,6 +18,10 @@
  *   duplicates teach people to ignore the mail.
  * - Mail unreachable for longer than NOTIFICATION_GIVE_UP_AFTER_MS: `failed`, audited, reported to
  *   the workflow (the case shows it, the next rung says so).
+ * - An escalation's message whose step is done (step_records.completed_at) is never sent: the lease
+ *   is only taken while the step is open, in the same statement, and `closeDeadline` cancels the
+ *   messages no attempt is sending, under the step record's row lock. A message already on its
+ *   way when the step is done finishes (it was sent at the moment the step was done).
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -29,7 +33,7 @@ import { ATTEMPT_LIMIT_MS, sendOnce, smtpTarget } from './smtp';
 /** Longer than one attempt can last (ATTEMPT_LIMIT_MS), so a live attempt never loses its lease. */
 export const LEASE_MS = ATTEMPT_LIMIT_MS + 20_000;
 
-export type DeliveryStatus = 'sent' | 'unconfirmed' | 'failed';
+export type DeliveryStatus = 'sent' | 'unconfirmed' | 'failed' | 'cancelled';
 
 export interface DeliveryOptions {
   /** The From header and envelope sender. */
@@ -65,7 +69,7 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
   /** Moves a pending row to a final status once, with its audit event, in one transaction. */
   async function settle(
     id: string,
-    status: 'unconfirmed' | 'failed',
+    status: 'unconfirmed' | 'failed' | 'cancelled',
     reason: string,
     outcome: 'unconfirmed' | 'refused' | 'gaveUp' = 'unconfirmed',
   ): Promise<DeliveryStatus> {
@@ -84,17 +88,33 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
                 leaseUntil: null,
                 lastError: reason,
               }
-            : { status, sentAt: row.transmittedAt, leaseToken: null, leaseUntil: null },
+            : status === 'cancelled'
+              ? { status, phase: null, leaseToken: null, leaseUntil: null }
+              : { status, sentAt: row.transmittedAt, leaseToken: null, leaseUntil: null },
       });
       await audit(tx, row, `notification.${status}`, reason);
       return { status, kind: row.kind };
     });
     if (typeof settled === 'string') return settled;
-    mailDeliveryFailures.inc({ kind: settled.kind, outcome });
+    // A withdrawn message is not a failed delivery.
+    if (settled.status !== 'cancelled') mailDeliveryFailures.inc({ kind: settled.kind, outcome });
     return settled.status;
   }
 
-  /** Takes the lease; false when another attempt holds it. */
+  /** The row belongs to an escalation whose step is done. */
+  async function stepDone(escalationId: string | null): Promise<boolean> {
+    if (!escalationId) return false;
+    const found = await prisma.escalation.findUnique({
+      where: { id: escalationId },
+      select: { stepRecord: { select: { completedAt: true } } },
+    });
+    return !!found?.stepRecord?.completedAt;
+  }
+
+  /**
+   * Takes the lease; false when another attempt holds it, or when the row is an escalation's
+   * message whose step is done (checked in the same statement, so no send starts after it).
+   */
   async function claim(id: string, token: string): Promise<boolean> {
     const claimed = await prisma.$executeRaw`
       UPDATE "notifications"
@@ -102,7 +122,10 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
              "lease_until" = now() + make_interval(secs => ${LEASE_MS / 1000}),
              "attempts" = "attempts" + 1
        WHERE "id" = ${id} AND "status" = 'pending'
-         AND ("phase" IS NULL OR ("phase" = 'sending' AND "lease_until" < now()))`;
+         AND ("phase" IS NULL OR ("phase" = 'sending' AND "lease_until" < now()))
+         AND NOT EXISTS (
+           SELECT 1 FROM "escalations" e JOIN "step_records" s ON s."id" = e."step_record_id"
+            WHERE e."id" = "notifications"."escalation_id" AND s."completed_at" IS NOT NULL)`;
     return claimed === 1;
   }
 
@@ -146,6 +169,10 @@ export function outbox(prisma: PrismaClient, mailer: Transporter) {
         if (now.status !== 'pending') return now.status as DeliveryStatus;
         if (now.phase === 'dataSent') {
           return settle(id, 'unconfirmed', 'the whole message was sent but the server never confirmed it');
+        }
+        const sending = now.phase === 'sending' && (now.leaseUntil?.getTime() ?? 0) >= Date.now();
+        if (!sending && (await stepDone(now.escalationId))) {
+          return settle(id, 'cancelled', 'the step was done before this message could be sent');
         }
         throw retry('NotificationBusy', `another attempt is sending notification ${id}`);
       }

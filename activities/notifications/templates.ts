@@ -32,7 +32,7 @@ export interface LanguageTable {
   channels: Record<Channel, string>;
   /** `{date}`: a deadline that falls at local midnight is shown as the end of the day before. */
   endOfDay: string;
-  lateness: { none: string; hours: Plural; workingDays: Plural };
+  lateness: { none: string; minutes: Plural; hours: Plural; workingDays: Plural };
   open: string;
   openReferral: string;
   /** Protocol service codes (a code the table does not know is shown as is). */
@@ -58,8 +58,12 @@ export interface LanguageTable {
   escalation: {
     subject: string;
     reminderSubject: string;
+    /** A reminder sent after the deadline had passed (a report typed in late, a worker down). */
+    lateReminderSubject: string;
     lead: string;
     reminderLead: string;
+    /** A rung sent later than its instant: how late the step is at sending. */
+    sentLate: string;
     /** Shown when this rung fell through from a role nobody holds. */
     fellThrough: string;
     unreachable: string;
@@ -73,6 +77,17 @@ export interface LanguageTable {
     fellThrough: string;
     urgent: { yes: string; no: string };
     labels: { case: string; province: string; channel: string; urgency: string; receivedAt: string };
+  };
+  /** A report that may concern a child known in another province, to each province's coordinators. */
+  childMatch: {
+    /** To the province where the new case was reported / to the province that knows the child. */
+    subject: { reported: string; known: string };
+    lead: {
+      identity: { reported: string; known: string };
+      sameChild: { reported: string; known: string };
+    };
+    decide: string;
+    labels: { case: string; province: string; otherCase: string; otherProvince: string };
   };
   digest: {
     subject: string;
@@ -128,6 +143,7 @@ const fr: LanguageTable = {
   endOfDay: 'fin de journée du {date}',
   lateness: {
     none: 'échéance atteinte',
+    minutes: { one: '{n} minute', other: '{n} minutes' },
     hours: { one: '{n} heure', other: '{n} heures' },
     workingDays: { one: '{n} jour ouvrable', other: '{n} jours ouvrables' },
   },
@@ -190,8 +206,10 @@ const fr: LanguageTable = {
   escalation: {
     subject: '[{reference}] Étape en retard : {step} — niveau {level}, {role}',
     reminderSubject: '[{reference}] Rappel : {step} arrive à échéance',
+    lateReminderSubject: '[{reference}] Rappel : {step} a dépassé son échéance',
     lead: 'Une étape du circuit de protection a dépassé son échéance.',
     reminderLead: 'Une étape du circuit de protection arrive à échéance.',
+    sentLate: 'Ce message part après l’heure prévue : l’étape a {late} de retard au moment de l’envoi.',
     fellThrough:
       'Ce message était destiné à : {roles}. Personne n’occupe ce rôle pour ce dossier ; il vous revient.',
     unreachable: 'Le niveau précédent ({role}) n’a pas pu être joint.',
@@ -217,6 +235,34 @@ const fr: LanguageTable = {
       channel: 'Canal du signalement',
       urgency: 'Urgence',
       receivedAt: 'Reçu le',
+    },
+  },
+  childMatch: {
+    subject: {
+      reported: '[{reference}] Enfant peut-être déjà connu ailleurs : {otherProvince}',
+      known: '[{reference}] Enfant peut-être signalé ailleurs : {otherProvince}',
+    },
+    lead: {
+      identity: {
+        reported:
+          'Le signalement de ce dossier concerne peut-être un enfant déjà connu d’une autre province (province : {otherProvince}, dossier {otherReference}) : mêmes nom, prénom et date de naissance. Le travailleur social qui l’a enregistré n’en a pas été informé.',
+        known:
+          'Un signalement reçu dans une autre province (province : {otherProvince}, dossier {otherReference}) concerne peut-être l’enfant de ce dossier : mêmes nom, prénom et date de naissance.',
+      },
+      sameChild: {
+        reported:
+          'L’enfant de ce dossier a aussi un dossier ouvert dans une autre province (province : {otherProvince}, dossier {otherReference}).',
+        known:
+          'Un dossier a été ouvert dans une autre province (province : {otherProvince}, dossier {otherReference}) pour l’enfant de ce dossier, toujours ouvert ici.',
+      },
+    },
+    decide:
+      'Les coordinateurs des deux provinces reçoivent ce message : décidez ensemble s’il s’agit du même enfant et d’un éventuel transfert.',
+    labels: {
+      case: 'Dossier',
+      province: 'Province',
+      otherCase: 'Autre dossier',
+      otherProvince: 'Autre province',
     },
   },
   digest: {
@@ -273,6 +319,14 @@ const ar: LanguageTable = {
   endOfDay: 'نهاية يوم {date}',
   lateness: {
     none: 'حلّ الأجل',
+    minutes: {
+      zero: '{n} دقيقة',
+      one: 'دقيقة واحدة',
+      two: 'دقيقتان',
+      few: '{n} دقائق',
+      many: '{n} دقيقة',
+      other: '{n} دقيقة',
+    },
     hours: {
       zero: '{n} ساعة',
       one: 'ساعة واحدة',
@@ -349,8 +403,10 @@ const ar: LanguageTable = {
   escalation: {
     subject: '[{reference}] مرحلة متأخرة: {step} — المستوى {level}، {role}',
     reminderSubject: '[{reference}] تذكير: حلّ أجل {step}',
+    lateReminderSubject: '[{reference}] تذكير: تجاوز {step} أجله',
     lead: 'تجاوزت مرحلة من مسار الحماية أجلها المحدد.',
     reminderLead: 'حلّ أجل مرحلة من مسار الحماية.',
+    sentLate: 'تُرسل هذه الرسالة بعد موعدها المقرر: تأخير المرحلة عند الإرسال {late}.',
     fellThrough: 'كانت هذه الرسالة موجهة إلى: {roles}. لا أحد يشغل هذه المهمة في هذا الملف، لذا وصلتكم.',
     unreachable: 'تعذر الوصول إلى المستوى السابق ({role}).',
     level: 'المستوى {level} — {role}',
@@ -376,6 +432,29 @@ const ar: LanguageTable = {
       urgency: 'الاستعجال',
       receivedAt: 'تاريخ التوصل',
     },
+  },
+  childMatch: {
+    subject: {
+      reported: '[{reference}] طفل قد يكون معروفا في مكان آخر: {otherProvince}',
+      known: '[{reference}] طفل قد يكون موضوع تبليغ في مكان آخر: {otherProvince}',
+    },
+    lead: {
+      identity: {
+        reported:
+          'قد يتعلق تبليغ هذا الملف بطفل معروف لدى إقليم آخر (الإقليم: {otherProvince}، الملف {otherReference}): نفس الاسم والنسب وتاريخ الازدياد. لم يتم إخبار المساعد الاجتماعي الذي سجّله.',
+        known:
+          'قد يتعلق تبليغ ورد في إقليم آخر (الإقليم: {otherProvince}، الملف {otherReference}) بطفل هذا الملف: نفس الاسم والنسب وتاريخ الازدياد.',
+      },
+      sameChild: {
+        reported:
+          'لطفل هذا الملف ملف مفتوح أيضا في إقليم آخر (الإقليم: {otherProvince}، الملف {otherReference}).',
+        known:
+          'فُتح ملف في إقليم آخر (الإقليم: {otherProvince}، الملف {otherReference}) لطفل هذا الملف، الذي لا يزال مفتوحا هنا.',
+      },
+    },
+    decide:
+      'يتوصل منسقو الإقليمين بهذه الرسالة: قرروا معا إن كان الأمر يتعلق بالطفل نفسه وبشأن إحالة محتملة.',
+    labels: { case: 'الملف', province: 'الإقليم', otherCase: 'الملف الآخر', otherProvince: 'الإقليم الآخر' },
   },
   digest: {
     subject: '[{unit}] مراحل متأخرة: {count} — {date}',
@@ -438,6 +517,7 @@ const en: LanguageTable = {
   endOfDay: 'end of {date}',
   lateness: {
     none: 'deadline reached',
+    minutes: { one: '{n} minute', other: '{n} minutes' },
     hours: { one: '{n} hour', other: '{n} hours' },
     workingDays: { one: '{n} working day', other: '{n} working days' },
   },
@@ -500,8 +580,10 @@ const en: LanguageTable = {
   escalation: {
     subject: '[{reference}] Overdue step: {step} — level {level}, {role}',
     reminderSubject: '[{reference}] Reminder: {step} is due',
+    lateReminderSubject: '[{reference}] Reminder: {step} is overdue',
     lead: 'A step of the protection circuit has passed its deadline.',
     reminderLead: 'A step of the protection circuit has reached its deadline.',
+    sentLate: 'This message goes out later than planned: the step is {late} late at sending.',
     fellThrough:
       'This message was meant for: {roles}. Nobody holds that role for this case, so it comes to you.',
     unreachable: 'The previous level ({role}) could not be reached.',
@@ -529,6 +611,29 @@ const en: LanguageTable = {
       receivedAt: 'Received',
     },
   },
+  childMatch: {
+    subject: {
+      reported: '[{reference}] Child possibly already known elsewhere: {otherProvince}',
+      known: '[{reference}] Child possibly reported elsewhere: {otherProvince}',
+    },
+    lead: {
+      identity: {
+        reported:
+          'The report of this case may concern a child already known to another province (province: {otherProvince}, case {otherReference}): same names and date of birth. The handler who recorded it has not been told.',
+        known:
+          'A report received in another province (province: {otherProvince}, case {otherReference}) may concern the child of this case: same names and date of birth.',
+      },
+      sameChild: {
+        reported:
+          'The child of this case also has an open case in another province (province: {otherProvince}, case {otherReference}).',
+        known:
+          'A case has been opened in another province (province: {otherProvince}, case {otherReference}) for the child of this case, still open here.',
+      },
+    },
+    decide:
+      'The coordinators of both provinces receive this message: decide together whether it is the same child, and on a transfer.',
+    labels: { case: 'Case', province: 'Province', otherCase: 'Other case', otherProvince: 'Other province' },
+  },
   digest: {
     subject: '[{unit}] {count} overdue step(s) — {date}',
     lead: 'Overdue steps in your unit on {date}:',
@@ -553,8 +658,11 @@ export interface Rendered {
   html: string;
 }
 
-/** Lateness as the ladder counts it: clock hours or whole working days. */
-export type Lateness = { unit: 'hours' | 'workingDays'; amount: number };
+/**
+ * How late a step is: whole working days when its ladder counts them and at least one has passed,
+ * else hours (rounded), else whole minutes; an amount of 0 is "the deadline is reached".
+ */
+export type Lateness = { unit: 'minutes' | 'hours' | 'workingDays'; amount: number };
 
 const fill = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
@@ -647,6 +755,8 @@ function layout(l: Layout): Rendered {
 
 export interface EscalationMessage {
   reference: string;
+  /** The rung goes out later than its instant (a report typed in late, a worker down): `late` is at sending. */
+  sentLate?: boolean;
   /** Province name as shown to this recipient, with its code. */
   province: string;
   step: WatchedStep;
@@ -670,18 +780,23 @@ export function renderEscalation(language: Language, m: EscalationMessage): Rend
   const step = stepName(t, m.step);
   const role = t.roles[m.role];
   const reminder = m.level === 0 && m.fellThrough.length === 0;
+  const overdue = m.late.amount > 0;
   const roles = m.fellThrough.map((r) => t.roles[r]).join(', ');
+  const reminderSubject = overdue ? e.lateReminderSubject : e.reminderSubject;
   return layout({
     dir: t.dir,
     language,
-    subject: fill(reminder ? e.reminderSubject : e.subject, {
+    subject: fill(reminder ? reminderSubject : e.subject, {
       reference: m.reference,
       step,
       level: m.level,
       role,
     }),
     paragraphs: [
-      { text: reminder ? e.reminderLead : e.lead },
+      { text: reminder && !overdue ? e.reminderLead : e.lead },
+      ...(m.sentLate && overdue
+        ? [{ text: fill(e.sentLate, { late: lateness(t, m.late) }), strong: true }]
+        : []),
       ...(m.fellThrough.length ? [{ text: fill(e.fellThrough, { roles }), strong: true }] : []),
       ...(m.previousUnreachable
         ? [{ text: fill(e.unreachable, { role: t.roles[m.previousUnreachable] }), strong: true }]
@@ -736,6 +851,38 @@ export function renderCaseOpened(language: Language, m: CaseOpenedMessage): Rend
       [c.labels.channel, channel],
       [c.labels.urgency, m.urgent ? c.urgent.yes : c.urgent.no],
       [c.labels.receivedAt, formatInstant(t, m.receivedAt)],
+    ],
+    link: { label: t.open, url: m.caseUrl },
+  });
+}
+
+export interface ChildMatchMessage {
+  /** identity: same names and birth date; sameChild: the same child has an open case in the other province. */
+  kind: 'identity' | 'sameChild';
+  /** reported: this recipient's province took the new report; known: it knows the child. */
+  side: 'reported' | 'known';
+  reference: string;
+  province: string;
+  otherReference: string;
+  otherProvince: string;
+  caseUrl: string;
+}
+
+/** To a coordinator: a report that may concern a child of another province (references only). */
+export function renderChildMatch(language: Language, m: ChildMatchMessage): Rendered {
+  const t = TABLES[language];
+  const c = t.childMatch;
+  const values = { reference: m.reference, otherProvince: m.otherProvince, otherReference: m.otherReference };
+  return layout({
+    dir: t.dir,
+    language,
+    subject: fill(c.subject[m.side], values),
+    paragraphs: [{ text: fill(c.lead[m.kind][m.side], values) }, { text: c.decide, strong: true }],
+    rows: [
+      [c.labels.case, m.reference],
+      [c.labels.province, m.province],
+      [c.labels.otherCase, m.otherReference],
+      [c.labels.otherProvince, m.otherProvince],
     ],
     link: { label: t.open, url: m.caseUrl },
   });

@@ -88,6 +88,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
           where: { id: childId },
           data: {
             ...pseudonymFor(childId),
+            // What a child was called or looked like before their names were known identifies too.
+            alias: null,
             birthDate: new Date(Date.UTC(child.birthDate.getUTCFullYear(), 0, 1)),
             birthYearOnly: true,
             pseudonymisedAt: new Date(at),
@@ -107,6 +109,8 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         await tx.planItem.updateMany({ where: { plan: inCases }, data: { objective: null } });
         // A partner's reason for declining is free text too.
         await tx.referral.updateMany({ where: inCases, data: { declineReason: null } });
+        // A step's rows still waiting for a confirmation that will never come carry narratives too.
+        await tx.pendingStepWrite.deleteMany({ where: inCases });
         await tx.emergencyMeasure.updateMany({ where: inCases, data: { notes: null } });
         await tx.judicialNotification.updateMany({ where: inCases, data: { notes: null } });
         await tx.closure.updateMany({ where: inCases, data: { notes: null } });
@@ -136,7 +140,14 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
               lastClosedAt: last?.closedAt?.toISOString() ?? null,
               closedBefore: before.toISOString(),
               retentionDays: days,
-              removed: ['names', 'birthDate (year kept)', 'reporters', 'narratives', 'decline reasons'],
+              removed: [
+                'names',
+                'alias',
+                'birthDate (year kept)',
+                'reporters',
+                'narratives',
+                'decline reasons',
+              ],
               ...(pathwayId ? { leavingCarePathwayId: pathwayId } : {}),
             },
           },

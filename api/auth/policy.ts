@@ -59,7 +59,6 @@ export const ACTIONS = [
   'referral.outcome',
   'report.provincial',
   'codec.decode',
-  'codec.encode',
   'leavingCare.enrol',
   'leavingCare.list',
   'leavingCare.read',
@@ -237,7 +236,7 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'leavingCare.outcome': 'ownProvince',
   },
   // Technical staff: every province, never a child's identity. The codec lets the Temporal UI show
-  // workflow payloads (IDs and codes) and encode what an operator sends a workflow from it.
+  // workflow payloads (IDs and codes); nobody encodes (steps come only through the API).
   operations: {
     ...ORGANISATION_READ_ANY,
     ...OWN_WORK,
@@ -247,7 +246,6 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
     'codec.decode': 'anyProvince',
-    'codec.encode': 'anyProvince',
     'leavingCare.list': 'anyProvince',
     'leavingCare.read': 'anyProvince',
   },

@@ -11,7 +11,7 @@ import type { PrismaClient } from '../../lib/db';
 import { loadProtocol } from '../../protocol';
 import { caseWorkflowId, concernSignal } from '../../workflows/case/definitions';
 import type { caseWorkflow } from '../../workflows/case/workflow';
-import { authorize, type Actor } from '../auth/policy';
+import { allows, authorize, type Actor } from '../auth/policy';
 import { transactionOptions, withinDeadline, type ApiDeps } from '../deps';
 import { loggableError } from '../http/errors';
 import type { RequestIdentity } from '../http/idempotency';
@@ -21,6 +21,7 @@ import { caseHandle } from './access';
 import type { CaseCreated, CreateCaseBody, ReportInput } from './schemas';
 
 type Body = z.output<typeof CreateCaseBody>;
+type ChildIdentity = NonNullable<Body['child']>;
 type Report = z.output<typeof ReportInput>;
 type Created = z.output<typeof CaseCreated>;
 type Tx = Prisma.TransactionClient;
@@ -74,28 +75,76 @@ export async function addConcern(
   return { reportId };
 }
 
+interface KnownCase {
+  id: string;
+  provinceCode: string;
+  status: string;
+}
+
+/** A child the actor may know: one with a case in a province where the policy lets them read cases. */
+const mayKnow = (actor: Actor, cases: readonly KnownCase[]) =>
+  cases.some((c) => allows(actor, 'case.read', { province: c.provinceCode }));
+
+/** The case a possible match is known by: its open case, else its latest. */
+const caseKnownBy = (cases: readonly KnownCase[]): KnownCase | undefined =>
+  cases.find((c) => c.status === 'open') ?? cases[0];
+
+/** At most this many possible matches are flagged for one report. */
+const MAX_ALERTS = 5;
+
+interface Lookup {
+  /** The child the report is about, when the actor may know it. */
+  child: { id: string; byIdentity: boolean; cases: KnownCase[] } | null;
+  /** Children of other provinces with the same identity: flagged to the coordinators, never named here. */
+  elsewhere: { childId: string; knownCase: KnownCase }[];
+}
+
+/**
+ * Which child a report is about. Only what the actor may know answers (issue 13 item 14): a
+ * `childId` of a child without a case they may read is refused like an unknown one (404), and an
+ * identity is matched only among the children they may know — a match known only to another
+ * province is returned in `elsewhere`, for the coordinators, and the report opens a new child.
+ * Matching needs both names (a child reported by an alias is never matched: issue 13 item 16).
+ */
 async function findChild(
   prisma: PrismaClient,
+  actor: Actor,
   body: Body,
-): Promise<{ id: string; byIdentity: boolean } | null> {
+  birthDate: Date | null,
+): Promise<Lookup> {
+  const casesOf = {
+    select: { id: true, provinceCode: true, status: true },
+    orderBy: { openedAt: 'desc' },
+  } as const;
   if (body.childId) {
-    const child = await prisma.child.findUnique({ where: { id: body.childId }, select: { id: true } });
-    if (!child) throw invalidField('body.childId', 'no child with this id');
-    return { id: child.id, byIdentity: false };
+    const child = await prisma.child.findUnique({
+      where: { id: body.childId },
+      select: { id: true, cases: casesOf },
+    });
+    if (!child || !mayKnow(actor, child.cases))
+      throw new ProblemError('notFound', `no child ${body.childId}`);
+    return { child: { id: child.id, byIdentity: false, cases: child.cases }, elsewhere: [] };
   }
   const identity = body.child;
-  if (!identity) return null;
+  if (!identity?.firstName || !identity.lastName || !birthDate) return { child: null, elsewhere: [] };
   // The same names (ignoring case and surrounding spaces) and birth date: the same child.
-  const same = await prisma.child.findFirst({
+  const same = await prisma.child.findMany({
     where: {
       firstName: { equals: identity.firstName, mode: 'insensitive' },
       lastName: { equals: identity.lastName, mode: 'insensitive' },
-      birthDate: new Date(`${identity.birthDate}T00:00:00Z`),
+      birthDate,
     },
-    select: { id: true },
+    select: { id: true, cases: casesOf },
     orderBy: { createdAt: 'asc' },
+    take: 20,
   });
-  return same ? { id: same.id, byIdentity: true } : null;
+  const known = same.find((c) => mayKnow(actor, c.cases));
+  if (known) return { child: { id: known.id, byIdentity: true, cases: known.cases }, elsewhere: [] };
+  const elsewhere = same.flatMap((c) => {
+    const knownCase = caseKnownBy(c.cases);
+    return knownCase ? [{ childId: c.id, knownCase }] : [];
+  });
+  return { child: null, elsewhere: elsewhere.slice(0, MAX_ALERTS) };
 }
 
 // Building an Intl formatter costs more than the rest of a report's arithmetic: one per zone.
@@ -109,6 +158,37 @@ function yearIn(timeZone: string, at: Date): string {
   return format.format(at);
 }
 
+/**
+ * The birth date to record: the one given, or for an estimated age, 1 January of (the report's
+ * year, local time − the age), marked approximate. Why 1 January: the age recorded at the report
+ * is then the estimate itself (a mid-year date would make a child reported in spring a year
+ * younger), so the committee's age bands count the child as the worker estimated; only the year
+ * is trusted anyway — leaving care reads an approximate date by its year (protocol/leaving-care.ts:
+ * preparation from 1 January, exit from 31 December, in doubt a minor), and retention keeps
+ * 1 January of the year — and it is the convention civil registries use for unknown dates.
+ */
+export function recordedBirthDate(
+  identity: ChildIdentity,
+  receivedAt: Date,
+  timeZone: string,
+): { birthDate: Date; approximate: boolean } {
+  if (identity.birthDate !== undefined) {
+    return {
+      birthDate: new Date(`${identity.birthDate}T00:00:00Z`),
+      approximate: identity.birthDateApproximate,
+    };
+  }
+  const year = Number(yearIn(timeZone, receivedAt)) - (identity.estimatedAge ?? 0);
+  return { birthDate: new Date(Date.UTC(year, 0, 1)), approximate: true };
+}
+
+interface MatchAlert {
+  id: string;
+  kind: 'identity' | 'sameChild';
+  knownChildId: string;
+  knownCase: KnownCase;
+}
+
 async function openCase(
   tx: Tx,
   ids: { caseId: string; childId: string; reportId: string },
@@ -116,16 +196,19 @@ async function openCase(
   province: string,
   unitId: string,
   actor: Actor,
+  birth: { birthDate: Date; approximate: boolean } | null,
+  alerts: MatchAlert[],
 ): Promise<string> {
   const identity = body.child;
-  if (identity) {
+  if (identity && birth) {
     await tx.child.create({
       data: {
         id: ids.childId,
-        firstName: identity.firstName,
-        lastName: identity.lastName,
-        birthDate: new Date(`${identity.birthDate}T00:00:00Z`),
-        birthDateApproximate: identity.birthDateApproximate,
+        firstName: identity.firstName ?? null,
+        lastName: identity.lastName ?? null,
+        alias: identity.alias ?? null,
+        birthDate: birth.birthDate,
+        birthDateApproximate: birth.approximate,
         sex: identity.sex,
         nationality: identity.nationality ?? null,
         migrantStatus: identity.migrantStatus,
@@ -152,6 +235,19 @@ async function openCase(
     },
   });
   await tx.report.create({ data: reportRow(ids.reportId, ids.caseId, body.report, actor) });
+  // Written with the case, so the case's opening notice tells both provinces' coordinators.
+  await tx.childMatchAlert.createMany({
+    data: alerts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      caseId: ids.caseId,
+      childId: ids.childId,
+      provinceCode: province,
+      knownCaseId: a.knownCase.id,
+      knownChildId: a.knownChildId,
+      knownProvinceCode: a.knownCase.provinceCode,
+    })),
+  });
   return reference;
 }
 
@@ -164,6 +260,7 @@ async function compensate(
 ) {
   try {
     await prisma.$transaction([
+      prisma.childMatchAlert.deleteMany({ where: { caseId: ids.caseId } }),
       prisma.report.deleteMany({ where: { caseId: ids.caseId } }),
       prisma.case.deleteMany({ where: { id: ids.caseId } }),
       ...(newChild ? [prisma.child.deleteMany({ where: { id: ids.childId } })] : []),
@@ -200,9 +297,13 @@ export async function reportCase(
   authorize(actor, 'case.report', { province });
   if (!unit) throw invalidField('body.province', 'this province has no child-protection unit');
 
+  const receivedAt = body.report.receivedAt ? new Date(body.report.receivedAt) : new Date();
+  const birth = body.child
+    ? recordedBirthDate(body.child, receivedAt, loadProtocol({ province }).timezone)
+    : null;
   // Twice at most: a concurrent report may open the child's case between our read and our insert.
   for (let attempt = 0; ; attempt += 1) {
-    const child = await findChild(deps.prisma, body);
+    const { child, elsewhere } = await findChild(deps.prisma, actor, body, birth?.birthDate ?? null);
     if (child) {
       const open = await deps.prisma.case.findFirst({
         where: { childId: child.id, provinceCode: province, status: 'open' },
@@ -230,9 +331,24 @@ export async function reportCase(
       childId: child?.id ?? requestIds.newId(`child/${attempt}`),
       reportId: requestIds.newId(`report/${attempt}`),
     };
+    // Possible matches in other provinces, and a known child's open cases there: for the coordinators.
+    const alerts: MatchAlert[] = [
+      ...elsewhere.map((e) => ({
+        kind: 'identity' as const,
+        knownChildId: e.childId,
+        knownCase: e.knownCase,
+      })),
+      ...(child?.cases ?? [])
+        .filter((c) => c.status === 'open' && c.provinceCode !== province)
+        .map((c) => ({ kind: 'sameChild' as const, knownChildId: child?.id ?? '', knownCase: c })),
+    ]
+      .slice(0, MAX_ALERTS)
+      .map((a) => ({ ...a, id: requestIds.newId(`childMatch/${attempt}/${a.knownCase.id}`) }));
     let reference: string;
     try {
-      reference = await deps.prisma.$transaction((tx) => openCase(tx, ids, body, province, unit.id, actor));
+      reference = await deps.prisma.$transaction((tx) =>
+        openCase(tx, ids, body, province, unit.id, actor, birth, alerts),
+      );
     } catch (err) {
       if (attempt === 0 && isUniqueViolation(err)) continue;
       throw err;
@@ -271,6 +387,30 @@ export async function reportCase(
           entityId: ids.reportId,
           details: { channel: body.report.channel, childCreated: !child, urgent: body.report.urgent },
         },
+      });
+      // A system notice about two provinces' children: filed on no case, so neither province's case
+      // trail shows the other's (the coordinators read the alert itself).
+      await deps.prisma.auditEvent.createMany({
+        data: alerts.map((a) => ({
+          idempotencyKey: `childMatch/${a.id}`,
+          actorType: 'system' as const,
+          action: 'child.possibleMatch',
+          caseId: null,
+          entity: 'childMatchAlert',
+          entityId: a.id,
+          reason:
+            a.kind === 'identity'
+              ? `a report in ${province} has the names and birth date of a child known in ${a.knownCase.provinceCode}`
+              : `a case opened in ${province} for a child with an open case in ${a.knownCase.provinceCode}`,
+          details: {
+            kind: a.kind,
+            caseId: ids.caseId,
+            province,
+            knownCaseId: a.knownCase.id,
+            knownProvince: a.knownCase.provinceCode,
+          },
+        })),
+        skipDuplicates: true,
       });
     } catch (err) {
       // The case exists and runs; a missing audit line is logged loudly rather than answered as a failure.

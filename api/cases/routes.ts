@@ -1,10 +1,12 @@
 /**
  * The case routes. Each handler: authenticate (route), validate (route), load the case under the
- * policy, write the rows that hold narratives (same transaction as the workflow update, so a
- * rejected step leaves no row), call the workflow, shape the answer.
+ * policy, save the rows that hold narratives as pending writes of the workflow update (confirmed
+ * by the workflow when it accepts the step, removed when it refuses it: lib/step-writes.ts), call
+ * the workflow, shape the answer.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { type Prisma } from '../../generated/prisma/client';
+import type { StepWrite } from '../../lib/step-writes';
 import {
   assessmentUpdate,
   assignmentUpdate,
@@ -35,7 +37,6 @@ import { isOverdue } from './read-model';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
 
-type Tx = Prisma.TransactionClient;
 type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
 
 interface StepSpec<B extends z.ZodType, I> {
@@ -46,11 +47,11 @@ interface StepSpec<B extends z.ZodType, I> {
   action: Action;
   body: B;
   update: CaseUpdate<I>;
-  /** The update's input (IDs and codes) and the rows to write first, if any. */
+  /** The update's input (IDs and codes) and the rows the step writes once accepted, if any. */
   prepare(
     body: z.output<B>,
     ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>>; ids: RequestIdentity },
-  ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
+  ): Promise<{ input: I; write?: StepWrite; extra?: Record<string, unknown> }>;
   result?: z.ZodType;
 }
 
@@ -74,7 +75,15 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         const kase = await loadCase(deps, actor, params.caseId, spec.action);
         const ids = requestIdentity(res);
         const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase, ids });
-        const view = await runStep(deps, caseHandle(deps, kase.id), spec.update, input, write, ids.updateId);
+        const pending = write ? { caseId: kase.id, writes: [write] } : undefined;
+        const view = await runStep(
+          deps,
+          caseHandle(deps, kase.id),
+          spec.update,
+          input,
+          pending,
+          ids.updateId,
+        );
         return { body: { ...extra, case: s.asDocumentedView(view) } };
       },
     });
@@ -87,16 +96,22 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     operationId: 'reportCase',
     summary: 'Report a concern: opens a case, or joins the open case of the same child (200)',
     description:
-      'Give `childId` for a known child or `child` for a new one. A report about a child with an ' +
-      'open case in the province is added to that case as a new concern. An identity equal to a ' +
-      'known child without an open case answers 409 with the `childId` to report with.',
+      'Give `childId` for a known child or `child` for a new one (names, or an `alias` when they are ' +
+      'not known; `birthDate`, or an `estimatedAge`). A report about a child with an open case in the ' +
+      'province is added to that case as a new concern. An identity equal to a child the caller may ' +
+      'know (one with a case in a province they may read) without an open case answers 409 with the ' +
+      '`childId` to report with; a child known only to another province is never revealed: the report ' +
+      "opens a new child and both provinces' coordinators are told of the possible match.",
     tag: 'cases',
     request: { body: s.CreateCaseBody },
     responses: {
       201: { description: 'case opened and its workflow started', schema: s.CaseCreated },
       200: { description: 'the report joined the open case of this child', schema: s.CaseCreated },
     },
-    problems: { 409: 'this identity is a known child: report with the `childId` given in the problem' },
+    problems: {
+      404: 'no child with this `childId` that the caller may know',
+      409: 'this identity is a known child: report with the `childId` given in the problem',
+    },
     handle: async ({ actor, body, req, res }) => reportCase(deps, actor, body, req.log, requestIdentity(res)),
   });
 
@@ -334,19 +349,19 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
           injury: body.injury,
           categories: body.categories,
         },
-        write: async (tx) => {
-          await tx.screening.create({
-            data: {
-              id: screeningId,
-              caseId: kase.id,
-              risk: body.risk,
-              immediateNeeds: body.immediateNeeds,
-              injury: body.injury,
-              categories: body.categories,
-              notes: body.notes ?? null,
-              screenedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'screening',
+          screening: {
+            id: screeningId,
+            caseId: kase.id,
+            risk: body.risk,
+            immediateNeeds: body.immediateNeeds,
+            injury: body.injury,
+            categories: body.categories,
+            notes: body.notes ?? null,
+            screenedById: actor.id,
+            screenedAt: new Date().toISOString(),
+          },
         },
         extra: { screeningId },
       };
@@ -362,17 +377,16 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: emergencyUpdate,
     prepare: async (body, { actor, kase, ids }) => ({
       input: { actorId: actor.id, measures: body.measures },
-      write: async (tx) => {
-        await tx.emergencyMeasure.create({
-          data: {
-            id: ids.newId('emergency'),
-            caseId: kase.id,
-            measures: body.measures,
-            notes: body.notes ?? null,
-            recordedAt: new Date(),
-            recordedById: actor.id,
-          },
-        });
+      write: {
+        kind: 'emergencyMeasure',
+        measure: {
+          id: ids.newId('emergency'),
+          caseId: kase.id,
+          measures: body.measures,
+          notes: body.notes ?? null,
+          recordedAt: new Date().toISOString(),
+          recordedById: actor.id,
+        },
       },
     }),
   });
@@ -386,17 +400,16 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: judicialNotificationUpdate,
     prepare: async (body, { actor, kase, ids }) => ({
       input: { actorId: actor.id, status: body.status },
-      write: async (tx) => {
-        await tx.judicialNotification.create({
-          data: {
-            id: ids.newId('judicial-notification'),
-            caseId: kase.id,
-            status: body.status,
-            notes: body.notes ?? null,
-            recordedAt: new Date(),
-            recordedById: actor.id,
-          },
-        });
+      write: {
+        kind: 'judicialNotification',
+        notification: {
+          id: ids.newId('judicial-notification'),
+          caseId: kase.id,
+          status: body.status,
+          notes: body.notes ?? null,
+          recordedAt: new Date().toISOString(),
+          recordedById: actor.id,
+        },
       },
     }),
   });
@@ -413,20 +426,20 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const assessmentId = ids.newId('assessment');
       return {
         input: { actorId: actor.id, assessmentId, ...(body.risk ? { risk: body.risk } : {}) },
-        write: async (tx) => {
-          await tx.assessment.create({
-            data: {
-              id: assessmentId,
-              caseId: kase.id,
-              social: body.social ?? null,
-              health: body.health ?? null,
-              psychological: body.psychological ?? null,
-              educational: body.educational ?? null,
-              legal: body.legal ?? null,
-              riskAfter: body.risk ?? null,
-              assessedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'assessment',
+          assessment: {
+            id: assessmentId,
+            caseId: kase.id,
+            social: body.social ?? null,
+            health: body.health ?? null,
+            psychological: body.psychological ?? null,
+            educational: body.educational ?? null,
+            legal: body.legal ?? null,
+            riskAfter: body.risk ?? null,
+            assessedById: actor.id,
+            assessedAt: new Date().toISOString(),
+          },
         },
         extra: { assessmentId },
       };
@@ -483,26 +496,20 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
           })),
           ...(body.reviewFrequencyDays ? { reviewFrequencyDays: body.reviewFrequencyDays } : {}),
         },
-        write: async (tx) => {
-          const version = (await tx.plan.count({ where: { caseId: kase.id } })) + 1;
-          await tx.plan.create({
-            data: {
-              id: planId,
-              caseId: kase.id,
-              version,
-              status: 'submitted',
-              submittedAt: new Date(),
-              reviewFrequencyDays: body.reviewFrequencyDays ?? null,
-              items: {
-                create: items.map((i) => ({
-                  id: i.planItemId,
-                  serviceType: i.serviceType,
-                  partnerId: i.partnerId,
-                  objective: i.objective ?? null,
-                })),
-              },
-            },
-          });
+        write: {
+          kind: 'plan',
+          plan: {
+            id: planId,
+            caseId: kase.id,
+            submittedAt: new Date().toISOString(),
+            reviewFrequencyDays: body.reviewFrequencyDays ?? null,
+            items: items.map((i) => ({
+              id: i.planItemId,
+              serviceType: i.serviceType,
+              partnerId: i.partnerId,
+              objective: i.objective ?? null,
+            })),
+          },
         },
         extra: {
           planId,
@@ -525,16 +532,15 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: planApprovalUpdate,
     prepare: async (body, { actor, kase }) => ({
       input: { actorId: actor.id, decision: body.decision },
-      write: async (tx) => {
-        await tx.plan.updateMany({
-          where: { caseId: kase.id, status: 'submitted' },
-          data: {
-            status: body.decision === 'approve' ? 'approved' : 'returned',
-            decidedAt: new Date(),
-            decidedById: actor.id,
-            returnReason: body.decision === 'return' ? (body.reason ?? null) : null,
-          },
-        });
+      write: {
+        kind: 'planDecision',
+        decision: {
+          caseId: kase.id,
+          status: body.decision === 'approve' ? 'approved' : 'returned',
+          decidedAt: new Date().toISOString(),
+          decidedById: actor.id,
+          returnReason: body.decision === 'return' ? (body.reason ?? null) : null,
+        },
       },
     }),
   });
@@ -551,18 +557,18 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const reviewId = ids.newId('review');
       return {
         input: { actorId: actor.id, reviewId, risk: body.risk, decision: body.decision },
-        write: async (tx) => {
-          await tx.review.create({
-            data: {
-              id: reviewId,
-              caseId: kase.id,
-              riskBefore: kase.risk,
-              riskAfter: body.risk,
-              decision: body.decision,
-              notes: body.notes ?? null,
-              reviewedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'review',
+          review: {
+            id: reviewId,
+            caseId: kase.id,
+            riskBefore: kase.risk,
+            riskAfter: body.risk,
+            decision: body.decision,
+            notes: body.notes ?? null,
+            reviewedById: actor.id,
+            reviewedAt: new Date().toISOString(),
+          },
         },
         extra: { reviewId },
       };
@@ -643,19 +649,18 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const closureId = ids.newId('closure');
       return {
         input: { actorId: actor.id, reason: body.reason, closureId },
-        write: async (tx) => {
-          await tx.closure.create({
-            data: {
-              id: closureId,
-              caseId: kase.id,
-              reason: body.reason,
-              notes: body.notes ?? null,
-              // The step it was asked from (the workflow's validator refuses one asked from elsewhere).
-              fromStep: kase.step,
-              requestedAt: new Date(),
-              requestedById: actor.id,
-            },
-          });
+        write: {
+          kind: 'closure',
+          closure: {
+            id: closureId,
+            caseId: kase.id,
+            reason: body.reason,
+            notes: body.notes ?? null,
+            // The step it was asked from (the workflow's validator refuses one asked from elsewhere).
+            fromStep: kase.step,
+            requestedAt: new Date().toISOString(),
+            requestedById: actor.id,
+          },
         },
         extra: { closureId },
       };
@@ -671,24 +676,17 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: closureApprovalUpdate,
     prepare: async (body, { actor, kase, ids }) => ({
       input: { actorId: actor.id, decision: body.decision },
-      write: async (tx) => {
-        // The decision on the pending request; its status is the workflow's to set (another row).
-        const pending = await tx.closure.findFirst({
-          where: { caseId: kase.id, status: 'pending' },
-          orderBy: { requestedAt: 'desc' },
-          select: { id: true },
-        });
-        if (!pending) return;
-        await tx.closureDecision.create({
-          data: {
-            id: ids.newId('closure-decision'),
-            closureId: pending.id,
-            decision: body.decision,
-            reason: body.decision === 'return' ? (body.reason ?? null) : null,
-            decidedAt: new Date(),
-            decidedById: actor.id,
-          },
-        });
+      // The decision on the pending request; its status is the workflow's to set (another row).
+      write: {
+        kind: 'closureDecision',
+        decision: {
+          id: ids.newId('closure-decision'),
+          caseId: kase.id,
+          decision: body.decision,
+          reason: body.decision === 'return' ? (body.reason ?? null) : null,
+          decidedAt: new Date().toISOString(),
+          decidedById: actor.id,
+        },
       },
     }),
   });
@@ -702,17 +700,16 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     update: checkBackUpdate,
     prepare: async (body, { actor, kase, ids }) => ({
       input: { actorId: actor.id, outcome: body.outcome },
-      write: async (tx) => {
-        await tx.checkBack.create({
-          data: {
-            id: ids.newId('check-back'),
-            caseId: kase.id,
-            outcome: body.outcome,
-            notes: body.notes ?? null,
-            recordedAt: new Date(),
-            recordedById: actor.id,
-          },
-        });
+      write: {
+        kind: 'checkBack',
+        checkBack: {
+          id: ids.newId('check-back'),
+          caseId: kase.id,
+          outcome: body.outcome,
+          notes: body.notes ?? null,
+          recordedAt: new Date().toISOString(),
+          recordedById: actor.id,
+        },
       },
     }),
   });

@@ -94,21 +94,78 @@ export const CaseIdParams = z.object({
 
 // --- report -------------------------------------------------------------------------------
 
+const isObject = ({ value }: { value: unknown }) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Oldest estimated age accepted: a young person presumed a minor may look older than 17. */
+export const MAX_ESTIMATED_AGE = 20;
+
+/**
+ * A child as reported. A street child or an unaccompanied migrant child may have no known name or
+ * birth date (protocol.md §3 step 1): an alias or a description stands in for the names, and an
+ * estimated age for the birth date, recorded as 1 January of (the report's year − the age) and
+ * marked approximate (api/cases/report.ts says why that day). The identity is completed later.
+ */
 export const ChildIdentityInput = z
   .strictObject({
-    firstName: Text(100),
-    lastName: Text(100),
-    birthDate: BirthDate,
-    birthDateApproximate: z.boolean().default(false),
+    firstName: Text(100).optional(),
+    lastName: Text(100).optional(),
+    alias: Text(200)
+      .optional()
+      .openapi({
+        description:
+          'what the child is called, or a short description, when the names are not known ' +
+          '(e.g. "boy of about 12 who sleeps near the bus station")',
+      }),
+    birthDate: BirthDate.optional(),
+    estimatedAge: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_ESTIMATED_AGE)
+      .optional()
+      .openapi({
+        description:
+          'age in whole years as estimated, when the birth date is not known: the birth date is then ' +
+          "1 January of (the report's year − this age), marked approximate",
+      }),
+    birthDateApproximate: z
+      .boolean()
+      .default(false)
+      .openapi({ description: 'only the year of birthDate is known (always true with estimatedAge)' }),
     sex: z.enum(['female', 'male', 'unknown']),
     nationality: Text(60).optional(),
     migrantStatus: z.enum(['none', 'unaccompanied', 'accompanied', 'unknown']).default('none'),
     civilRegistration: z.enum(['registered', 'unregistered', 'unknown']).default('unknown'),
   })
+  .superRefine(
+    (child, ctx) => {
+      const c = child as Partial<typeof child>;
+      if (c.firstName === undefined && c.lastName === undefined && c.alias === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: 'give the child’s names, or an alias or description when they are not known',
+        });
+      }
+      if (c.birthDate === undefined && c.estimatedAge === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['birthDate'],
+          message: 'give the birth date, or an estimated age (estimatedAge) when it is not known',
+        });
+      }
+      if (c.birthDate !== undefined && c.estimatedAge !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['estimatedAge'],
+          message: 'give birthDate or estimatedAge, not both',
+        });
+      }
+    },
+    { when: isObject },
+  )
   .openapi('ChildIdentityInput');
-
-const isObject = ({ value }: { value: unknown }) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ReportInput = z
   .strictObject({
@@ -269,10 +326,11 @@ export const StepResult = z.object({ case: CaseView }).openapi('StepResult');
 export const ChildIdentity = z
   .object({
     childId: z.string(),
-    firstName: z.string(),
-    lastName: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    alias: z.string().nullable().openapi({ description: 'while the names are not known' }),
     birthDate: z.string(),
-    birthDateApproximate: z.boolean(),
+    birthDateApproximate: z.boolean().openapi({ description: 'only the year of birthDate is known' }),
     sex: z.string(),
     nationality: z.string().nullable(),
     migrantStatus: z.string(),
@@ -283,8 +341,9 @@ export const ChildIdentity = z
 /** A child's row as the identity shown to roles that may read it (and whose read is audited). */
 export const childIdentityOf = (child: {
   id: string;
-  firstName: string;
-  lastName: string;
+  firstName: string | null;
+  lastName: string | null;
+  alias: string | null;
   birthDate: Date;
   birthDateApproximate: boolean;
   sex: string;
@@ -295,6 +354,7 @@ export const childIdentityOf = (child: {
   childId: child.id,
   firstName: child.firstName,
   lastName: child.lastName,
+  alias: child.alias,
   birthDate: child.birthDate.toISOString().slice(0, 10),
   birthDateApproximate: child.birthDateApproximate,
   sex: child.sex,

@@ -1,9 +1,10 @@
 /**
- * The remote codec of the Temporal UI (and `temporal --codec-endpoint`): POST /codec/decode and
- * /codec/encode speak Temporal's codec-server protocol — JSON `{ payloads: [{ metadata, data }] }`
- * with base64 bytes, header `X-Namespace` — and run the payloads through the project's AES-256-GCM
- * codec with the API's keys. Operations only (policy `codec.decode` / `codec.encode`), every call
- * audited. The UI in a browser holds no bearer token of ours: POST /codec/session turns one into
+ * The remote codec of the Temporal UI (and `temporal --codec-endpoint`): POST /codec/decode speaks
+ * Temporal's codec-server protocol — JSON `{ payloads: [{ metadata, data }] }` with base64 bytes,
+ * header `X-Namespace` — and decrypts the payloads with the API's keys. Operations only (policy
+ * `codec.decode`), every call audited. There is no /codec/encode: operators read workflows, they
+ * never write to them — a payload encrypted with our keys is what the worker takes as coming from
+ * the API, so only the API and the worker may encrypt (steps come only through the API). The UI in a browser holds no bearer token of ours: POST /codec/session turns one into
  * an HttpOnly, SameSite=Lax cookie valid on /codec only, which the UI sends cross-origin (CORS,
  * `CODEC_CORS_ORIGINS`) when "include cross-origin credentials" is ticked in its codec settings.
  */
@@ -129,7 +130,10 @@ const toJson = (p: Payload): z.infer<typeof PayloadJson> => ({
 });
 
 export function codecRoutes(routes: Routes, deps: ApiDeps): void {
-  const codec = new EncryptionCodec(parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS));
+  // Plaintext passes through, so an operator sees a payload sent around the API as it was sent.
+  const codec = new EncryptionCodec(parseEncryptionKeys(deps.config.PAYLOAD_ENCRYPTION_KEYS), {
+    untrusted: 'pass',
+  });
   const auth = {
     middleware: codecAuthenticate(deps),
     security: [{ bearerAuth: [] }, { codecSession: [] }] as Record<string, string[]>[],
@@ -147,11 +151,11 @@ export function codecRoutes(routes: Routes, deps: ApiDeps): void {
   };
 
   /** One payload at a time, so a refusal names the payload and the reason (never its content). */
-  const convert = async (direction: 'decode' | 'encode', body: PayloadsJson) => {
+  const decode = async (body: PayloadsJson) => {
     const out: PayloadsJson['payloads'] = [];
     for (const [i, payload] of body.payloads.entries()) {
       try {
-        const [converted] = await codec[direction]([fromJson(payload)]);
+        const [converted] = await codec.decode([fromJson(payload)]);
         if (converted) out.push(toJson(converted));
       } catch (err) {
         const known = err instanceof Error && /unknown key id|truncated/.test(err.message);
@@ -174,41 +178,37 @@ export function codecRoutes(routes: Routes, deps: ApiDeps): void {
       details,
     });
 
-  for (const direction of ['decode', 'encode'] as const) {
-    routes.route({
-      method: 'post',
-      path: `/codec/${direction}`,
-      operationId: `codec${direction === 'decode' ? 'Decode' : 'Encode'}`,
-      summary:
-        direction === 'decode'
-          ? 'Temporal remote codec: decrypt payloads for the Temporal UI or CLI (operations)'
-          : 'Temporal remote codec: encrypt payloads an operator sends from the Temporal UI (operations)',
-      description:
-        "Temporal's codec-server protocol. Header `X-Namespace` (optional) must name this API's namespace. " +
-        'Authenticated by a bearer token or by the `cpe_codec_session` cookie of POST /codec/session; ' +
-        'CORS for the origins in CODEC_CORS_ORIGINS. Every call is in the audit trail.',
-      tag: 'codec',
-      request: { body: CodecPayloads },
-      responses: {
-        200: { description: `the payloads, ${direction}d, in the same order`, schema: CodecPayloads },
-      },
-      problems: { 400: 'a payload cannot be converted (named in `errors`), or another namespace' },
-      auth,
-      // Decoded payloads must never be stored for replay.
-      idempotencyKey: false,
-      handle: async ({ actor, body, req }) => {
-        authorize(actor, `codec.${direction}`, {});
-        const namespace = req.get('x-namespace');
-        checkNamespace(namespace);
-        const result = await convert(direction, body);
-        await audit(actor, `codec.${direction}`, {
-          namespace: namespace || deps.config.TEMPORAL_NAMESPACE,
-          payloads: body.payloads.length,
-        });
-        return { body: result };
-      },
-    });
-  }
+  routes.route({
+    method: 'post',
+    path: '/codec/decode',
+    operationId: 'codecDecode',
+    summary: 'Temporal remote codec: decrypt payloads for the Temporal UI or CLI (operations)',
+    description:
+      "Temporal's codec-server protocol. Header `X-Namespace` (optional) must name this API's namespace. " +
+      'Authenticated by a bearer token or by the `cpe_codec_session` cookie of POST /codec/session; ' +
+      'CORS for the origins in CODEC_CORS_ORIGINS. Every call is in the audit trail. A payload that ' +
+      'is not encrypted (sent around the API) comes back as it is.',
+    tag: 'codec',
+    request: { body: CodecPayloads },
+    responses: {
+      200: { description: 'the payloads, decoded, in the same order', schema: CodecPayloads },
+    },
+    problems: { 400: 'a payload cannot be decrypted (named in `errors`), or another namespace' },
+    auth,
+    // Decoded payloads must never be stored for replay.
+    idempotencyKey: false,
+    handle: async ({ actor, body, req }) => {
+      authorize(actor, 'codec.decode', {});
+      const namespace = req.get('x-namespace');
+      checkNamespace(namespace);
+      const result = await decode(body);
+      await audit(actor, 'codec.decode', {
+        namespace: namespace || deps.config.TEMPORAL_NAMESPACE,
+        payloads: body.payloads.length,
+      });
+      return { body: result };
+    },
+  });
 
   routes.route({
     method: 'post',

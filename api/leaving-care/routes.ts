@@ -1,11 +1,11 @@
 /**
  * The leaving-care routes (protocol.md §4). Each step handler: authenticate (route), validate
- * (route), load the pathway under the policy, write the rows that hold free text (objectives) in
- * the same transaction as the workflow update, so a rejected step leaves none, call the workflow,
- * shape the answer. The workflow's activities write the pathway's own rows from their connection.
+ * (route), load the pathway under the policy, save the rows that hold free text (objectives) as
+ * pending writes of the workflow update (confirmed by the workflow when it accepts the step,
+ * removed when it refuses it: lib/step-writes.ts), call the workflow, shape the answer. The workflow's activities write the pathway's own rows from their connection.
  */
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
-import type { Prisma } from '../../generated/prisma/client';
+import type { StepWrite } from '../../lib/step-writes';
 import { loadProtocol } from '../../protocol';
 import {
   accompanimentUpdate,
@@ -33,7 +33,6 @@ import { isOverdue } from '../cases/read-model';
 import * as s from './schemas';
 import { childIdentityOf } from '../cases/schemas';
 
-type Tx = Prisma.TransactionClient;
 type PathwayUpdate<I> = UpdateDefinition<LeavingCareView, [I], string>;
 
 /** A pathway that has ended takes no more steps (its workflow is closed). */
@@ -51,8 +50,8 @@ function objectiveRows(
   actor: Actor,
   axes: { axis: string; objectives?: string[] | undefined }[],
   ids: RequestIdentity,
-): Prisma.LeavingCareObjectiveCreateManyInput[] {
-  const recordedAt = new Date();
+): Extract<StepWrite, { kind: 'leavingCareObjectives' }>['objectives'] {
+  const recordedAt = new Date().toISOString();
   return axes.flatMap(({ axis, objectives }) =>
     (objectives ?? []).map((objective, i) => ({
       id: ids.newId(`objective/${axis}/${i + 1}`),
@@ -112,11 +111,11 @@ interface StepSpec<B extends z.ZodType, I> {
   action: Action;
   body: B;
   update: PathwayUpdate<I>;
-  /** The update's input (IDs and codes) and the rows to write first, if any. */
+  /** The update's input (IDs and codes) and the rows the step writes once accepted, if any. */
   prepare(
     body: z.output<B>,
     ctx: { actor: Actor; pathway: PathwayRow; ids: RequestIdentity },
-  ): Promise<{ input: I; write?: (tx: Tx) => Promise<void>; extra?: Record<string, unknown> }>;
+  ): Promise<{ input: I; write?: StepWrite; extra?: Record<string, unknown> }>;
   result?: z.ZodType;
 }
 
@@ -151,7 +150,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
           pathwayHandle(deps, pathway),
           spec.update,
           input,
-          write,
+          write ? { caseId: pathway.caseId, writes: [write] } : undefined,
           ids.updateId,
         );
         return { body: { ...extra, pathway: s.asDocumentedView(view) } };
@@ -405,10 +404,9 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
           reviewId,
           axes: body.axes.map((a) => ({ axis: a.axis, status: a.status, objectives: a.objectives.length })),
         },
-        write: async (tx) => {
-          await tx.leavingCareObjective.createMany({
-            data: objectiveRows(pathway, reviewId, actor, body.axes, ids),
-          });
+        write: {
+          kind: 'leavingCareObjectives',
+          objectives: objectiveRows(pathway, reviewId, actor, body.axes, ids),
         },
         extra: { reviewId },
       };
@@ -436,13 +434,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
             objectives: a.objectives?.length ?? 0,
           })),
         },
-        ...(rows.length > 0
-          ? {
-              write: async (tx: Tx) => {
-                await tx.leavingCareObjective.createMany({ data: rows });
-              },
-            }
-          : {}),
+        ...(rows.length > 0 ? { write: { kind: 'leavingCareObjectives', objectives: rows } as const } : {}),
         extra: { reviewId },
       };
     },

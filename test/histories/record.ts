@@ -142,6 +142,34 @@ async function escalatedScreening(h: Harness): Promise<void> {
   await save(h, 'case-escalated-screening', handle);
 }
 
+/**
+ * Issue 13 item 5: the mail server refuses every message from the deadline on; the handler screens
+ * while the reminder is being retried. The rung's activity comes back with `stepDone` and the
+ * workflow records no escalation for the closed deadline.
+ */
+async function screenedWhileMailRetried(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { urgent: true });
+  const deadline = await waitForDeadline(handle, 'screening');
+  await eventually('the case-opened notices', async () => h.smtp.messages.length >= 2);
+  h.smtp.setFault('tempfail');
+  await h.env.sleep(Date.parse(deadline.dueAt) - (await h.env.currentTimeMs()) + 20 * 60_000);
+  await handle.executeUpdate(screeningUpdate, {
+    args: [
+      { actorId: HANDLER, screeningId: 's', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] },
+    ],
+  });
+  h.smtp.setFault(null);
+  await h.env.sleep(3 * 3_600_000);
+  await eventually('the reminder withdrawn', async () => {
+    const v: CaseView = await handle.query(caseViewQuery);
+    const rows = await h.db.prisma.notification.findMany({
+      where: { escalationId: { not: null }, status: 'pending' },
+    });
+    return v.openEscalations.length === 0 && rows.length === 0;
+  });
+  await save(h, 'case-screened-while-mail-retried', handle);
+}
+
 /** A partner declines; the handler re-refers on the re-referral deadline. */
 async function declinedReferral(h: Harness): Promise<void> {
   const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
@@ -332,6 +360,7 @@ async function main(): Promise<void> {
     for (const scenario of [
       fullCircuit,
       escalatedScreening,
+      screenedWhileMailRetried,
       declinedReferral,
       continuedAsNew,
       closureWithdrawn,

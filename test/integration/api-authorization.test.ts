@@ -33,7 +33,6 @@ const OPERATIONS_READ: Action[] = [
   'leavingCare.list',
   'leavingCare.read',
   'codec.decode',
-  'codec.encode',
 ];
 const MEDIATOR_WORK: Action[] = [
   'leavingCare.programme',
@@ -340,12 +339,6 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     'codec.decode': () => ({
       method: 'POST',
       path: '/codec/decode',
-      body: { payloads: [] },
-      resource: { kind: 'none' },
-    }),
-    'codec.encode': () => ({
-      method: 'POST',
-      path: '/codec/encode',
       body: { payloads: [] },
       resource: { kind: 'none' },
     }),

@@ -255,7 +255,7 @@ describe('injection-like strings', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       const created = res.body as unknown as { caseId: string; childId: string };
       const child = await api.prisma.child.findUniqueOrThrow({ where: { id: created.childId } });
-      expect(child.lastName.startsWith(s)).toBe(true);
+      expect(child.lastName?.startsWith(s)).toBe(true);
       const report = await api.prisma.report.findFirstOrThrow({ where: { caseId: created.caseId } });
       expect([report.narrative, report.reporterName]).toEqual([s, s]);
       // The handler reads it back as JSON data, never as markup.

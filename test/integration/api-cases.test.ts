@@ -140,24 +140,30 @@ describe('POST /cases', () => {
     await waitForOpenStep(api, first.caseId, 'screening');
   });
 
-  it('answers 409 naming the childId when the identity is a known child without an open case there', async () => {
+  it('answers 409 naming the childId when the identity is a child of the province without an open case', async () => {
     const body = newChildReport();
     const first = await openCase(body);
-    const elsewhere = await api.post<Problem>('/cases', {
-      as: OTHR_HANDLER,
-      body: { ...body, province: 'OTHR' },
-    });
-    expect(elsewhere.status).toBe(409);
-    expect(elsewhere.body.childId).toBe(first.childId);
-    expect(elsewhere.body.detail).toContain(first.childId);
+    // Its case closed (as the workflow records a closure).
+    await api.prisma.case.update({ where: { id: first.caseId }, data: { status: 'closed', step: 'closed' } });
+    const again = await api.post<Problem>('/cases', { as: HANDLER, body });
+    expect(again.status).toBe(409);
+    expect(again.body.childId).toBe(first.childId);
+    expect(again.body.detail).toContain(first.childId);
     const withId = await api.post<Created>('/cases', {
-      as: OTHR_HANDLER,
+      as: HANDLER,
       body: { childId: first.childId, report: body.report },
     });
     expect(withId.status).toBe(201);
-    expect(withId.body.reference).toMatch(/^OTHR-/);
+    expect(withId.body.caseId).not.toBe(first.caseId);
     expect(withId.body.childId).toBe(first.childId);
     expect(await api.prisma.child.count({ where: { lastName: body.child.lastName } })).toBe(1);
+    // Another province's handler is told nothing about this child (test/integration/child-visibility).
+    const elsewhere = await api.post<Created>('/cases', {
+      as: OTHR_HANDLER,
+      body: { ...body, province: 'OTHR' },
+    });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.childId).not.toBe(first.childId);
   });
 
   it('lists every invalid field of a report, and writes nothing', async () => {
@@ -218,9 +224,10 @@ describe('POST /cases', () => {
     expect(anonymous.body.errors?.map((e) => e.path)).toEqual(['body.report.anonymous']);
   });
 
-  it('refuses an impossible birth date and a known identity elsewhere, leaving no row behind', async () => {
+  it('refuses an impossible birth date and a known identity without an open case, leaving no row behind', async () => {
     const body = newChildReport();
     const first = await openCase(body);
+    await waitForOpenStep(api, first.caseId, 'screening');
     const before = await settledRowCounts(api.prisma);
     for (const birthDate of ['2014-02-30', '2015-02-29', '2014-13-01', '17/05/2014']) {
       const res = await api.post<Problem>('/cases', {
@@ -233,12 +240,12 @@ describe('POST /cases', () => {
         ['body.child.birthDate'],
       ]);
     }
-    // The same identity (names in another case, spaces around) in a province without an open case.
+    // The same identity (names in another case, spaces around), its case closed in this province.
+    await api.prisma.case.update({ where: { id: first.caseId }, data: { status: 'closed', step: 'closed' } });
     const duplicate = await api.post<Problem>('/cases', {
-      as: OTHR_HANDLER,
+      as: HANDLER,
       body: {
         ...body,
-        province: 'OTHR',
         child: {
           ...body.child,
           firstName: ` ${body.child.firstName.toUpperCase()} `,
@@ -251,7 +258,7 @@ describe('POST /cases', () => {
     expect(await rowCounts(api.prisma)).toEqual(before);
   });
 
-  it('names the field for an unknown province (400) or child (400); another province is 403', async () => {
+  it('names the field for an unknown province (400); an unknown child is 404; another province is 403', async () => {
     const unknown = await api.post<Problem>('/cases', {
       as: HANDLER,
       body: newChildReport({ province: 'NOPE' }),
@@ -262,8 +269,8 @@ describe('POST /cases', () => {
       as: HANDLER,
       body: { childId: '00000000-0000-4000-8000-000000000000', report: { channel: 'school' } },
     });
-    expect(child.status).toBe(400);
-    expect(child.body.errors?.[0]?.path).toBe('body.childId');
+    expect(child.status).toBe(404);
+    expect(child.body.detail).toBe('no child 00000000-0000-4000-8000-000000000000');
     const other = await api.post<Problem>('/cases', {
       as: HANDLER,
       body: newChildReport({ province: 'OTHR' }),

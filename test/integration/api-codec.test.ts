@@ -104,21 +104,24 @@ describe('POST /codec/decode', () => {
     expect(audit.at(-1)?.details).toEqual({ namespace: 'default', payloads: encrypted.length });
   });
 
-  it('encodes with the active key, and what it encodes decodes again', async () => {
+  it('item 17: has no encode route: operators read payloads, they never write them', async () => {
     const plain = {
       metadata: { encoding: Buffer.from('json/plain').toString('base64') },
       data: Buffer.from('{"a":1}').toString('base64'),
     };
-    const encoded = await api.post<Payloads>('/codec/encode', {
-      as: OPERATIONS,
-      body: { payloads: [plain] },
-    });
-    expect(encoded.status).toBe(200);
-    const [sealed] = encoded.body.payloads;
-    expect(fromBase64(sealed?.metadata.encoding)).toBe('binary/encrypted');
-    expect(fromBase64(sealed?.metadata['encryption-key-id'])).toBe('test');
-    expect(fromBase64(sealed?.data)).not.toContain('"a"');
-    const back = await decode(api, encoded.body.payloads);
+    for (const as of [OPERATIONS, HANDLER]) {
+      const encoded = await api.post('/codec/encode', { as, body: { payloads: [plain] } });
+      expect([as, encoded.status]).toEqual([as, 404]);
+    }
+    const spec = await api.get<{ paths: Record<string, unknown> }>('/openapi.json');
+    expect(
+      Object.keys(spec.body.paths)
+        .filter((p) => p.startsWith('/codec'))
+        .sort(),
+    ).toEqual(['/codec/decode', '/codec/session', '/codec/session/end']);
+    // A payload sent around the API (plaintext) decodes as it was sent, so operators can read it.
+    const back = await decode(api, [plain]);
+    expect(back.status).toBe(200);
     expect(back.body.payloads).toEqual([plain]);
   });
 
@@ -138,8 +141,6 @@ describe('POST /codec/decode', () => {
       const res = await decode(api, [input], { as: `staff-demo-${role}` });
       expect([role, res.status]).toEqual([role, 403]);
       expect(res.text).not.toContain(caseId);
-      const encode = await api.post('/codec/encode', { as: `staff-demo-${role}`, body: { payloads: [] } });
-      expect([role, encode.status]).toEqual([role, 403]);
     }
   });
 

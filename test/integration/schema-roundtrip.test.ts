@@ -93,6 +93,7 @@ const FIXTURES: Fixtures = {
     id: 'rt-child',
     firstName: 'Roundtrip',
     lastName: 'Child',
+    alias: 'Boy at the roundabout',
     birthDate: day('2011-02-28'),
     birthDateApproximate: true,
     birthYearOnly: true,
@@ -333,6 +334,27 @@ const FIXTURES: Fixtures = {
     reason: 'why RT',
     details: { nested: { list: [1, 'two', null, true] }, n: 1.5 },
   },
+  ChildMatchAlert: {
+    id: 'rt-child-match',
+    kind: 'sameChild',
+    caseId: 'rt-case',
+    childId: 'rt-child',
+    provinceCode: 'RTP',
+    knownCaseId: 'rt-case',
+    knownChildId: 'rt-child',
+    knownProvinceCode: 'RTQ',
+    createdAt: t(27),
+    resolvedAt: t(31),
+    resolvedById: 'rt-staff',
+    resolution: 'notTheSameChild',
+  },
+  PendingStepWrite: {
+    updateId: 'rt-update',
+    workflowId: 'case-rt-case',
+    caseId: 'rt-case',
+    writes: [{ kind: 'review', review: { id: 'rt-pending-review', caseId: 'rt-case' } }],
+    createdAt: t(28),
+  },
   ApiIdempotency: {
     actorId: 'rt-staff',
     key: 'rt-key',
@@ -450,6 +472,7 @@ const scalarFields = (model: ModelName): string[] => {
 const uniqueWhere = (model: ModelName, created: Row): Row => {
   if (model === 'Province' || model === 'Region') return { code: created.code };
   if (model === 'ApiIdempotency') return { actorId_key: { actorId: created.actorId, key: created.key } };
+  if (model === 'PendingStepWrite') return { updateId: created.updateId };
   if (model === 'StaffSession') return { idHash: created.idHash };
   return { id: created.id };
 };

@@ -214,6 +214,8 @@ const TABLES = [
   'step_records',
   'audit_events',
   'api_idempotency',
+  'pending_step_writes',
+  'child_match_alerts',
 ] as const;
 export async function rowCounts(prisma: PrismaClient): Promise<Record<(typeof TABLES)[number], number>> {
   const tables = TABLES;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../../worker/bundle';
 
 let cached: Promise<{ code: string }> | undefined;
 
@@ -11,8 +10,7 @@ let cached: Promise<{ code: string }> | undefined;
 export function workflowBundle(): Promise<{ code: string }> {
   const file = process.env.TEST_WORKFLOW_BUNDLE;
   if (file && fs.existsSync(file)) return Promise.resolve({ code: fs.readFileSync(file, 'utf8') });
-  cached ??= bundleWorkflowCode({
-    workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
+  cached ??= bundleWorkflows({
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -7,11 +7,14 @@ import {
   generateEncryptionKey,
   parseEncryptionKeys,
 } from '../../lib/payload-codec';
+import { isRefused } from '../../lib/refused-payload';
 
 const payload = (value: unknown) => defaultPayloadConverter.toPayload(value);
 const decoded = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) =>
   defaultPayloadConverter.fromPayload(p);
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('latin1');
+const decoded1 = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) =>
+  defaultPayloadConverter.fromPayload(p);
 
 describe('payload encryption codec', () => {
   const oldKey = generateEncryptionKey('k2025');
@@ -42,19 +45,47 @@ describe('payload encryption codec', () => {
     expect(decoded((await after.decode([old!]))[0]!)).toBe('written in 2025');
     const [fresh] = await after.encode([payload('written in 2026')]);
     expect(text(fresh?.metadata?.['encryption-key-id'])).toBe('k2026');
-    await expect(before.decode([fresh!])).rejects.toThrow('payload encrypted with unknown key id "k2026"');
+    const operators = new EncryptionCodec(parseEncryptionKeys(oldKey), { untrusted: 'pass' });
+    await expect(operators.decode([fresh!])).rejects.toThrow('payload encrypted with unknown key id "k2026"');
+    // A worker without the key refuses the payload instead of failing (see below).
+    const [refused] = await before.decode([fresh!]);
+    expect(isRefused(refused)).toBe(true);
   });
 
   it('refuses a tampered payload (GCM authentication)', async () => {
-    const codec = new EncryptionCodec(parseEncryptionKeys(newKey));
+    const codec = new EncryptionCodec(parseEncryptionKeys(newKey), { untrusted: 'pass' });
     const [sealed] = await codec.encode([payload({ risk: 'HIGH' })]);
     const data = Buffer.from(sealed!.data!);
     data[20] = (data[20] ?? 0) ^ 0xff;
     await expect(codec.decode([{ ...sealed!, data }])).rejects.toThrow();
+    const [refused] = await new EncryptionCodec(parseEncryptionKeys(newKey)).decode([{ ...sealed!, data }]);
+    expect(isRefused(refused)).toBe(true);
   });
 
-  it('passes through payloads that were never encrypted (histories from before encryption)', async () => {
+  it('item 17: refuses what was not encrypted with its keys, by a marker that never converts', async () => {
     const codec = new EncryptionCodec(parseEncryptionKeys(newKey));
+    const forged = [
+      payload({ actorId: 'someone-forged', risk: 'LOW' }),
+      { metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('k2026') }, data: Buffer.from('{"risk":"LOW"}') },
+      { metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('nope') }, data: Buffer.alloc(40) },
+      { metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('k2026') }, data: Buffer.alloc(3) },
+    ]; // prettier-ignore
+    const decoded = await codec.decode(forged);
+    expect(decoded.map((p) => text(p.metadata?.encoding))).toEqual(
+      Array(4).fill('refused: not encrypted with the keys of this service'),
+    );
+    // The content never travels on, and no converter takes the marker.
+    expect(decoded.map((p) => p.data?.length)).toEqual([0, 0, 0, 0]);
+    expect(() => decoded.map(decoded1)).toThrow(
+      'Unknown encoding: refused: not encrypted with the keys of this service',
+    );
+    // What the codec itself encrypted still decodes.
+    const [sealed] = await codec.encode([payload({ caseId: 'c1' })]);
+    expect(decoded1((await codec.decode([sealed!]))[0]!)).toEqual({ caseId: 'c1' });
+  });
+
+  it('passes plaintext through for the operators’ codec endpoint (they see a forged payload as sent)', async () => {
+    const codec = new EncryptionCodec(parseEncryptionKeys(newKey), { untrusted: 'pass' });
     const plain = payload({ caseId: 'c1' });
     expect(await codec.decode([plain])).toEqual([plain]);
   });

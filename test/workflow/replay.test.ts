@@ -26,6 +26,7 @@ describe('replay of recorded histories', () => {
         'case-declined-referral.json',
         'case-continued-as-new.json',
         'case-continued-as-new-carried.json',
+        'case-screened-while-mail-retried.json',
         'referral-completed.json',
         'referral-declined.json',
         'case-closure-withdrawn.json',

@@ -38,6 +38,8 @@ async function childWith(
       id: childId,
       firstName: `${name}First`,
       lastName: `${name}Last`,
+      // What the child was called before the names were known (issue 13 item 16): cleared too.
+      alias: `${name}Alias, the girl by the station`,
       birthDate: new Date('2011-06-15T00:00:00Z'),
       sex: 'female',
       nationality: 'MA',
@@ -304,6 +306,7 @@ describe('retention', () => {
     const done = await snapshot(old.childId);
     expect(done).toMatchObject({
       ...pseudonymFor(old.childId),
+      alias: null,
       birthYearOnly: true,
       sex: 'female',
       nationality: 'MA',

@@ -6,6 +6,7 @@ import {
   type ChildWorkflowHandle,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   proxyActivities,
@@ -230,8 +231,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     actorId: string,
     details: Record<string, unknown> = {},
     changes: CaseChange[] = [],
-  ) =>
-    recordCaseAction({
+  ) => {
+    // Inside a human step's update: the activity confirms the rows the API wrote for it.
+    const updateId = currentUpdateInfo()?.id;
+    return recordCaseAction({
       caseId: state.caseId,
       action,
       actorId,
@@ -240,8 +243,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       province: state.province,
       assigneeId: state.assigneeId,
       details,
+      ...(updateId ? { updateId } : {}),
       ...(changes.length ? { changes } : {}),
     });
+  };
 
   /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
   const noteIssues = (issues: NotificationIssue[]) => {
@@ -667,7 +672,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      const referralId = uuid4();
+      // The API names it (so a retried request is the same referral and its answer names the row).
+      const referralId = input.referralId ?? uuid4();
       const row = {
         referralId,
         serviceType: input.serviceType,

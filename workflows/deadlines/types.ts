@@ -106,5 +106,8 @@ export interface NotifyEscalationRequest {
 }
 
 export interface NotifyEscalationResult extends NotificationOutcome {
-  escalationId: string;
+  /** Null when nothing was written: the step was done before the rung could fire. */
+  escalationId: string | null;
+  /** The step was done before the rung's mail had all gone: nothing more was sent. */
+  stepDone?: boolean;
 }

@@ -44,6 +44,9 @@ export async function watchDeadline(
         if (err instanceof ActivityFailure) return { notified: false, delivery: 'failed', fellThrough: [] };
         throw err;
       });
+    // Done while the rung's mail was being sent or retried: the activity sent nothing more, and a
+    // closed deadline has no open escalation to record (nor a level for the operators' view).
+    if (!isOpen()) return;
     deadline.fired.push(rung.level);
     onEscalated({
       deadlineId: deadline.id,

@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -98,7 +99,17 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
     if (!state.milestones) throw new Error('the child is not enrolled');
     return state.milestones;
   };
-  const ref = (actorId: string) => ({ pathwayId: state.pathwayId, caseId: state.caseId, actorId, at: now() });
+  const ref = (actorId: string) => {
+    // Inside a human step's update: the activity confirms the rows the API wrote for it.
+    const updateId = currentUpdateInfo()?.id;
+    return {
+      pathwayId: state.pathwayId,
+      caseId: state.caseId,
+      actorId,
+      at: now(),
+      ...(updateId ? { updateId } : {}),
+    };
+  };
   // Bumped when the accompaniment is lengthened or shortened, so a pending wait re-reads the plan.
   let planRevision = 0;
 

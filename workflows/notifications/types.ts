@@ -113,7 +113,7 @@ export interface DigestRequest {
 
 export interface DigestResult {
   supervisorId: string;
-  status: 'sent' | 'unconfirmed' | 'failed' | 'nothingOverdue' | 'inactive';
+  status: 'sent' | 'unconfirmed' | 'failed' | 'cancelled' | 'nothingOverdue' | 'inactive';
   /** Overdue steps listed (null when the digest had been written by an earlier run). */
   overdue: number | null;
 }

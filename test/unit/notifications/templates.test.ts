@@ -141,6 +141,32 @@ describe('lateness as the ladder counts it', () => {
   });
 });
 
+describe('lateness at sending (issue 13 item 5)', () => {
+  it('item 5: a step late by less than a working day says hours or minutes, never "deadline reached"', () => {
+    // Assessment (workingDay ladder) due at the end of Wed 6 Jan 2027 (23:00Z); the next day.
+    const due = new Date('2027-01-06T23:00:00Z');
+    expect(latenessFor(1, 'DEMO', 'assessment', due, new Date('2027-01-07T04:00:00Z'))).toEqual({
+      unit: 'hours',
+      amount: 5,
+    });
+    expect(latenessFor(1, 'DEMO', 'assessment', due, new Date('2027-01-06T23:20:00Z'))).toEqual({
+      unit: 'minutes',
+      amount: 20,
+    });
+    // Under a minute is the deadline itself (the time to schedule a rung).
+    expect(latenessFor(1, 'DEMO', 'screening', due, new Date('2027-01-06T23:00:30Z'))).toEqual({
+      unit: 'minutes',
+      amount: 0,
+    });
+    const lateBy = (late: { unit: 'minutes' | 'hours' | 'workingDays'; amount: number }) =>
+      renderEscalation('en', escalation({ late, level: 0, sentLate: true })).text;
+    expect(lateBy({ unit: 'minutes', amount: 20 })).toContain('Late by: 20 minutes');
+    expect(lateBy({ unit: 'minutes', amount: 20 })).not.toContain('deadline reached');
+    expect(lateBy({ unit: 'minutes', amount: 0 })).toContain('Late by: deadline reached');
+    expect(lateBy({ unit: 'minutes', amount: 0 })).not.toContain('later than planned');
+  });
+});
+
 describe('case-opened and digest messages', () => {
   it('names the channel and urgency, in Arabic right-to-left', () => {
     const m = renderCaseOpened('ar', {
