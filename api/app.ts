@@ -25,6 +25,7 @@ import { buildDocument, createRegistry } from './openapi/document';
 import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
 import { reportRoutes } from './reports/routes';
+import { oidcLoginRoutes } from './session/oidc-routes';
 import { sessionRoutes } from './session/routes';
 
 export const API_VERSION = '1.0.0';
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   codecRoutes(routes, deps);
   leavingCareRoutes(routes, deps);
   sessionRoutes(routes, deps);
+  oidcLoginRoutes(routes, deps);
   calendarRoutes(routes, deps);
   app.use(deskRoutes(deps.deskDir));
   app.use(router);

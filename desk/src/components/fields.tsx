@@ -1,7 +1,7 @@
 /** Form pieces: every control labelled, the API's error for its path shown beside it. */
 import { Checkbox, NativeSelect, Radio, Group, Stack, Textarea, TextInput } from '@mantine/core';
 import type { Failure } from '../api/client';
-import { fieldError } from './feedback';
+import { useReasons } from '../i18n/reasons';
 
 export interface FieldProps {
   label: string;
@@ -23,6 +23,7 @@ export function TextField(
     dir?: 'ltr' | 'rtl' | 'auto';
   },
 ) {
+  const { fieldError } = useReasons();
   const common = {
     id: ids(p.path),
     name: p.path,
@@ -43,6 +44,7 @@ export function TextField(
 export function SelectField(
   p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
 ) {
+  const { fieldError } = useReasons();
   return (
     <NativeSelect
       id={ids(p.path)}
@@ -61,6 +63,7 @@ export function SelectField(
 export function RadioField(
   p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
 ) {
+  const { fieldError } = useReasons();
   return (
     <Radio.Group
       id={ids(p.path)}
@@ -82,6 +85,7 @@ export function RadioField(
 }
 
 export function CheckField(p: FieldProps & { checked: boolean; onChange(v: boolean): void }) {
+  const { fieldError } = useReasons();
   return (
     <Checkbox
       id={ids(p.path)}
@@ -101,6 +105,7 @@ export function ChecksField(
     options: { value: string; label: string }[];
   },
 ) {
+  const { fieldError } = useReasons();
   return (
     <Checkbox.Group
       id={ids(p.path)}
