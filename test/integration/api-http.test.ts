@@ -147,6 +147,13 @@ describe('OpenAPI and docs', () => {
       }
     }
     expect(res.body.paths['/cases/{caseId}/screening']?.post?.responses['409']).toBeDefined();
+    // Each body documented as its own schema (two schemas of one name would document one as the other).
+    const outcome = res.body.paths['/leaving-care/{childId}/outcome']?.post as unknown as {
+      requestBody: { content: { 'application/json': { schema: { $ref: string } } } };
+    };
+    expect(outcome.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/IntegrationOutcomeBody',
+    );
     // The login's two navigations are routes of the app, documented as redirects.
     for (const login of ['/auth/login', '/auth/callback']) {
       expect(routes).toContainEqual({ method: 'get', path: login });

@@ -48,10 +48,13 @@ export function FailureNotice({
   failure,
   submission,
   shownPaths = [],
+  shownNested = [],
 }: {
   failure: Failure;
   submission?: Submission;
   shownPaths?: readonly string[];
+  /** Fields that show the errors of their parts too (`nested` fields). */
+  shownNested?: readonly string[];
 }) {
   const t = useT();
   const { reason, fieldMessages } = useReasons();
@@ -77,7 +80,11 @@ export function FailureNotice({
     );
   }
   const { status, problem } = failure;
-  const others = fieldMessages(problem).filter((e) => !shownPaths.includes(e.path));
+  // Shown beside a field: its path, or a part of a list shown in one box (body.axes[0].objectives[1]).
+  const shown = (path: string) =>
+    shownPaths.includes(path) ||
+    shownNested.some((p) => path === p || path.startsWith(`${p}[`) || path.startsWith(`${p}.`));
+  const others = fieldMessages(problem).filter((e) => !shown(e.path));
   return (
     <Alert color="red" title={problemHeading(t, status, problem)} role="alert" className="notice">
       <Stack gap="xs">

@@ -10,6 +10,8 @@ export interface FieldProps {
   failure: Failure | null;
   required?: boolean;
   description?: string;
+  /** Also show the errors of the field's parts (a list typed in one box: body.axes[0].objectives[1]). */
+  nested?: boolean;
 }
 
 const ids = (path: string) => `field-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -30,7 +32,7 @@ export function TextField(
     label: p.label,
     description: p.description,
     required: p.required ?? false,
-    error: fieldError(p.failure, p.path),
+    error: fieldError(p.failure, p.path, p.nested),
     value: p.value,
     dir: p.dir ?? 'auto',
   };
@@ -52,7 +54,7 @@ export function SelectField(
       label={p.label}
       description={p.description}
       required={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={(e) => p.onChange(e.currentTarget.value)}
       data={p.options}
@@ -71,7 +73,7 @@ export function RadioField(
       label={p.label}
       description={p.description}
       withAsterisk={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={p.onChange}
     >
@@ -91,7 +93,7 @@ export function CheckField(p: FieldProps & { checked: boolean; onChange(v: boole
       id={ids(p.path)}
       name={p.path}
       label={p.label}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       checked={p.checked}
       onChange={(e) => p.onChange(e.currentTarget.checked)}
     />
@@ -112,7 +114,7 @@ export function ChecksField(
       label={p.label}
       description={p.description}
       withAsterisk={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={p.onChange}
     >

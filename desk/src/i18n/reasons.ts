@@ -105,9 +105,11 @@ export function useReasons() {
 
   /** The messages of the field errors at `path`, each in the person's language where the desk knows it. */
   const fieldMessages = useCallback(
-    (problem: Problem, path?: string): { path: string; message: string }[] =>
+    (problem: Problem, path?: string, nested = false): { path: string; message: string }[] =>
       (problem.errors ?? []).flatMap((e, i) => {
-        if (path !== undefined && e.path !== path) return [];
+        const at = (p: string) =>
+          e.path === p || (nested && (e.path.startsWith(`${p}[`) || e.path.startsWith(`${p}.`)));
+        if (path !== undefined && !at(path)) return [];
         const coded = problem.errorCodes?.[i];
         const said =
           coded && coded.path === e.path ? format(`fieldError.${coded.code}`, coded.params) : undefined;
@@ -116,11 +118,14 @@ export function useReasons() {
     [format],
   );
 
-  /** The message beside the field at `path` (e.g. body.child.birthDate), if the API named it. */
+  /**
+   * The message beside the field at `path` (e.g. body.child.birthDate), if the API named it;
+   * `nested`: also those of its parts (body.axes[0].objectives[2] beside body.axes[0].objectives).
+   */
   const fieldError = useCallback(
-    (failure: Failure | null, path: string): string | undefined => {
+    (failure: Failure | null, path: string, nested = false): string | undefined => {
       if (!failure || failure.kind !== 'problem') return undefined;
-      const messages = fieldMessages(failure.problem, path).map((m) => m.message);
+      const messages = fieldMessages(failure.problem, path, nested).map((m) => m.message);
       return messages.length ? messages.join('; ') : undefined;
     },
     [fieldMessages],
