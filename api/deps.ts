@@ -6,7 +6,6 @@ import type { AppConfig } from '../lib/config';
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
 import type { ApiMetrics } from './health/metrics';
-import { ProblemError } from './http/problem';
 
 /** What the API stands on; tests build it against their own servers. */
 export interface ApiDeps {
@@ -58,36 +57,4 @@ export async function runStep<R, I>(
     await write(tx);
     return execute();
   }, transactionOptions(deps));
-}
-
-/**
- * A workflow query, retried briefly while the workflow is still opening (loading its records).
- * Still opening after `attempts` tries of 100 ms: its worker is busy or restarting — a 503 with
- * Retry-After, not a server error.
- */
-export async function queryWhileOpening<T>(
-  deps: Pick<ApiDeps, 'temporal' | 'config'>,
-  what: string,
-  query: () => Promise<T>,
-  attempts = 20,
-): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await withinDeadline(deps, query);
-    } catch (err) {
-      const opening = [err, (err as { cause?: unknown }).cause].some(
-        (e) => e instanceof Error && /still opening/.test(e.message),
-      );
-      if (!opening) throw err;
-      if (attempt >= attempts) {
-        throw new ProblemError(
-          'unavailable',
-          `the ${what} is still opening in the workflow service; try again in a moment`,
-          undefined,
-          { 'Retry-After': '2' },
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }

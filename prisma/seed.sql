@@ -1,5 +1,7 @@
--- Demo organisation: province DEMO with one person per role, a second province OTHR for transfers
--- and cross-province checks, and one partner of each type. Idempotent: safe to run at every start.
+-- Demo organisation: province DEMO with one person per role (its administrator and the ministry's
+-- national administrator included), a second province OTHR for transfers and cross-province
+-- checks, and one partner of each type. The country's prefectures and provinces are reference
+-- data (migration 20261201300100), not demo data. Idempotent: safe to run at every start.
 INSERT INTO "provinces" ("code", "name_fr", "name_ar") VALUES
   ('DEMO', 'Province de démonstration', 'إقليم تجريبي'),
   ('OTHR', 'Autre province', 'إقليم آخر')
@@ -35,5 +37,7 @@ INSERT INTO "staff" ("id", "province_code", "unit_id", "role", "display_name", "
   ('staff-othr-handler', 'OTHR', 'unit-othr-upe', 'handler', 'Assistant social (autre)', 'handler@othr.example', 'fr', NULL),
   ('staff-othr-supervisor', 'OTHR', 'unit-othr-upe', 'supervisor', 'Chef d''unité (autre)', 'supervisor@othr.example', 'fr', NULL),
   ('staff-othr-coordinator', 'OTHR', 'unit-othr-upe', 'coordinator', 'Coordinatrice (autre)', 'coordinator@othr.example', 'fr', NULL),
-  ('staff-othr-committee', 'OTHR', 'unit-othr-upe', 'committee', 'Comité provincial (autre)', 'committee@othr.example', 'fr', NULL)
+  ('staff-othr-committee', 'OTHR', 'unit-othr-upe', 'committee', 'Comité provincial (autre)', 'committee@othr.example', 'fr', NULL),
+  ('staff-demo-admin', 'DEMO', NULL, 'admin', 'Administration provinciale (démo)', 'admin@demo.example', 'fr', NULL),
+  ('staff-demo-nationalAdmin', 'DEMO', NULL, 'nationalAdmin', 'Administration centrale (ministère)', 'national-admin@ministry.example', 'fr', NULL)
 ON CONFLICT DO NOTHING;

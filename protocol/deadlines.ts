@@ -26,11 +26,18 @@ export interface DeadlineRequest {
   urgent?: boolean;
   /** serviceStart only: the referred service type code. */
   service?: string;
+  /**
+   * A stricter span agreed for this case (a plan's review frequency): the deadline is the earlier
+   * of the protocol's and this one.
+   */
+  atMost?: Duration;
 }
 
 export interface PlannedRung {
   level: number;
   role: Role;
+  /** Others told at the same rung (the rung's `alsoTell`). */
+  alsoTell?: Role[];
   /** ISO instant. */
   at: string;
 }
@@ -102,6 +109,7 @@ export function planLadder(
   return ladder.rungs.map((r) => ({
     level: r.level,
     role: r.role,
+    ...(r.alsoTell ? { alsoTell: [...r.alsoTell] } : {}),
     at: addDuration(dueAt, r.after, cal, protocol.timezone).toISOString(),
   }));
 }
@@ -112,8 +120,15 @@ export function planDeadline(
   cal: HolidayCalendar,
   req: DeadlineRequest,
 ): DeadlinePlan {
-  const duration = resolveDeadline(protocol, req);
-  const due = addDuration(req.from, duration, cal, protocol.timezone);
+  let duration = resolveDeadline(protocol, req);
+  let due = addDuration(req.from, duration, cal, protocol.timezone);
+  if (req.atMost) {
+    const agreed = addDuration(req.from, req.atMost, cal, protocol.timezone);
+    if (agreed.getTime() < due.getTime()) {
+      duration = req.atMost;
+      due = agreed;
+    }
+  }
   const ladderName = protocol.steps[req.step].ladder;
   return {
     step: req.step,
@@ -122,6 +137,11 @@ export function planDeadline(
     ladderName,
     ladder: planLadder(protocol, cal, ladderName, due),
   };
+}
+
+/** Whether a step's deadline changes with the case's risk (its rule is `byRisk`): re-planned when the risk does. */
+export function dependsOnRisk(protocol: ProtocolDefinition, step: StepCode): boolean {
+  return 'byRisk' in protocol.steps[step].deadline;
 }
 
 /** Time between follow-up reviews for a risk level. */

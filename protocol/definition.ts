@@ -142,6 +142,11 @@ export const RungSchema = z.strictObject({
   /** 0 = reminder to the person doing the step; 1 supervisor tier, 2 coordinator tier, 3 committee tier. */
   level: z.number().int().min(0).max(3),
   role: RoleSchema,
+  /**
+   * Others told at the same rung, each in their own words: the handler whose referral a partner
+   * has not answered is reminded with the partner. Each role falls through on its own.
+   */
+  alsoTell: z.array(RoleSchema).min(1).optional(),
   /** Offset from the deadline, in the calendar rules of its unit. */
   after: OffsetSchema,
 });
@@ -184,6 +189,33 @@ export const StepsSchema = z.strictObject({
   }),
 });
 export type Steps = z.infer<typeof StepsSchema>;
+
+// ---- closure (protocol.md §3 step 8) -----------------------------------------------------------
+
+/** The steps of the circuit a case can be at when its closure is requested. */
+export const CLOSABLE_STEPS = ['screening', 'assessment', 'planDraft', 'planApproval', 'followUp'] as const;
+export type ClosableStep = (typeof CLOSABLE_STEPS)[number];
+
+export const ClosureReasonRuleSchema = z.strictObject({
+  /** Where in the circuit the case may be when this closure is requested. */
+  fromSteps: z.array(z.enum(CLOSABLE_STEPS)).min(1),
+  /**
+   * Open steps of `closure.blockedBy` this reason may close over: a screening cannot be done for
+   * a child who is untraceable or has died. Default: none.
+   */
+  notBlockedBy: z.array(z.enum(STEP_CODES)).optional(),
+  /** Whether the check-back (`steps.closureCheckBack`) follows: the child is still reachable. */
+  checkBack: z.boolean().optional(),
+});
+export type ClosureReasonRule = z.infer<typeof ClosureReasonRuleSchema>;
+
+export const ClosureSchema = z.strictObject({
+  /** Safeguarding steps that must be done before a case closes (a new concern withdraws a closure). */
+  blockedBy: z.array(z.enum(STEP_CODES)),
+  /** One rule per closure reason (every code of `closureReasons`). */
+  reasons: z.record(CodeSchema, ClosureReasonRuleSchema),
+});
+export type Closure = z.infer<typeof ClosureSchema>;
 
 // ---- services, emergency, leaving care ---------------------------------------------------------
 
@@ -241,6 +273,7 @@ const ProtocolShape = z.strictObject({
   emergency: EmergencyRuleSchema,
   channels: z.array(CodeSchema).min(1),
   closureReasons: z.array(CodeSchema).min(1),
+  closure: ClosureSchema,
   ladders: z.record(CodeSchema, LadderSchema),
   steps: StepsSchema,
   services: z.record(CodeSchema, ServiceSchema),
@@ -295,6 +328,26 @@ function crossReferences(p: Shape, ctx: Ctx): void {
     'categories',
   );
 
+  for (const reason of p.closureReasons) {
+    if (!Object.prototype.hasOwnProperty.call(p.closure.reasons, reason)) {
+      issue(ctx, ['closure', 'reasons', reason], 'expected a rule for every closure reason');
+    }
+  }
+  for (const [reason, rule] of Object.entries(p.closure.reasons)) {
+    if (!p.closureReasons.includes(reason)) {
+      issue(ctx, ['closure', 'reasons', reason], "not one of the protocol's closureReasons");
+    }
+    checkUnique(ctx, ['closure', 'reasons', reason, 'fromSteps'], rule.fromSteps);
+    checkSubset(
+      ctx,
+      ['closure', 'reasons', reason, 'notBlockedBy'],
+      rule.notBlockedBy ?? [],
+      p.closure.blockedBy,
+      'closure.blockedBy steps',
+    );
+  }
+  checkUnique(ctx, ['closure', 'blockedBy'], p.closure.blockedBy);
+
   const ladderNames = Object.keys(p.ladders);
   const unknownLadder = `expected the name of a ladder (${ladderNames.join(', ')})`;
 
@@ -303,6 +356,18 @@ function crossReferences(p: Shape, ctx: Ctx): void {
       const prev = ladder.rungs[i - 1];
       if (prev && rung.level <= prev.level) {
         issue(ctx, ['ladders', name, 'rungs', i, 'level'], 'expected levels in strictly increasing order');
+      }
+      if (rung.alsoTell) {
+        checkUnique(ctx, ['ladders', name, 'rungs', i, 'alsoTell'], rung.alsoTell);
+        rung.alsoTell.forEach((role, j) => {
+          if (role === rung.role) {
+            issue(
+              ctx,
+              ['ladders', name, 'rungs', i, 'alsoTell', j],
+              "expected another role than the rung's own",
+            );
+          }
+        });
       }
     });
   }

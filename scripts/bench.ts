@@ -6,6 +6,13 @@
  *   (c) resident memory of the worker process with BENCH_OPEN_CASES (10,000) cases waiting on timers
  *   (d) time for BENCH_DEADLINES (1,000) deadlines falling at one instant to be escalated (mail
  *       delivered) ÷ as many bare timers at one instant (benchTimerWorkflow) to complete
+ *   (e) p50 / p99 of `GET /cases/{id}` (the whole file, from the read model in PostgreSQL) ÷ the
+ *       same case read through the workflow query (`caseViewQuery`, what the read used to cost)
+ *   (f) p50 / p99 of `GET /work` with BENCH_WORK_CASES (10,000) open cases in one province: a
+ *       handler of the unit that holds them all unassigned (the worst case: every one is on their
+ *       list), a handler with one case in fifty assigned, the supervisor (late steps), the
+ *       coordinator (rung-2 escalations on one case in twenty); rows written straight into the read
+ *       model
  *
  * Everything runs on this machine: the Temporal dev server, embedded PostgreSQL, an SMTP capture
  * (in this process), the worker and the API as processes of their own, as in production. Numbers,
@@ -31,7 +38,12 @@ import { loadConfig } from '../lib/config';
 import { createPrismaClient, type PrismaClient } from '../lib/db';
 import { generateEncryptionKey } from '../lib/payload-codec';
 import { connectClient } from '../lib/temporal';
-import { assignmentUpdate, caseWorkflowId, type CaseState } from '../workflows/case/definitions';
+import {
+  assignmentUpdate,
+  caseViewQuery,
+  caseWorkflowId,
+  type CaseState,
+} from '../workflows/case/definitions';
 
 const ROOT = path.resolve(__dirname, '..');
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -40,8 +52,10 @@ const STEPS = count('BENCH_STEPS', 200);
 const OPEN_CASES = count('BENCH_OPEN_CASES', 10_000);
 const DEADLINES = count('BENCH_DEADLINES', 1_000);
 const CONCURRENCY = count('BENCH_CONCURRENCY', 16);
+const READS = count('BENCH_READS', 200);
+const WORK_CASES = count('BENCH_WORK_CASES', 10_000);
 /** e.g. BENCH_ONLY=d to run one measure while looking into it. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(','));
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const HANDLER = 'staff-demo-handler';
 const SUPERVISOR = 'staff-demo-supervisor';
@@ -186,6 +200,53 @@ async function opened(prisma: PrismaClient, caseIds: string[], timeoutMs: number
 
 interface Api {
   post(path: string, as: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  get(path: string, as: string): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** Times `read` `n` times (after 10 warm-up reads): p50 and p99 in ms. */
+async function latencies(n: number, read: () => Promise<void>): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n + 10; i += 1) {
+    const t = performance.now();
+    await read();
+    if (i >= 10) times.push(performance.now() - t);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/**
+ * `n` open cases of province WORK at screening, each with its step record due within the day, one in
+ * twenty escalated to the coordinator (rung 2): the read model as the workflows leave it, written
+ * in bulk (GET /work reads only the database).
+ */
+async function insertWorkload(prisma: PrismaClient, n: number): Promise<void> {
+  const statements = [
+    `INSERT INTO "provinces" ("code", "name_fr", "name_ar") VALUES ('WORK', 'Charge de travail', 'عبء') ON CONFLICT DO NOTHING`,
+    `INSERT INTO "units" ("id", "province_code", "kind", "name") VALUES ('unit-work-upe', 'WORK', 'protectionUnit', 'UPE') ON CONFLICT DO NOTHING`,
+    `INSERT INTO "staff" ("id", "province_code", "unit_id", "role", "display_name", "email") VALUES
+       ('staff-work-handler', 'WORK', 'unit-work-upe', 'handler', 'Handler', 'handler@work.example'),
+       ('staff-work-assigned', 'WORK', 'unit-work-upe', 'handler', 'Handler 2', 'assigned@work.example'),
+       ('staff-work-supervisor', 'WORK', 'unit-work-upe', 'supervisor', 'Supervisor', 'supervisor@work.example'),
+       ('staff-work-coordinator', 'WORK', 'unit-work-upe', 'coordinator', 'Coordinator', 'coordinator@work.example')
+     ON CONFLICT DO NOTHING`,
+    `INSERT INTO "children" ("id", "first_name", "last_name", "birth_date", "sex")
+       SELECT 'work-child-' || g, 'Bench', 'W' || g, DATE '2014-01-01', 'female' FROM generate_series(1, ${n}) g`,
+    `INSERT INTO "cases" ("id", "reference", "workflow_id", "child_id", "province_code", "unit_id", "step",
+                          "categories", "protocol_version", "opened_at", "updated_at")
+       SELECT 'work-case-' || g, 'WORK-BENCH-' || g, 'case-work-case-' || g, 'work-child-' || g, 'WORK',
+              'unit-work-upe', 'screening', '{}', 1, now() - interval '1 day', now() FROM generate_series(1, ${n}) g`,
+    // One case in fifty assigned to a second handler: their own list is what a handler usually has.
+    `UPDATE "cases" SET "assignee_id" = 'staff-work-assigned'
+      WHERE "province_code" = 'WORK' AND substr("id", 11)::int % 50 = 0`,
+    `INSERT INTO "step_records" ("id", "case_id", "step", "opened_at", "due_at", "province_code", "ladder")
+       SELECT 'work-step-' || g, 'work-case-' || g, 'screening', now() - interval '1 hour',
+              now() + (g * 86400 / ${n}) * interval '1 second', 'WORK', '[]'::jsonb FROM generate_series(1, ${n}) g`,
+    `INSERT INTO "escalations" ("id", "idempotency_key", "case_id", "step", "step_record_id", "level", "role", "fired_at")
+       SELECT 'work-escalation-' || g, 'work/' || g, 'work-case-' || g, 'screening', 'work-step-' || g, 2,
+              'coordinator', now() FROM generate_series(20, ${n}, 20) g`,
+    'ANALYZE',
+  ];
+  for (const statement of statements) await prisma.$executeRawUnsafe(statement);
 }
 
 async function main(): Promise<void> {
@@ -285,6 +346,12 @@ async function main(): Promise<void> {
           },
           body: JSON.stringify(body),
         });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      },
+      async get(p, as) {
+        let token = tokens.get(as);
+        if (!token) tokens.set(as, (token = await signToken({ JWT_SECRET }, as)));
+        const res = await fetch(`${apiUrl}${p}`, { headers: { authorization: `Bearer ${token}` } });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       },
     };
@@ -418,6 +485,74 @@ async function main(): Promise<void> {
           '<= 1.5',
         ],
       );
+    }
+
+    if (ONLY.has('e')) {
+      // --- (e) reading a case: the read model against the workflow query -------------------------
+      log(`(e) ${READS} reads of one case's file through the API, and ${READS} bare workflow queries`);
+      const caseId = await startViaApi();
+      await opened(prisma, [caseId], 300_000);
+      const handle = client.workflow.getHandle(caseWorkflowId(caseId));
+      const [fromDatabase, databaseCpu] = await cpuOf(() =>
+        latencies(READS, async () => {
+          const res = await api.get(`/cases/${caseId}`, HANDLER);
+          if (res.status !== 200) throw new Error(`GET /cases/{id} answered ${res.status}`);
+        }),
+      );
+      const [fromWorkflow, workflowCpu] = await cpuOf(() =>
+        latencies(READS, async () => void (await handle.query(caseViewQuery))),
+      );
+      log(
+        `(e) GET /cases/{id} p50 ${fromDatabase.p50.toFixed(1)} ms, p99 ${fromDatabase.p99.toFixed(1)} ms (${databaseCpu}); ` +
+          `workflow query p50 ${fromWorkflow.p50.toFixed(1)} ms, p99 ${fromWorkflow.p99.toFixed(1)} ms (${workflowCpu})`,
+      );
+      rows.push(
+        [
+          '(e) GET /cases/{id} p50',
+          `${fromDatabase.p50.toFixed(1)} ms (read model)`,
+          `${fromWorkflow.p50.toFixed(1)} ms (workflow query)`,
+          ratio(fromDatabase.p50, fromWorkflow.p50),
+          '-',
+        ],
+        [
+          '(e) GET /cases/{id} p99',
+          `${fromDatabase.p99.toFixed(1)} ms (read model)`,
+          `${fromWorkflow.p99.toFixed(1)} ms (workflow query)`,
+          ratio(fromDatabase.p99, fromWorkflow.p99),
+          '-',
+        ],
+      );
+    }
+
+    if (ONLY.has('f')) {
+      // --- (f) the work list with 10,000 open cases in one province ----------------------------------
+      log(`(f) ${WORK_CASES} open cases in province WORK, then ${READS} GET /work per role`);
+      await insertWorkload(prisma, WORK_CASES);
+      for (const [role, as] of [
+        ['handler (the unit: every unassigned case)', 'staff-work-handler'],
+        ['handler (one case in fifty assigned)', 'staff-work-assigned'],
+        ['supervisor', 'staff-work-supervisor'],
+        ['coordinator', 'staff-work-coordinator'],
+      ] as const) {
+        let total = 0;
+        const [timing, workCpu] = await cpuOf(() =>
+          latencies(READS, async () => {
+            const res = await api.get('/work', as);
+            if (res.status !== 200) throw new Error(`GET /work answered ${res.status}`);
+            total = Number(res.body.total);
+          }),
+        );
+        log(
+          `(f) ${role}: ${total} items; p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms (${workCpu})`,
+        );
+        rows.push([
+          `(f) GET /work p99, ${role}`,
+          `${timing.p99.toFixed(1)} ms (p50 ${timing.p50.toFixed(1)}; ${total} items)`,
+          '-',
+          '-',
+          `${WORK_CASES} open cases`,
+        ]);
+      }
     }
 
     if (ONLY.has('d')) {

@@ -1,8 +1,16 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadProtocol, RISK_LEVELS, type ProtocolDefinition } from '../../protocol';
-import type { CaseState, ProtocolFacts } from '../../workflows/case/definitions';
+import {
+  dependsOnRisk,
+  loadProtocol,
+  RISK_LEVELS,
+  STEP_CODES,
+  type ProtocolDefinition,
+} from '../../protocol';
+import type { Prisma } from '../../generated/prisma/client';
+import type { CaseChange, CaseState, ProtocolFacts } from '../../workflows/case/definitions';
 import type { RiskLevel } from '../../workflows/deadlines/types';
 import { activityKey, type ActivityDeps } from '../context';
+import { DUTY_UNIT_KINDS } from '../notifications/recipients';
 
 /** The parts of a protocol version the case workflow decides with, pinned when the case opens. */
 export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
@@ -15,8 +23,24 @@ export function protocolFacts(protocol: ProtocolDefinition): ProtocolFacts {
     judicialNotificationCategories: [...protocol.judicialNotificationCategories],
     judicialNotificationIfInjured: [...protocol.judicialNotificationIfInjured],
     serviceTypes: Object.keys(protocol.services),
-    closureReasons: [...protocol.closureReasons],
+    closure: {
+      blockedBy: [...protocol.closure.blockedBy],
+      reasons: Object.fromEntries(
+        protocol.closureReasons.map((reason) => {
+          const rule = protocol.closure.reasons[reason];
+          return [
+            reason,
+            {
+              fromSteps: [...(rule?.fromSteps ?? [])],
+              notBlockedBy: [...(rule?.notBlockedBy ?? [])],
+              checkBack: rule?.checkBack ?? false,
+            },
+          ];
+        }),
+      ),
+    },
     checkBackRisks: checkBack.enabled ? [...checkBack.forRisk] : [],
+    riskDependentSteps: STEP_CODES.filter((step) => dependsOnRisk(protocol, step)),
     placementServices: Object.entries(protocol.services)
       .filter(([, service]) => service.partnerType === 'careInstitution')
       .map(([code]) => code),
@@ -33,6 +57,105 @@ export interface RecordCaseActionInput {
   province: string;
   assigneeId: string | null;
   details: Record<string, unknown>;
+  /** The case file's other rows this step changes (transfers, closure status, referrals). */
+  changes?: CaseChange[];
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** The unit on duty in a province (the unit a transferred case joins): the first active unit of the first duty kind it has. */
+export async function dutyUnit(tx: Tx, province: string): Promise<string | null> {
+  const units = await tx.unit.findMany({
+    where: { provinceCode: province, active: true },
+    orderBy: { id: 'asc' },
+    select: { id: true, kind: true },
+  });
+  return DUTY_UNIT_KINDS.map((kind) => units.find((u) => u.kind === kind)).find((u) => u)?.id ?? null;
+}
+
+/** Applies one change of the case file, inside recordCaseAction's transaction. */
+async function applyChange(
+  tx: Tx,
+  input: RecordCaseActionInput,
+  change: CaseChange,
+  at: Date,
+): Promise<void> {
+  const actorId = input.actorId === 'system' ? 'system' : input.actorId;
+  switch (change.kind) {
+    case 'transferRequested':
+      await tx.transfer.upsert({
+        where: { id: change.transferId },
+        update: {},
+        create: {
+          id: change.transferId,
+          caseId: input.caseId,
+          fromProvinceCode: input.province,
+          toProvinceCode: change.toProvince,
+          requestedAt: at,
+          requestedById: actorId,
+        },
+      });
+      return;
+    case 'transferDecided': {
+      await tx.transfer.update({
+        where: { id: change.transferId },
+        data: { status: change.accepted ? 'accepted' : 'refused', decidedAt: at, decidedById: actorId },
+      });
+      if (!change.accepted) return;
+      // The receiving province's duty unit takes the case over until someone is assigned.
+      const unitId = await dutyUnit(tx, input.province);
+      if (unitId) await tx.case.update({ where: { id: input.caseId }, data: { unitId } });
+      await tx.stepRecord.updateMany({
+        where: { id: { in: change.deadlineIds }, completedAt: null },
+        data: { provinceCode: input.province },
+      });
+      return;
+    }
+    case 'transferCancelled':
+      await tx.transfer.updateMany({
+        where: { id: change.transferId, status: 'pending' },
+        data: { status: 'cancelled', decidedAt: at },
+      });
+      return;
+    case 'closureStatus':
+      await tx.closure.updateMany({
+        where: { id: change.closureId },
+        data: {
+          status: change.status,
+          statusAt: at,
+          ...(change.reportId ? { withdrawnByReportId: change.reportId } : {}),
+        },
+      });
+      return;
+    case 'referralsRequested':
+      // Written here, before the referral workflows start, so a read right after the step shows them.
+      for (const r of change.referrals) {
+        await tx.referral.upsert({
+          where: { id: r.referralId },
+          update: {},
+          create: {
+            id: r.referralId,
+            caseId: input.caseId,
+            partnerId: r.partnerId,
+            serviceType: r.serviceType,
+            planItemId: r.planItemId ?? null,
+            status: 'requested',
+            requestedAt: at,
+            workflowId: `referral-${r.referralId}`,
+          },
+        });
+      }
+      return;
+    case 'referralsCancelled':
+      await tx.referral.updateMany({
+        where: {
+          id: { in: change.referralIds },
+          status: { in: ['requested', 'acknowledged', 'started'] },
+        },
+        data: { status: 'cancelled' },
+      });
+      return;
+  }
 }
 
 export function caseActivities({ prisma }: ActivityDeps) {
@@ -67,6 +190,7 @@ export function caseActivities({ prisma }: ActivityDeps) {
         assigneeId: found.assigneeId,
         step: 'screening',
         stepBeforeClosure: null,
+        resumeStep: null,
         risk: null,
         urgent: found.urgent,
         categories: found.categories,
@@ -76,8 +200,12 @@ export function caseActivities({ prisma }: ActivityDeps) {
         referrals: [],
         planId: null,
         planItems: [],
+        planReviewEveryDays: null,
+        reviewEveryDays: null,
         transfer: null,
+        closureId: null,
         closureReason: null,
+        closureWithdrawn: null,
         stepsOnTime: 0,
         stepsLate: 0,
         concerns: 1,
@@ -95,6 +223,15 @@ export function caseActivities({ prisma }: ActivityDeps) {
       await prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (done) return;
+        for (const change of input.changes ?? []) await applyChange(tx, input, change, at);
+        if (input.action === 'closure.withdrawn') {
+          // However the workflow withdraws a pending closure, its request stops waiting.
+          const reportId = typeof input.details.reportId === 'string' ? input.details.reportId : null;
+          await tx.closure.updateMany({
+            where: { caseId: input.caseId, status: 'pending' },
+            data: { status: 'withdrawn', statusAt: at, withdrawnByReportId: reportId },
+          });
+        }
         await tx.case.update({
           where: { id: input.caseId },
           data: {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { loadCalendar, loadProtocol, planDeadline, workingDaysLate } from '../../protocol';
-import type { OpenDeadline, OpenDeadlineRequest } from '../../workflows/deadlines/types';
+import type {
+  OpenDeadline,
+  OpenDeadlineRequest,
+  ReplanDeadlineRequest,
+  ReplannedDeadline,
+} from '../../workflows/deadlines/types';
 import { activityKey, type ActivityDeps } from '../context';
 
 export interface CloseDeadlineInput {
@@ -9,6 +14,19 @@ export interface CloseDeadlineInput {
   at: string;
   /** missed: the step can no longer be done (a leaving-care step overtaken by the exit or the outcome). */
   outcome: 'done' | 'cancelled' | 'missed';
+}
+
+/** The protocol's deadline and ladder for a request, from its case's protocol version and province. */
+function planFor(request: OpenDeadlineRequest) {
+  const protocol = loadProtocol({ version: request.protocolVersion, province: request.province });
+  return planDeadline(protocol, loadCalendar(), {
+    step: request.step,
+    risk: request.risk ?? 'LOW',
+    from: new Date(request.from),
+    urgent: request.urgent ?? false,
+    ...(request.service ? { service: request.service } : {}),
+    ...(request.atMost ? { atMost: request.atMost } : {}),
+  });
 }
 
 export function deadlineActivities({ prisma }: ActivityDeps) {
@@ -20,14 +38,7 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
      */
     async openDeadline(request: OpenDeadlineRequest): Promise<OpenDeadline> {
       const key = activityKey();
-      const protocol = loadProtocol({ version: request.protocolVersion, province: request.province });
-      const plan = planDeadline(protocol, loadCalendar(), {
-        step: request.step,
-        risk: request.risk ?? 'LOW',
-        from: new Date(request.from),
-        urgent: request.urgent ?? false,
-        ...(request.service ? { service: request.service } : {}),
-      });
+      const plan = planFor(request);
       const row = await prisma.stepRecord.upsert({
         where: { idempotencyKey: key },
         update: {},
@@ -39,6 +50,8 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
           subjectId: request.subjectId ?? null,
           openedAt: new Date(request.from),
           dueAt: new Date(plan.dueAt),
+          provinceCode: request.province,
+          ladder: plan.ladder.map((r) => ({ level: r.level, role: r.role, at: r.at })),
         },
       });
       return {
@@ -51,6 +64,51 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
         ladder: plan.ladder,
         fired: [],
       };
+    },
+
+    /**
+     * Plans an open deadline again from its own clock (the case's risk changed, or an urgent concern
+     * came in) and moves its step record's due instant, audited, in one transaction. Rungs already
+     * fired stay fired (the workflow keeps them); a step already done, or a plan that would not move
+     * the deadline (earlier, when `onlyIfEarlier`), changes nothing and answers null.
+     */
+    async replanDeadline(request: ReplanDeadlineRequest): Promise<ReplannedDeadline> {
+      const key = activityKey();
+      const plan = planFor(request);
+      const [after, before] = [Date.parse(plan.dueAt), Date.parse(request.dueAt)];
+      const moves = request.onlyIfEarlier ? after < before : after !== before;
+      if (!moves) return null;
+      return prisma.$transaction(async (tx) => {
+        const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+        if (!done) {
+          const moved = await tx.stepRecord.updateMany({
+            where: { id: request.deadlineId, completedAt: null },
+            data: { dueAt: new Date(plan.dueAt) },
+          });
+          if (moved.count === 0) return null;
+          await tx.auditEvent.create({
+            data: {
+              idempotencyKey: key,
+              actorType: request.actorId === 'system' ? 'system' : 'staff',
+              actorId: request.actorId === 'system' ? null : request.actorId,
+              action: 'deadline.replanned',
+              caseId: request.caseId,
+              entity: 'step',
+              entityId: request.deadlineId,
+              reason: request.because,
+              details: {
+                step: request.step,
+                ...(request.subjectId ? { subjectId: request.subjectId } : {}),
+                from: request.from,
+                risk: request.risk,
+                dueBefore: request.dueAt,
+                dueAfter: plan.dueAt,
+              },
+            },
+          });
+        }
+        return { dueAt: plan.dueAt, ladder: plan.ladder };
+      });
     },
 
     /** Records completion and lateness (clock and working days) and resolves the step's escalations. */

@@ -56,8 +56,21 @@ export interface RecordPathwayEventInput extends PathwayRef {
   action: string;
   /** The phase the pathway enters, if this event changes it. */
   phase?: LeavingCarePhase;
+  /** When that phase begins (a milestone instant when a timer began it; default `at`). */
+  since?: string;
+  /** The protection case that handed the young person over (closed for "turned 18"). */
+  handedOverBy?: string;
   details?: Record<string, unknown>;
 }
+
+export interface ReplanPathwayInput extends PathwayRef {
+  /** The workflow's phase: preparation keeps the instant it began, a later phase changes nothing. */
+  phase: LeavingCarePhase;
+}
+
+export type ReplanPathwayResult =
+  | { replanned: true; milestones: Milestones }
+  | { replanned: false; reason: 'pastExitAgeAtEnrolment' | 'notEnrolled' };
 
 /** Spans the protocol gives each step that is not due at a fixed milestone. */
 const SPAN: Partial<Record<LeavingCareStep, 'assessmentWithin' | 'reviewEvery' | 'outcomeWithin'>> = {
@@ -179,6 +192,7 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
               protocolVersion: protocol.version,
               trigger: input.trigger,
               enrolledAt: at,
+              phaseSince: at,
               accompanimentMonths: months,
               ...(plan.enrol
                 ? {
@@ -187,6 +201,7 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
                     exitPlanDueAt: plan.milestones.exitPlanDueAt,
                     exitAt: plan.milestones.exitAt,
                     accompanimentEndsAt: plan.milestones.accompanimentEndsAt,
+                    contactDueAt: plan.milestones.contactDueAt,
                   }
                 : { phase: 'notEnrolled', notEnrolledReason: plan.reason }),
             },
@@ -286,6 +301,8 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
           subjectId: request.pathwayId,
           openedAt: new Date(request.from),
           dueAt: due,
+          provinceCode: request.province,
+          ladder: ladder.map((r) => ({ level: r.level, role: r.role, at: r.at })),
         },
       });
       return {
@@ -304,12 +321,13 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
     /** A change of phase (or another event without rows of its own), with its audit event. */
     async recordPathwayEvent(input: RecordPathwayEventInput): Promise<void> {
       await once(async (tx, key) => {
-        if (input.phase) {
+        if (input.phase || input.handedOverBy) {
           await tx.leavingCarePathway.update({
             where: { id: input.pathwayId },
             data: {
-              phase: input.phase,
+              ...(input.phase ? { phase: input.phase, phaseSince: new Date(input.since ?? input.at) } : {}),
               ...(input.phase === 'completed' ? { completedAt: new Date(input.at) } : {}),
+              ...(input.handedOverBy ? { handedOverBy: input.handedOverBy } : {}),
             },
           });
         }
@@ -440,7 +458,11 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
       await once(async (tx, key) => {
         await tx.leavingCarePathway.update({
           where: { id: input.pathwayId },
-          data: { accompanimentMonths: input.months, accompanimentEndsAt: plan.accompanimentEndsAt },
+          data: {
+            accompanimentMonths: input.months,
+            accompanimentEndsAt: plan.accompanimentEndsAt,
+            contactDueAt: plan.contactDueAt,
+          },
         });
         await audit(tx, key, input, 'leavingCare.accompaniment', {
           months: input.months,
@@ -450,6 +472,61 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
       return { contactDueAt: plan.contactDueAt.map(iso), accompanimentEndsAt: iso(plan.accompanimentEndsAt) };
     },
 
+    /**
+     * The child's date of birth was rectified (law 09-08): the milestones still ahead are computed
+     * again from the corrected date and written to the pathway; the workflow gets the instants.
+     * A pathway in preparation keeps the instant preparation began; once the young person has left
+     * care nothing moves. Audited without the date (the field names are in the API's event).
+     */
+    async replanPathway(input: ReplanPathwayInput): Promise<ReplanPathwayResult> {
+      const pathway = await pathwayRow(input.pathwayId);
+      if (pathway.phase === 'notEnrolled' || !pathway.preparationAt) {
+        return { replanned: false, reason: 'notEnrolled' };
+      }
+      const child = await prisma.child.findUniqueOrThrow({
+        where: { id: pathway.childId },
+        select: { birthDate: true, birthDateApproximate: true },
+      });
+      const protocol = loadProtocol({ version: pathway.protocolVersion, province: pathway.provinceCode });
+      const plan = planMilestones(
+        protocol.leavingCare,
+        loadCalendar(),
+        { date: child.birthDate.toISOString().slice(0, 10), approximate: child.birthDateApproximate },
+        pathway.enrolledAt,
+        pathway.accompanimentMonths,
+        protocol.timezone,
+      );
+      if (!plan.enrol) return { replanned: false, reason: 'pastExitAgeAtEnrolment' };
+      const m = plan.milestones;
+      const preparationAt = input.phase === 'waiting' ? m.preparationAt : pathway.preparationAt;
+      await once(async (tx, key) => {
+        await tx.leavingCarePathway.update({
+          where: { id: input.pathwayId },
+          data: {
+            preparationAt,
+            exitPlanDueAt: m.exitPlanDueAt,
+            exitAt: m.exitAt,
+            accompanimentEndsAt: m.accompanimentEndsAt,
+            contactDueAt: m.contactDueAt,
+          },
+        });
+        await audit(tx, key, input, 'leavingCare.milestonesRecomputed', {
+          phase: input.phase,
+          cause: 'child.identity.rectified',
+        });
+      });
+      return {
+        replanned: true,
+        milestones: {
+          preparationAt: iso(preparationAt),
+          exitPlanDueAt: iso(m.exitPlanDueAt),
+          exitAt: iso(m.exitAt),
+          contactDueAt: m.contactDueAt.map(iso),
+          accompanimentEndsAt: iso(m.accompanimentEndsAt),
+        },
+      };
+    },
+
     /** The outcome per axis, filed under the pathway's province for the committee; completes the pathway. */
     async recordIntegrationOutcome(
       input: PathwayRef & { outcomes: { axis: string; outcome: string }[] },
@@ -457,7 +534,7 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
       await once(async (tx, key) => {
         const pathway = await tx.leavingCarePathway.update({
           where: { id: input.pathwayId },
-          data: { phase: 'completed', completedAt: new Date(input.at) },
+          data: { phase: 'completed', completedAt: new Date(input.at), phaseSince: new Date(input.at) },
         });
         await tx.leavingCareOutcome.createMany({
           data: input.outcomes.map((o) => ({

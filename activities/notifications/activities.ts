@@ -10,17 +10,20 @@ import type {
 } from '../../workflows/deadlines/types';
 import {
   DELIVERY_ORDER,
+  type CaseNotice,
   type Delivery,
   type NotificationOutcome,
   type NotifyCaseOpenedRequest,
 } from '../../workflows/notifications/types';
 import type { ActivityDeps } from '../context';
 import { outbox, type DeliveryStatus } from './outbox';
-import { recipientResolver, type Recipient } from './recipients';
+import { recipientResolver, staffIdOf, type Recipient, type Resolution } from './recipients';
 import {
   languageOf,
   renderCaseOpened,
   renderEscalation,
+  renderNotice,
+  type NoticeMessage,
   type Channel,
   type Language,
   type Lateness,
@@ -68,6 +71,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
   const giveUpAfterMs = config.NOTIFICATION_GIVE_UP_AFTER_MS ?? DEFAULT_GIVE_UP_AFTER_MS;
   // Links open the desk (api/desk), which asks for a login first and comes back to the page.
   const caseUrl = (caseId: string) => deskCaseUrl(config.PUBLIC_URL, caseId);
+  const referralUrl = (referralId: string) => deskReferralUrl(config.PUBLIC_URL, referralId);
 
   /** Temporal's own clock: how long this activity has been retried (skipped time included in tests). */
   const elapsedMs = () => {
@@ -112,7 +116,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       caseId: extra.caseId,
       escalationId: extra.escalationId ?? null,
       kind,
-      recipientStaffId: recipient.id,
+      recipientStaffId: staffIdOf(recipient),
       recipientEmail: recipient.email,
       language,
       subject: rendered.subject,
@@ -181,13 +185,17 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
           where: { id: caseId },
           select: { reference: true, assigneeId: true, unitId: true, protocolVersion: true },
         });
-        const resolution = await recipientResolver(prisma).forRung(rung.role, {
-          province: deadline.province,
-          caseUnitId: kase.unitId,
-          // A pathway deadline names its own assignee (the mediator); case steps use the case's.
-          assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
-          referralId: deadline.subjectId,
-        });
+        // The rung's role, then those it also tells (each falling through on its own), everyone once.
+        const [resolution, ...others] = (await recipientResolver(prisma).forRoles(
+          [rung.role, ...(rung.alsoTell ?? [])],
+          {
+            province: deadline.province,
+            caseUnitId: kase.unitId,
+            // A pathway deadline names its own assignee (the mediator); case steps use the case's.
+            assigneeId: deadline.assignee?.staffId ?? kase.assigneeId,
+            referralId: deadline.subjectId,
+          },
+        )) as [Resolution, ...Resolution[]];
         fellThrough = resolution.fellThrough;
         // The rung below has finished (rungs run in order): say so if it reached nobody.
         const previous =
@@ -213,36 +221,40 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         const rows: Prisma.NotificationCreateManyInput[] = [];
         const escalationId = randomUUID();
         const provinceName = await provinceNames(deadline.province);
-        for (const recipient of resolution.recipients) {
-          const language = languageOf(recipient.language);
-          const rendered = renderEscalation(language, {
-            reference: kase.reference,
-            province: provinceName(language),
-            step: deadline.step,
-            dueAt: new Date(deadline.dueAt),
-            late,
-            level: rung.level,
-            role: resolution.role ?? rung.role,
-            fellThrough,
-            // A partner's focal point sees the referral, not the case (they may not read cases).
-            caseUrl:
-              resolution.role === 'partner' && deadline.subjectId
-                ? deskReferralUrl(config.PUBLIC_URL, deadline.subjectId)
-                : caseUrl(caseId),
-            previousUnreachable,
-          });
-          rows.push(
-            outboxRow(
-              randomUUID(),
-              recipient,
-              language,
-              rung.level === 0 && !fellThrough.length ? 'reminder' : 'escalation',
-              `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
-              rendered,
-              { caseId, escalationId },
-            ),
-          );
+        for (const reached of [resolution, ...others]) {
+          const role = reached.role ?? rung.role;
+          for (const recipient of reached.recipients) {
+            const language = languageOf(recipient.language);
+            // A partner sees referrals, not cases: its message leads to the referral.
+            const toReferral = role === 'partner' && deadline.subjectId !== undefined;
+            const rendered = renderEscalation(language, {
+              reference: kase.reference,
+              province: provinceName(language),
+              step: deadline.step,
+              dueAt: new Date(deadline.dueAt),
+              late,
+              level: rung.level,
+              role,
+              fellThrough: reached.fellThrough,
+              caseUrl: toReferral ? referralUrl(deadline.subjectId ?? '') : caseUrl(caseId),
+              previousUnreachable,
+              ...(toReferral ? { linksReferral: true } : {}),
+            });
+            rows.push(
+              outboxRow(
+                randomUUID(),
+                recipient,
+                language,
+                rung.level === 0 && !reached.fellThrough.length ? 'reminder' : 'escalation',
+                `escalation.${deadline.id}.${rung.level}.${recipient.id}`,
+                rendered,
+                { caseId, escalationId },
+              ),
+            );
+          }
         }
+        const told = [resolution, ...others].flatMap((r) => r.recipients);
+        const firstStaff = told.map(staffIdOf).find((id) => id !== null);
         escalation = await prisma.$transaction(async (tx) => {
           await tx.escalation.create({
             data: {
@@ -253,7 +265,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               stepRecordId: deadline.id,
               level: rung.level,
               role: rung.role,
-              recipientStaffId: resolution.recipients[0]?.id ?? null,
+              recipientStaffId: firstStaff ?? null,
               firedAt: at,
             },
           });
@@ -274,7 +286,10 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               level: rung.level,
               role: rung.role,
               reached: resolution.role,
-              recipientStaffIds: resolution.recipients.map((r) => r.id),
+              recipientStaffIds: told.map(staffIdOf).filter((id) => id !== null),
+              ...(told.some((r) => r.focalPointOf)
+                ? { focalPointsOf: told.flatMap((r) => (r.focalPointOf ? [r.focalPointOf] : [])) }
+                : {}),
             },
           });
           if (fellThrough.length && resolution.role) {
@@ -395,5 +410,155 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       const statuses = await deliverAll(rows.map((r) => r.id));
       return summarise(statuses, fellThrough);
     },
+
+    /**
+     * One event of a case told to the people it concerns (a closure a new concern withdrew, a
+     * transfer request, a referral sent to a partner): one outbox row per person, Message-ID
+     * `<kind.ids.recipient@…>`, written once and delivered exactly once. No child identity: the
+     * messages carry the case reference, codes and instants.
+     */
+    async notifyCase(notice: CaseNotice): Promise<NotificationOutcome> {
+      const key = noticeKey(notice);
+      const mine = { caseId: notice.caseId, kind: notice.kind, messageId: { startsWith: `<${key}.` } };
+      let rows = await prisma.notification.findMany({
+        where: mine,
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      const auditKey = `notice/${key}`;
+      let fellThrough: EscalationRole[] = [];
+      if (rows.length === 0) {
+        const kase = await prisma.case.findUniqueOrThrow({
+          where: { id: notice.caseId },
+          select: { reference: true, provinceCode: true, unitId: true, assigneeId: true },
+        });
+        const who = noticeAudience(notice, kase);
+        const [resolution] = (await recipientResolver(prisma).forRoles([who.role], who.context)) as [
+          Resolution,
+        ];
+        fellThrough = resolution.fellThrough;
+        const message = await noticeMessage(notice, kase);
+        const data: Prisma.NotificationCreateManyInput[] = [];
+        for (const recipient of resolution.recipients) {
+          const language = languageOf(recipient.language);
+          data.push(
+            outboxRow(
+              randomUUID(),
+              recipient,
+              language,
+              notice.kind,
+              `${key}.${recipient.id}`,
+              renderNotice(language, message(language)),
+              {
+                caseId: notice.caseId,
+              },
+            ),
+          );
+        }
+        await prisma.$transaction(async (tx) => {
+          await tx.notification.createMany({ data, skipDuplicates: true });
+          if (fellThrough.length) {
+            await auditOnce(tx, `${auditKey}/recipientMissing`, {
+              action: data.length ? 'notification.recipientMissing' : 'notification.noRecipient',
+              caseId: notice.caseId,
+              entity: 'case',
+              entityId: notice.caseId,
+              reason: `nobody holds ${fellThrough.join(', ')} for this case (province ${who.context.province}); the ${notice.kind} notice ${data.length ? 'went up the ladder' : 'reached nobody'}`,
+              details: { about: notice.kind, fellThrough },
+            });
+          }
+        });
+        rows = await prisma.notification.findMany({
+          where: mine,
+          select: { id: true },
+          orderBy: { id: 'asc' },
+        });
+      } else {
+        fellThrough = await recordedFellThrough([`${auditKey}/recipientMissing`]);
+      }
+      const statuses = await deliverAll(rows.map((r) => r.id));
+      return summarise(statuses, fellThrough);
+    },
   };
+
+  /** Who a notice is for: one role, resolved like a rung (falling through when nobody holds it). */
+  function noticeAudience(
+    notice: CaseNotice,
+    kase: { provinceCode: string; unitId: string; assigneeId: string | null },
+  ): { role: EscalationRole; context: Parameters<ReturnType<typeof recipientResolver>['forRung']>[1] } {
+    const ofCase = { province: kase.provinceCode, caseUnitId: kase.unitId, assigneeId: kase.assigneeId };
+    switch (notice.kind) {
+      case 'closureWithdrawn':
+        return { role: 'supervisor', context: ofCase };
+      case 'transferRequested':
+        // The receiving province's duty unit: the supervisors who accept or refuse.
+        return {
+          role: 'supervisor',
+          context: { province: notice.toProvince, caseUnitId: null, assigneeId: null },
+        };
+      case 'referralSent':
+        return { role: 'partner', context: { ...ofCase, referralId: notice.referralId } };
+    }
+  }
+
+  /** The notice's words for one recipient's language (province names in that language). */
+  async function noticeMessage(
+    notice: CaseNotice,
+    kase: { reference: string; provinceCode: string },
+  ): Promise<(language: Language) => NoticeMessage> {
+    switch (notice.kind) {
+      case 'closureWithdrawn': {
+        const province = await provinceNames(kase.provinceCode);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          province: province(language),
+          reason: notice.reason,
+          concernReceivedAt: new Date(notice.concernReceivedAt),
+          url: caseUrl(notice.caseId),
+        });
+      }
+      case 'transferRequested': {
+        const [from, to] = await Promise.all([
+          provinceNames(notice.fromProvince),
+          provinceNames(notice.toProvince),
+        ]);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          fromProvince: from(language),
+          toProvince: to(language),
+          answerBy: new Date(notice.dueAt),
+          url: caseUrl(notice.caseId),
+        });
+      }
+      case 'referralSent': {
+        const referral = await prisma.referral.findUniqueOrThrow({
+          where: { id: notice.referralId },
+          select: { serviceType: true },
+        });
+        const province = await provinceNames(kase.provinceCode);
+        return (language) => ({
+          kind: notice.kind,
+          reference: kase.reference,
+          province: province(language),
+          service: referral.serviceType,
+          acknowledgeBy: new Date(notice.dueAt),
+          url: referralUrl(notice.referralId),
+        });
+      }
+    }
+  }
+}
+
+/** The Message-ID's stem of a notice: the same event is the same message, whoever retries it. */
+export function noticeKey(notice: CaseNotice): string {
+  switch (notice.kind) {
+    case 'closureWithdrawn':
+      return `closure-withdrawn.${notice.caseId}.${notice.reportId}`;
+    case 'transferRequested':
+      return `transfer-requested.${notice.transferId}`;
+    case 'referralSent':
+      return `referral-sent.${notice.referralId}`;
+  }
 }

@@ -14,7 +14,8 @@ type StaffRole = EscalationRole;
  *   province (a transfer);
  * - `supportCentre`: the province's support centre (CAPE);
  * - `province`: anyone in the province;
- * - `referralPartner`: the focal point of the partner a referral was sent to.
+ * - `referralPartner`: the focal point of the partner a referral was sent to — its focal address
+ *   (partners.focal_email) and the partner's own staff.
  */
 export type Scope = 'assignee' | 'caseUnit' | 'supportCentre' | 'province' | 'referralPartner';
 
@@ -73,11 +74,17 @@ export interface RecipientContext {
 }
 
 export interface Recipient {
+  /** The staff id, or `focal-point.<partnerId>` for a partner's focal address (not a member of staff). */
   id: string;
   email: string;
   language: string;
   unitId: string | null;
+  /** Set for a partner's focal address: the partner it belongs to. */
+  focalPointOf?: string;
 }
+
+/** The staff id a message is filed under (a focal address is nobody's). */
+export const staffIdOf = (r: Recipient): string | null => (r.focalPointOf ? null : r.id);
 
 export interface Resolution {
   /** The role actually reached (the rung's own, or the one it fell to); null if nobody at all. */
@@ -142,14 +149,25 @@ export function recipientResolver(prisma: PrismaClient) {
         if (!ctx.referralId) return [];
         const referral = await prisma.referral.findUnique({
           where: { id: ctx.referralId },
-          select: { partnerId: true },
+          select: { partner: { select: { id: true, focalEmail: true, language: true } } },
         });
         if (!referral) return [];
-        return prisma.staff.findMany({
-          where: { role: source.role, active: true, partnerId: referral.partnerId },
+        const { partner } = referral;
+        const staff = await prisma.staff.findMany({
+          where: { role: source.role, active: true, partnerId: partner.id },
           select: SELECT,
           orderBy: { id: 'asc' },
         });
+        // The service's focal address first; a staff member who reads that same address is told once.
+        const focal: Recipient = {
+          id: `focal-point.${partner.id}`,
+          email: partner.focalEmail,
+          language: partner.language,
+          unitId: null,
+          focalPointOf: partner.id,
+        };
+        const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+        return [focal, ...staff.filter((m) => !same(m.email, focal.email))];
       }
     }
   }
@@ -181,5 +199,21 @@ export function recipientResolver(prisma: PrismaClient) {
     return rungs;
   }
 
-  return { forRung, forCaseOpened };
+  /**
+   * Each of these roles resolved on its own (falling through like a rung), everyone once: a rung's
+   * `alsoTell`, the receiving supervisors of a transfer.
+   */
+  async function forRoles(roles: readonly EscalationRole[], ctx: RecipientContext): Promise<Resolution[]> {
+    const seen = new Set<string>();
+    const out: Resolution[] = [];
+    for (const role of roles) {
+      const r = await forRung(role, ctx);
+      const fresh = r.recipients.filter((x) => !seen.has(x.id));
+      for (const x of fresh) seen.add(x.id);
+      out.push({ ...r, recipients: fresh });
+    }
+    return out;
+  }
+
+  return { forRung, forRoles, forCaseOpened };
 }

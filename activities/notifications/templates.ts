@@ -34,6 +34,27 @@ export interface LanguageTable {
   endOfDay: string;
   lateness: { none: string; hours: Plural; workingDays: Plural };
   open: string;
+  openReferral: string;
+  /** Protocol service codes (a code the table does not know is shown as is). */
+  services: Record<string, string>;
+  closureReasons: Record<string, string>;
+  notices: {
+    closureWithdrawn: {
+      subject: string;
+      lead: string;
+      labels: { case: string; province: string; reason: string; concern: string };
+    };
+    transferRequested: {
+      subject: string;
+      lead: string;
+      labels: { case: string; from: string; to: string; answerBy: string };
+    };
+    referralSent: {
+      subject: string;
+      lead: string;
+      labels: { case: string; province: string; service: string; acknowledgeBy: string };
+    };
+  };
   escalation: {
     subject: string;
     reminderSubject: string;
@@ -111,6 +132,61 @@ const fr: LanguageTable = {
     workingDays: { one: '{n} jour ouvrable', other: '{n} jours ouvrables' },
   },
   open: 'Ouvrir le dossier',
+  openReferral: 'Ouvrir l’orientation',
+  services: {
+    medical: 'soins médicaux',
+    placement: 'placement',
+    psychological: 'soutien psychologique',
+    legal: 'assistance juridique',
+    socialAssistance: 'assistance sociale',
+    education: 'scolarisation',
+    civilRegistration: 'inscription à l’état civil',
+    familySupport: 'accompagnement familial',
+    healthMonitoring: 'suivi de santé',
+    streetOutreach: 'travail de rue',
+    singleMothersGroup: 'groupe de mères célibataires',
+    schoolSupport: 'soutien scolaire',
+    socialSkills: 'activités d’habiletés sociales',
+  },
+  closureReasons: {
+    objectivesMet: 'objectifs atteints',
+    transferred: 'transfert vers une autre province',
+    turned18: 'a atteint 18 ans',
+    untraceable: 'introuvable après des recherches documentées',
+    deceased: 'décès',
+  },
+  notices: {
+    closureWithdrawn: {
+      subject: '[{reference}] Demande de clôture retirée : nouveau signalement',
+      lead: 'Un nouveau signalement concernant l’enfant est arrivé pendant que la clôture de ce dossier attendait votre validation. La demande de clôture est retirée ; le dossier revient à l’accueil et au tri.',
+      labels: {
+        case: 'Dossier',
+        province: 'Province',
+        reason: 'Motif de clôture demandé',
+        concern: 'Nouveau signalement reçu le',
+      },
+    },
+    transferRequested: {
+      subject: '[{reference}] Demande de transfert vers votre province',
+      lead: '{from} demande à votre province de reprendre un dossier de protection de l’enfance. Vous pouvez consulter le dossier, puis accepter ou refuser le transfert.',
+      labels: {
+        case: 'Dossier',
+        from: 'Province d’origine',
+        to: 'Province d’accueil',
+        answerBy: 'Réponse attendue avant',
+      },
+    },
+    referralSent: {
+      subject: '[{reference}] Nouvelle orientation : {service}',
+      lead: 'Un enfant a été orienté vers votre service par le dispositif de protection de l’enfance. Merci d’accuser réception de l’orientation, puis de signaler le démarrage du service.',
+      labels: {
+        case: 'Dossier',
+        province: 'Province',
+        service: 'Service demandé',
+        acknowledgeBy: 'Accusé de réception attendu avant',
+      },
+    },
+  },
   escalation: {
     subject: '[{reference}] Étape en retard : {step} — niveau {level}, {role}',
     reminderSubject: '[{reference}] Rappel : {step} arrive à échéance',
@@ -215,6 +291,61 @@ const ar: LanguageTable = {
     },
   },
   open: 'فتح الملف',
+  openReferral: 'فتح التوجيه',
+  services: {
+    medical: 'العلاج الطبي',
+    placement: 'الإيداع',
+    psychological: 'الدعم النفسي',
+    legal: 'المساعدة القانونية',
+    socialAssistance: 'المساعدة الاجتماعية',
+    education: 'التمدرس',
+    civilRegistration: 'التسجيل في الحالة المدنية',
+    familySupport: 'المواكبة الأسرية',
+    healthMonitoring: 'التتبع الصحي',
+    streetOutreach: 'العمل الميداني في الشارع',
+    singleMothersGroup: 'مجموعة الأمهات العازبات',
+    schoolSupport: 'الدعم المدرسي',
+    socialSkills: 'أنشطة المهارات الاجتماعية',
+  },
+  closureReasons: {
+    objectivesMet: 'تحقيق الأهداف',
+    transferred: 'التحويل إلى إقليم آخر',
+    turned18: 'بلوغ 18 سنة',
+    untraceable: 'تعذر العثور عليه بعد بحث موثق',
+    deceased: 'الوفاة',
+  },
+  notices: {
+    closureWithdrawn: {
+      subject: '[{reference}] سحب طلب إغلاق الملف: تبليغ جديد',
+      lead: 'ورد تبليغ جديد بشأن الطفل بينما كان إغلاق هذا الملف في انتظار مصادقتكم. تم سحب طلب الإغلاق، ويعود الملف إلى مرحلة الاستقبال والاستماع.',
+      labels: {
+        case: 'الملف',
+        province: 'الإقليم',
+        reason: 'سبب الإغلاق المطلوب',
+        concern: 'تاريخ التوصل بالتبليغ الجديد',
+      },
+    },
+    transferRequested: {
+      subject: '[{reference}] طلب تحويل ملف إلى إقليمكم',
+      lead: 'يطلب {from} من إقليمكم التكفل بملف لحماية الطفولة. يمكنكم الاطلاع على الملف ثم قبول التحويل أو رفضه.',
+      labels: {
+        case: 'الملف',
+        from: 'الإقليم الأصلي',
+        to: 'الإقليم المستقبل',
+        answerBy: 'الجواب قبل',
+      },
+    },
+    referralSent: {
+      subject: '[{reference}] توجيه جديد: {service}',
+      lead: 'تم توجيه طفل إلى مصلحتكم من طرف جهاز حماية الطفولة. المرجو الإشعار بتلقي التوجيه ثم الإخبار ببدء الخدمة.',
+      labels: {
+        case: 'الملف',
+        province: 'الإقليم',
+        service: 'الخدمة المطلوبة',
+        acknowledgeBy: 'الإشعار بالتلقي قبل',
+      },
+    },
+  },
   escalation: {
     subject: '[{reference}] مرحلة متأخرة: {step} — المستوى {level}، {role}',
     reminderSubject: '[{reference}] تذكير: حلّ أجل {step}',
@@ -311,6 +442,61 @@ const en: LanguageTable = {
     workingDays: { one: '{n} working day', other: '{n} working days' },
   },
   open: 'Open the case',
+  openReferral: 'Open the referral',
+  services: {
+    medical: 'medical care',
+    placement: 'placement',
+    psychological: 'psychological support',
+    legal: 'legal assistance',
+    socialAssistance: 'social assistance',
+    education: 'schooling',
+    civilRegistration: 'civil registration',
+    familySupport: 'family support',
+    healthMonitoring: 'health monitoring',
+    streetOutreach: 'street outreach',
+    singleMothersGroup: 'single mothers’ group',
+    schoolSupport: 'school support',
+    socialSkills: 'social-skills activities',
+  },
+  closureReasons: {
+    objectivesMet: 'objectives met',
+    transferred: 'transferred to another province',
+    turned18: 'turned 18',
+    untraceable: 'untraceable after documented attempts',
+    deceased: 'deceased',
+  },
+  notices: {
+    closureWithdrawn: {
+      subject: '[{reference}] Closure request withdrawn: a new concern',
+      lead: 'A new concern about the child was reported while the closure of this case was waiting for your approval. The closure request is withdrawn; the case goes back to reception and screening.',
+      labels: {
+        case: 'Case',
+        province: 'Province',
+        reason: 'Closure reason asked for',
+        concern: 'New concern received',
+      },
+    },
+    transferRequested: {
+      subject: '[{reference}] Transfer request to your province',
+      lead: '{from} asks your province to take over a child-protection case. You can read the case, then accept or refuse the transfer.',
+      labels: {
+        case: 'Case',
+        from: 'From province',
+        to: 'To province',
+        answerBy: 'Answer by',
+      },
+    },
+    referralSent: {
+      subject: '[{reference}] New referral: {service}',
+      lead: 'A child has been referred to your service by the child-protection unit. Please acknowledge the referral, then report when the service starts.',
+      labels: {
+        case: 'Case',
+        province: 'Province',
+        service: 'Service asked for',
+        acknowledgeBy: 'Acknowledge by',
+      },
+    },
+  },
   escalation: {
     subject: '[{reference}] Overdue step: {step} — level {level}, {role}',
     reminderSubject: '[{reference}] Reminder: {step} is due',
@@ -474,6 +660,8 @@ export interface EscalationMessage {
   caseUrl: string;
   /** The previous rung's role, when nobody could be reached there. */
   previousUnreachable: EscalationRole | null;
+  /** The link leads to the referral, not the case (a partner sees referrals only). */
+  linksReferral?: boolean;
 }
 
 export function renderEscalation(language: Language, m: EscalationMessage): Rendered {
@@ -507,7 +695,7 @@ export function renderEscalation(language: Language, m: EscalationMessage): Rend
       [e.labels.late, lateness(t, m.late)],
       [e.labels.level, fill(e.level, { level: m.level, role })],
     ],
-    link: { label: t.open, url: m.caseUrl },
+    link: { label: m.linksReferral ? t.openReferral : t.open, url: m.caseUrl },
   });
 }
 
@@ -551,6 +739,92 @@ export function renderCaseOpened(language: Language, m: CaseOpenedMessage): Rend
     ],
     link: { label: t.open, url: m.caseUrl },
   });
+}
+
+// ---- notices: one event of a case, told once to the people it concerns --------------------------
+
+const named = (table: Record<string, string>, code: string) =>
+  Object.prototype.hasOwnProperty.call(table, code) ? (table[code] ?? code) : code;
+
+export type NoticeMessage =
+  | {
+      kind: 'closureWithdrawn';
+      reference: string;
+      province: string;
+      reason: string;
+      /** When the concern that withdrew it was received. */
+      concernReceivedAt: Date;
+      url: string;
+    }
+  | {
+      kind: 'transferRequested';
+      reference: string;
+      /** Province names as shown to this recipient. */
+      fromProvince: string;
+      toProvince: string;
+      answerBy: Date;
+      url: string;
+    }
+  | {
+      kind: 'referralSent';
+      reference: string;
+      province: string;
+      service: string;
+      acknowledgeBy: Date;
+      url: string;
+    };
+
+export function renderNotice(language: Language, m: NoticeMessage): Rendered {
+  const t = TABLES[language];
+  const base = { dir: t.dir, language };
+  switch (m.kind) {
+    case 'closureWithdrawn': {
+      const n = t.notices.closureWithdrawn;
+      return layout({
+        ...base,
+        subject: fill(n.subject, { reference: m.reference }),
+        paragraphs: [{ text: n.lead }],
+        rows: [
+          [n.labels.case, m.reference],
+          [n.labels.province, m.province],
+          [n.labels.reason, named(t.closureReasons, m.reason)],
+          [n.labels.concern, formatInstant(t, m.concernReceivedAt)],
+        ],
+        link: { label: t.open, url: m.url },
+      });
+    }
+    case 'transferRequested': {
+      const n = t.notices.transferRequested;
+      return layout({
+        ...base,
+        subject: fill(n.subject, { reference: m.reference }),
+        paragraphs: [{ text: fill(n.lead, { from: m.fromProvince }) }],
+        rows: [
+          [n.labels.case, m.reference],
+          [n.labels.from, m.fromProvince],
+          [n.labels.to, m.toProvince],
+          [n.labels.answerBy, formatInstant(t, m.answerBy)],
+        ],
+        link: { label: t.open, url: m.url },
+      });
+    }
+    case 'referralSent': {
+      const n = t.notices.referralSent;
+      const service = named(t.services, m.service);
+      return layout({
+        ...base,
+        subject: fill(n.subject, { reference: m.reference, service }),
+        paragraphs: [{ text: n.lead }],
+        rows: [
+          [n.labels.case, m.reference],
+          [n.labels.province, m.province],
+          [n.labels.service, service],
+          [n.labels.acknowledgeBy, formatInstant(t, m.acknowledgeBy)],
+        ],
+        link: { label: t.openReferral, url: m.url },
+      });
+    }
+  }
 }
 
 export interface DigestItem {

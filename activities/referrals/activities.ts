@@ -1,4 +1,4 @@
-import type { ReferralSummary } from '../../workflows/case/definitions';
+import type { ReferralCancelReason, ReferralSummary } from '../../workflows/case/definitions';
 import { activityKey, type ActivityDeps } from '../context';
 
 export interface RecordReferralActionInput {
@@ -12,6 +12,15 @@ export interface RecordReferralActionInput {
   planItemId?: string;
   declineReason?: string;
   outcome?: string;
+  cancelReason?: ReferralCancelReason;
+}
+
+export interface KeepReferralInput {
+  caseId: string;
+  referralId: string;
+  /** The revised plan's item the running referral now carries out. */
+  planItemId: string;
+  actorId: string;
 }
 
 const TIMESTAMP_FIELD: Partial<Record<ReferralSummary['status'], string>> = {
@@ -19,6 +28,7 @@ const TIMESTAMP_FIELD: Partial<Record<ReferralSummary['status'], string>> = {
   declined: 'declinedAt',
   started: 'startedAt',
   completed: 'outcomeAt',
+  cancelled: 'cancelledAt',
 };
 
 export function referralActivities({ prisma }: ActivityDeps) {
@@ -53,6 +63,7 @@ export function referralActivities({ prisma }: ActivityDeps) {
               ...(stamp ? { [stamp]: at } : {}),
               ...(input.declineReason ? { declineReason: input.declineReason } : {}),
               ...(input.outcome ? { outcome: input.outcome } : {}),
+              ...(input.cancelReason ? { cancelReason: input.cancelReason } : {}),
             },
           });
         }
@@ -66,6 +77,31 @@ export function referralActivities({ prisma }: ActivityDeps) {
             entity: 'referral',
             entityId: input.referralId,
             ...(input.declineReason ? { reason: input.declineReason } : {}),
+            ...(input.cancelReason ? { reason: input.cancelReason } : {}),
+          },
+        });
+      });
+    },
+
+    /**
+     * A plan revision keeps a running referral whose service and partner the new plan still has:
+     * the referral now carries out the new plan's item (audited as `referral.kept`).
+     */
+    async keepReferral(input: KeepReferralInput): Promise<void> {
+      const key = activityKey();
+      await prisma.$transaction(async (tx) => {
+        if (await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } })) return;
+        await tx.referral.update({ where: { id: input.referralId }, data: { planItemId: input.planItemId } });
+        await tx.auditEvent.create({
+          data: {
+            idempotencyKey: key,
+            actorType: input.actorId === 'system' ? 'system' : 'staff',
+            actorId: input.actorId === 'system' ? null : input.actorId,
+            action: 'referral.kept',
+            caseId: input.caseId,
+            entity: 'referral',
+            entityId: input.referralId,
+            details: { planItemId: input.planItemId },
           },
         });
       });

@@ -107,6 +107,11 @@ export function retentionActivities({ prisma, config }: ActivityDeps) {
         await tx.planItem.updateMany({ where: { plan: inCases }, data: { objective: null } });
         // A partner's reason for declining is free text too.
         await tx.referral.updateMany({ where: inCases, data: { declineReason: null } });
+        await tx.emergencyMeasure.updateMany({ where: inCases, data: { notes: null } });
+        await tx.judicialNotification.updateMany({ where: inCases, data: { notes: null } });
+        await tx.closure.updateMany({ where: inCases, data: { notes: null } });
+        await tx.closureDecision.updateMany({ where: { closure: inCases }, data: { reason: null } });
+        await tx.checkBack.updateMany({ where: inCases, data: { notes: null } });
         const pathwayId = child.leavingCarePathway?.id;
         if (pathwayId) {
           const ofPathway = { pathwayId };

@@ -4,9 +4,12 @@
  *   ownProvince        the resource's province is the actor's (a case, the case of a referral, a
  *                      leaving-care pathway)
  *   anyProvince        every province (national roles: operations, inspection)
- *   receivingProvince  the province a pending transfer goes to (the receiving supervisor accepts)
+ *   receivingProvince  the province a pending transfer goes to (the receiving supervisor reads the
+ *                      case it is asked to take, and accepts or refuses it)
  *   ownPartner         the referral is addressed to the actor's partner service
- * A missing cell is a refusal. Handlers never branch on roles: they name an action.
+ *   self               what concerns the actor alone (their own work list)
+ * A cell may list several scopes (any of them allows). A missing cell is a refusal. Handlers never
+ * branch on roles: they name an action.
  */
 import type { StaffRole } from '../../generated/prisma/client';
 import { ProblemError } from '../http/problem';
@@ -20,6 +23,8 @@ export const ROLES = [
   'mediator',
   'operations',
   'auditor',
+  'admin',
+  'nationalAdmin',
 ] as const satisfies readonly StaffRole[];
 
 export const ACTIONS = [
@@ -28,6 +33,9 @@ export const ACTIONS = [
   'case.read',
   'case.readIdentity',
   'case.readAudit',
+  'case.readContent',
+  'case.readTimeline',
+  'case.rectifyIdentity',
   'case.screening',
   'case.emergency',
   'case.judicialNotification',
@@ -62,10 +70,21 @@ export const ACTIONS = [
   'leavingCare.contact',
   'leavingCare.accompaniment',
   'leavingCare.outcome',
+  'work.list',
+  'province.list',
+  'unit.list',
+  'staff.list',
+  'partner.list',
+  'unit.create',
+  'unit.update',
+  'staff.create',
+  'staff.update',
+  'partner.create',
+  'partner.update',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
-export type Scope = 'ownProvince' | 'anyProvince' | 'receivingProvince' | 'ownPartner';
+export type Scope = 'ownProvince' | 'anyProvince' | 'receivingProvince' | 'ownPartner' | 'self';
 
 /** What a handler does on the cases of their province (protocol.md §2 and §3). */
 const CASE_WORK = {
@@ -73,6 +92,9 @@ const CASE_WORK = {
   'case.list': 'ownProvince',
   'case.read': 'ownProvince',
   'case.readIdentity': 'ownProvince',
+  'case.readContent': 'ownProvince',
+  'case.readTimeline': 'ownProvince',
+  'case.rectifyIdentity': 'ownProvince',
   'case.screening': 'ownProvince',
   'case.emergency': 'ownProvince',
   'case.judicialNotification': 'ownProvince',
@@ -113,11 +135,51 @@ const PATHWAY_FROM_CASE = {
   'leavingCare.mediatorAssignment': 'ownProvince',
 } as const satisfies Partial<Record<Action, Scope>>;
 
-export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Scope>>>>> = {
-  handler: { ...CASE_WORK, ...PATHWAY_FROM_CASE },
+/**
+ * What every form needs (issue 14): the reference list of provinces for everyone; the units, staff
+ * and partners of the province for the people who work its cases and pathways; every province's
+ * for the national roles. Partners' focal points see only their referrals.
+ */
+const ORGANISATION_READ = {
+  'province.list': 'anyProvince',
+  'unit.list': 'ownProvince',
+  'staff.list': 'ownProvince',
+  'partner.list': 'ownProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+const ORGANISATION_READ_ANY = {
+  'province.list': 'anyProvince',
+  'unit.list': 'anyProvince',
+  'staff.list': 'anyProvince',
+  'partner.list': 'anyProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+/** Everyone has a work list, which only ever holds the caller's own work (empty for some roles). */
+const OWN_WORK = { 'work.list': 'self' } as const satisfies Partial<Record<Action, Scope>>;
+/** The organisation's administration (protocol.md §2, admin): staff, units, partners; never a case. */
+const ADMINISTER = {
+  'unit.create': 'ownProvince',
+  'unit.update': 'ownProvince',
+  'staff.create': 'ownProvince',
+  'staff.update': 'ownProvince',
+  'partner.create': 'ownProvince',
+  'partner.update': 'ownProvince',
+} as const satisfies Partial<Record<Action, Scope>>;
+const ADMINISTER_ANY = Object.fromEntries(
+  Object.keys(ADMINISTER).map((action) => [action, 'anyProvince']),
+) as Record<keyof typeof ADMINISTER, 'anyProvince'>;
+
+type Cell = Scope | readonly [Scope, ...Scope[]];
+
+export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, Cell>>>>> = {
+  handler: { ...CASE_WORK, ...PATHWAY_FROM_CASE, ...ORGANISATION_READ, ...OWN_WORK },
   supervisor: {
     ...CASE_WORK,
+    ...ORGANISATION_READ,
+    ...OWN_WORK,
     ...PATHWAY_FROM_CASE,
+    // The receiving province's supervisors read the case they are asked to take (protocol.md §3
+    // step 8: they are told and must accept); every such read of the child is audited.
+    'case.read': ['ownProvince', 'receivingProvince'],
+    'case.readIdentity': ['ownProvince', 'receivingProvince'],
     'leavingCare.accompaniment': 'ownProvince',
     'case.planApproval': 'ownProvince',
     'case.closureApproval': 'ownProvince',
@@ -127,9 +189,13 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'report.provincial': 'ownProvince',
   },
   coordinator: {
+    ...ORGANISATION_READ,
+    ...OWN_WORK,
     'case.list': 'ownProvince',
     'case.read': 'ownProvince',
     'case.readIdentity': 'ownProvince',
+    'case.readContent': 'ownProvince',
+    'case.readTimeline': 'ownProvince',
     'case.assignment': 'ownProvince',
     'referral.list': 'ownProvince',
     'referral.read': 'ownProvince',
@@ -139,13 +205,18 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
   // The provincial committee sees its province's cases and pathways, never a child's identity, and
   // receives the province's statistics (protocol.md §6).
   committee: {
+    ...ORGANISATION_READ,
+    ...OWN_WORK,
     'case.list': 'ownProvince',
     'case.read': 'ownProvince',
+    'case.readTimeline': 'ownProvince',
     'leavingCare.list': 'ownProvince',
     'leavingCare.read': 'ownProvince',
     'report.provincial': 'ownProvince',
   },
   partner: {
+    ...OWN_WORK,
+    'province.list': 'anyProvince',
     'referral.list': 'ownPartner',
     'referral.read': 'ownPartner',
     'referral.acknowledgement': 'ownPartner',
@@ -155,6 +226,8 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
   },
   // The social mediator works on the leaving-care pathways of their province, not on protection cases.
   mediator: {
+    ...ORGANISATION_READ,
+    ...OWN_WORK,
     ...PATHWAY_FOLLOW,
     'leavingCare.mediatorAssignment': 'ownProvince',
     'leavingCare.programme': 'ownProvince',
@@ -166,8 +239,11 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
   // Technical staff: every province, never a child's identity. The codec lets the Temporal UI show
   // workflow payloads (IDs and codes) and encode what an operator sends a workflow from it.
   operations: {
+    ...ORGANISATION_READ_ANY,
+    ...OWN_WORK,
     'case.list': 'anyProvince',
     'case.read': 'anyProvince',
+    'case.readTimeline': 'anyProvince',
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
     'codec.decode': 'anyProvince',
@@ -178,9 +254,13 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
   // Inspection reads everything, writes nothing. No codec: the audit trail already holds every
   // action with who, when and why; workflow histories are the machinery behind it, not the record.
   auditor: {
+    ...ORGANISATION_READ_ANY,
+    ...OWN_WORK,
     'case.list': 'anyProvince',
     'case.read': 'anyProvince',
     'case.readIdentity': 'anyProvince',
+    'case.readContent': 'anyProvince',
+    'case.readTimeline': 'anyProvince',
     'case.readAudit': 'anyProvince',
     'referral.list': 'anyProvince',
     'referral.read': 'anyProvince',
@@ -189,6 +269,10 @@ export const POLICY: Readonly<Record<StaffRole, Readonly<Partial<Record<Action, 
     'leavingCare.read': 'anyProvince',
     'leavingCare.readIdentity': 'anyProvince',
   },
+  // The organisation of their province (or, nationally, of every one); no case, no pathway, no
+  // child: administering people is not a reason to read what they work on.
+  admin: { ...ORGANISATION_READ, ...OWN_WORK, ...ADMINISTER },
+  nationalAdmin: { ...ORGANISATION_READ_ANY, ...OWN_WORK, ...ADMINISTER_ANY },
 };
 
 export interface Actor {
@@ -206,12 +290,20 @@ export interface ResourceScope {
   partnerId?: string | null;
 }
 
-export function scopeOf(actor: Actor, action: Action): Scope | undefined {
-  return POLICY[actor.role][action];
+/** Every scope the role has for the action (none: refused). */
+export function scopesOf(actor: Actor, action: Action): readonly Scope[] {
+  const cell = POLICY[actor.role][action];
+  if (cell === undefined) return [];
+  return typeof cell === 'string' ? [cell] : cell;
 }
 
-export function allows(actor: Actor, action: Action, resource: ResourceScope): boolean {
-  switch (scopeOf(actor, action)) {
+/** The role's first scope for the action: what a list covers by default. */
+export function scopeOf(actor: Actor, action: Action): Scope | undefined {
+  return scopesOf(actor, action)[0];
+}
+
+function within(actor: Actor, scope: Scope, resource: ResourceScope): boolean {
+  switch (scope) {
     case 'anyProvince':
       return true;
     case 'ownProvince':
@@ -220,9 +312,13 @@ export function allows(actor: Actor, action: Action, resource: ResourceScope): b
       return resource.receivingProvince != null && resource.receivingProvince === actor.province;
     case 'ownPartner':
       return actor.partnerId != null && resource.partnerId === actor.partnerId;
-    default:
-      return false;
+    case 'self':
+      return true;
   }
+}
+
+export function allows(actor: Actor, action: Action, resource: ResourceScope): boolean {
+  return scopesOf(actor, action).some((scope) => within(actor, scope, resource));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Loads a case for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
-import { caseViewQuery, caseWorkflowId } from '../../workflows/case/definitions';
-import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
-import { withinDeadline, type ApiDeps } from '../deps';
+import { caseWorkflowId } from '../../workflows/case/definitions';
+import { authorize, type Action, type Actor } from '../auth/policy';
+import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
 /**
@@ -38,23 +38,31 @@ export const caseHandle = (deps: Pick<ApiDeps, 'temporal'>, caseId: string) =>
   deps.temporal.workflow.getHandle(caseWorkflowId(caseId));
 
 export async function loadCase(deps: ApiDeps, actor: Actor, caseId: string, action: Action) {
-  const found = await deps.prisma.case.findUnique({
+  const row = await deps.prisma.case.findUnique({
     where: { id: caseId },
-    select: { id: true, reference: true, provinceCode: true, status: true, childId: true, risk: true },
+    select: {
+      id: true,
+      reference: true,
+      provinceCode: true,
+      status: true,
+      childId: true,
+      risk: true,
+      step: true,
+      unitId: true,
+      // The pending transfer, from the read model: the receiving province's scope looks at it.
+      transfers: { where: { status: 'pending' }, select: { toProvinceCode: true }, take: 1 },
+    },
   });
   // Unknown and invisible cases answer alike, so a 404 does not reveal another province's cases.
   const notFound = `no case ${caseId}`;
-  if (!found) throw new ProblemError('notFound', notFound);
-  // Only the receiving province's scope needs the pending transfer, which only the workflow knows.
-  const receivingProvince =
-    scopeOf(actor, action) === 'receivingProvince'
-      ? (await withinDeadline(deps, () => caseHandle(deps, caseId).query(caseViewQuery))).transferTo
-      : null;
+  if (!row) throw new ProblemError('notFound', notFound);
+  const { transfers, ...found } = row;
+  const receivingProvince = transfers[0]?.toProvinceCode ?? null;
   authorize(
     actor,
     action,
     { province: found.provinceCode, receivingProvince },
     { readAction: 'case.read', notFound },
   );
-  return found;
+  return { ...found, receivingProvince };
 }

@@ -8,7 +8,6 @@ import { type Prisma } from '../../generated/prisma/client';
 import {
   assessmentUpdate,
   assignmentUpdate,
-  caseViewQuery,
   checkBackUpdate,
   closureApprovalUpdate,
   closureUpdate,
@@ -22,23 +21,22 @@ import {
   transferUpdate,
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
-import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
-import { queryWhileOpening, runStep, type ApiDeps } from '../deps';
+import { allows, authorize, listedProvince, type Action, type Actor } from '../auth/policy';
+import { runStep, type ApiDeps } from '../deps';
 import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
 import { auditRead, caseHandle, loadCase } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
+import { loadCaseData } from './case-data';
+import { caseFileOf, readTimeline } from './file';
+import { isOverdue } from './read-model';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
 
 type Tx = Prisma.TransactionClient;
 type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
-
-/** The workflow's view, retried briefly while a just-opened case is still loading. */
-const queryView = (deps: ApiDeps, caseId: string): Promise<WorkflowCaseView> =>
-  queryWhileOpening(deps, 'case', () => caseHandle(deps, caseId).query(caseViewQuery));
 
 interface StepSpec<B extends z.ZodType, I> {
   path: string;
@@ -114,7 +112,11 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
       const province = listedProvince(actor, 'case.list', query.province);
       const cursor = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
       const now = new Date();
-      const openOverdue = { completedAt: null, dueAt: { lt: now } };
+      // Past its deadline on this clock, or on the workflow's (a rung has fired: see isOverdue).
+      const openOverdue: Prisma.StepRecordWhereInput = {
+        completedAt: null,
+        OR: [{ dueAt: { lte: now } }, { escalations: { some: {} } }],
+      };
       const where: Prisma.CaseWhereInput = {
         ...(province ? { provinceCode: province } : {}),
         ...(query.step ? { step: query.step } : {}),
@@ -131,7 +133,12 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         where,
         orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
         take: query.limit + 1,
-        include: { stepRecords: { where: { completedAt: null }, select: { dueAt: true } } },
+        include: {
+          stepRecords: {
+            where: { completedAt: null },
+            select: { dueAt: true, completedAt: true, _count: { select: { escalations: true } } },
+          },
+        },
       });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
@@ -159,7 +166,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
               assigneeId: c.assigneeId,
               openedAt: c.openedAt.toISOString(),
               closedAt: c.closedAt?.toISOString() ?? null,
-              overdue: due.length > 0 && (due[0] ?? Infinity) < now.getTime(),
+              overdue: c.stepRecords.some((r) => isOverdue(r, r._count.escalations, now)),
               nextDueAt: due.length > 0 ? new Date(due[0] ?? 0).toISOString() : null,
             };
           }),
@@ -175,51 +182,87 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/cases/{caseId}',
     operationId: 'getCase',
     summary:
-      'A case: step, risk, open deadlines, escalations, referrals (and the child for roles that may see it)',
+      'The whole case file: step, risk, deadlines, escalations, and every record of the circuit (content and the child for roles that may see them)',
+    description:
+      'Read from the case database only (a closed case whose workflow history is gone reads the same). ' +
+      'Narratives, notes, assessment sections, objectives and return reasons are present for content ' +
+      'readers (handler, supervisor, coordinator, auditor), absent for the others; the child and the ' +
+      'reporter for identity readers. Every read is audited: `child.identity.read`, `case.content.read` or `case.read`.',
     tag: 'cases',
     request: { params: s.CaseIdParams },
-    responses: { 200: { description: 'the case', schema: s.CaseDetails } },
+    responses: { 200: { description: 'the case file', schema: s.CaseDetails } },
     handle: async ({ actor, params }) => {
-      const kase = await loadCase(deps, actor, params.caseId, 'case.read');
-      const withIdentity = allows(actor, 'case.readIdentity', { province: kase.provinceCode });
-      const [view, row] = await Promise.all([
-        queryView(deps, kase.id),
-        deps.prisma.case.findUniqueOrThrow({
-          where: { id: kase.id },
-          include: { reports: { orderBy: { receivedAt: 'asc' } }, child: withIdentity },
-        }),
-      ]);
-      const child = withIdentity && row.child ? row.child : undefined;
+      // One statement reads the case and its whole file; the policy is applied to what it read (as
+      // loadCase does). The child is read with it and dropped unless the role may see it.
+      const data = await loadCaseData(deps.prisma, params.caseId, true);
+      const notFound = `no case ${params.caseId}`;
+      if (!data) throw new ProblemError('notFound', notFound);
+      const kase = { id: data.case.id, childId: data.case.childId };
+      const scope = {
+        province: data.case.provinceCode,
+        receivingProvince: data.transfers.find((t) => t.status === 'pending')?.toProvinceCode ?? null,
+      };
+      authorize(actor, 'case.read', scope, { readAction: 'case.read', notFound });
+      const access = {
+        identity: allows(actor, 'case.readIdentity', scope),
+        content: allows(actor, 'case.readContent', scope),
+      };
+      const file = caseFileOf(data, access);
+      const child = access.identity ? data.child : null;
       await auditRead(deps, actor, {
         ...(child
           ? { action: 'child.identity.read', entity: 'child', entityId: child.id }
-          : { action: 'case.read', entity: 'case', entityId: kase.id }),
+          : access.content
+            ? { action: 'case.content.read', entity: 'case', entityId: kase.id }
+            : { action: 'case.read', entity: 'case', entityId: kase.id }),
         caseId: kase.id,
         route: 'GET /cases/{caseId}',
+        details: { identity: child !== null, content: access.content },
       });
       return {
         body: {
-          ...s.asDocumentedView(view),
-          status: row.status,
-          unitId: row.unitId,
-          urgent: row.urgent,
-          categories: row.categories,
-          openedAt: row.openedAt.toISOString(),
-          closedAt: row.closedAt?.toISOString() ?? null,
-          reports: row.reports.map((r) => ({
-            reportId: r.id,
-            channel: r.channel,
-            receivedAt: r.receivedAt.toISOString(),
-            urgent: r.urgent,
-            anonymous: r.anonymous,
-            categories: r.categories,
-            ...(withIdentity
-              ? { reporterName: r.reporterName, reporterContact: r.reporterContact, narrative: r.narrative }
-              : {}),
-          })),
-          ...(child ? { child: s.childIdentityOf(child) } : {}),
+          ...file,
+          ...(child
+            ? {
+                child: {
+                  childId: child.id,
+                  firstName: child.firstName,
+                  lastName: child.lastName,
+                  birthDate: child.birthDate,
+                  birthDateApproximate: child.birthDateApproximate,
+                  sex: child.sex,
+                  nationality: child.nationality,
+                  migrantStatus: child.migrantStatus,
+                  civilRegistration: child.civilRegistration,
+                },
+              }
+            : {}),
         },
       };
+    },
+  });
+
+  routes.route({
+    method: 'get',
+    path: '/cases/{caseId}/timeline',
+    operationId: 'getCaseTimeline',
+    summary: "The case's timeline: each step opened, due, done and how late; each rung; each message",
+    description: 'Codes and dates only (no narrative, no identity), for every role that may read the case.',
+    tag: 'cases',
+    request: { params: s.CaseIdParams },
+    responses: { 200: { description: 'the timeline, oldest step first', schema: s.CaseTimeline } },
+    handle: async ({ actor, params }) => {
+      const kase = await loadCase(deps, actor, params.caseId, 'case.readTimeline');
+      const timeline = await readTimeline(deps.prisma, kase.id);
+      if (!timeline) throw new ProblemError('notFound', `no case ${kase.id}`);
+      await auditRead(deps, actor, {
+        action: 'case.timeline.read',
+        caseId: kase.id,
+        entity: 'case',
+        entityId: kase.id,
+        route: 'GET /cases/{caseId}/timeline',
+      });
+      return { body: timeline };
     },
   });
 
@@ -317,7 +360,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.emergency',
     body: s.EmergencyBody,
     update: emergencyUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, measures: body.measures } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, measures: body.measures },
+      write: async (tx) => {
+        await tx.emergencyMeasure.create({
+          data: {
+            id: ids.newId('emergency'),
+            caseId: kase.id,
+            measures: body.measures,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -327,7 +384,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.judicialNotification',
     body: s.JudicialNotificationBody,
     update: judicialNotificationUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, status: body.status } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, status: body.status },
+      write: async (tx) => {
+        await tx.judicialNotification.create({
+          data: {
+            id: ids.newId('judicial-notification'),
+            caseId: kase.id,
+            status: body.status,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -372,19 +443,31 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     result: s.PlanResult,
     prepare: async (body, { deps: d, actor, kase, ids }) => {
       const partnerIds = [...new Set(body.items.map((i) => i.partnerId))];
-      const known = new Set(
-        (await d.prisma.partner.findMany({ where: { id: { in: partnerIds } }, select: { id: true } })).map(
-          (p) => p.id,
-        ),
+      const partners = new Map(
+        (
+          await d.prisma.partner.findMany({
+            where: { id: { in: partnerIds } },
+            select: { id: true, active: true },
+          })
+        ).map((p) => [p.id, p]),
       );
       const unknown = body.items.flatMap((item, i) =>
-        known.has(item.partnerId) ? [] : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
+        partners.has(item.partnerId)
+          ? []
+          : [{ path: `body.items[${i}].partnerId`, message: 'unknown partner' }],
       );
       if (unknown.length > 0) {
         throw new ProblemError(
           'validation',
           unknown.map((e) => `${e.path}: ${e.message}`).join('; '),
           unknown,
+        );
+      }
+      const inactive = partnerIds.filter((id) => partners.get(id)?.active === false);
+      if (inactive.length > 0) {
+        throw new ProblemError(
+          'conflict',
+          `partner ${inactive.join(', ')} is deactivated: choose another service`,
         );
       }
       const planId = ids.newId('plan');
@@ -398,6 +481,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
             serviceType,
             partnerId,
           })),
+          ...(body.reviewFrequencyDays ? { reviewFrequencyDays: body.reviewFrequencyDays } : {}),
         },
         write: async (tx) => {
           const version = (await tx.plan.count({ where: { caseId: kase.id } })) + 1;
@@ -497,13 +581,18 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
         where: { id: body.assigneeId },
         select: { provinceCode: true, active: true, role: true },
       });
-      if (!assignee || !assignee.active)
-        throw invalidField('body.assigneeId', 'no active staff member with this id');
+      if (!assignee) throw invalidField('body.assigneeId', 'unknown staff member');
       if (assignee.provinceCode !== kase.provinceCode) {
         throw invalidField('body.assigneeId', "must be a staff member of the case's province");
       }
       if (!['handler', 'supervisor'].includes(assignee.role)) {
         throw invalidField('body.assigneeId', 'cases are assigned to a handler or a supervisor');
+      }
+      if (!assignee.active) {
+        throw new ProblemError(
+          'conflict',
+          `staff member ${body.assigneeId} is deactivated and cannot be assigned`,
+        );
       }
       return { input: { actorId: actor.id, assigneeId: body.assigneeId } };
     },
@@ -528,6 +617,9 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/transfer/acceptance',
     operationId: 'decideTransfer',
     summary: 'Supervisor of the receiving province accepts or refuses a pending transfer',
+    description:
+      "The receiving province's supervisors are told by mail when the transfer is requested and may " +
+      'read the case (child identity included, audited) until they decide.',
     action: 'case.transferAcceptance',
     body: s.TransferAcceptanceBody,
     update: transferAcceptanceUpdate,
@@ -538,10 +630,36 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     path: '/closure',
     operationId: 'requestClosure',
     summary: 'Ask the supervisor to close the case, with the reason',
+    description:
+      'Refused (409) while a screening, emergency protection or judicial notification is open, except ' +
+      'where the protocol lets the reason close over it (an untraceable or deceased child cannot be ' +
+      'screened); each reason is allowed from the steps the protocol lists. A new concern withdraws a ' +
+      'pending request (the supervisor is told).',
     action: 'case.closure',
     body: s.ClosureBody,
     update: closureUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, reason: body.reason } }),
+    result: s.StepResult.extend({ closureId: z.uuid() }).openapi('ClosureResult'),
+    prepare: async (body, { actor, kase, ids }) => {
+      const closureId = ids.newId('closure');
+      return {
+        input: { actorId: actor.id, reason: body.reason, closureId },
+        write: async (tx) => {
+          await tx.closure.create({
+            data: {
+              id: closureId,
+              caseId: kase.id,
+              reason: body.reason,
+              notes: body.notes ?? null,
+              // The step it was asked from (the workflow's validator refuses one asked from elsewhere).
+              fromStep: kase.step,
+              requestedAt: new Date(),
+              requestedById: actor.id,
+            },
+          });
+        },
+        extra: { closureId },
+      };
+    },
   });
 
   step({
@@ -551,7 +669,28 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.closureApproval',
     body: s.ClosureApprovalBody,
     update: closureApprovalUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, decision: body.decision } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, decision: body.decision },
+      write: async (tx) => {
+        // The decision on the pending request; its status is the workflow's to set (another row).
+        const pending = await tx.closure.findFirst({
+          where: { caseId: kase.id, status: 'pending' },
+          orderBy: { requestedAt: 'desc' },
+          select: { id: true },
+        });
+        if (!pending) return;
+        await tx.closureDecision.create({
+          data: {
+            id: ids.newId('closure-decision'),
+            closureId: pending.id,
+            decision: body.decision,
+            reason: body.decision === 'return' ? (body.reason ?? null) : null,
+            decidedAt: new Date(),
+            decidedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   step({
@@ -561,7 +700,21 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'case.checkBack',
     body: s.CheckBackBody,
     update: checkBackUpdate,
-    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, outcome: body.outcome } }),
+    prepare: async (body, { actor, kase, ids }) => ({
+      input: { actorId: actor.id, outcome: body.outcome },
+      write: async (tx) => {
+        await tx.checkBack.create({
+          data: {
+            id: ids.newId('check-back'),
+            caseId: kase.id,
+            outcome: body.outcome,
+            notes: body.notes ?? null,
+            recordedAt: new Date(),
+            recordedById: actor.id,
+          },
+        });
+      },
+    }),
   });
 
   routes.route({

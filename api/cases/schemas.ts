@@ -184,6 +184,13 @@ export const OpenDeadline = z
   })
   .openapi('OpenDeadline');
 
+export const EscalationRoleCode = z
+  .enum(['handler', 'supervisor', 'coordinator', 'committee', 'partner', 'mediator'])
+  .openapi('EscalationRole');
+export const Delivery = z
+  .enum(['noRecipient', 'failed', 'unconfirmed', 'sent'])
+  .openapi('Delivery', { description: "the worst of a rung's messages (absent while being sent)" });
+
 export const Escalation = z
   .object({
     deadlineId: z.string(),
@@ -192,8 +199,20 @@ export const Escalation = z
     role: z.string(),
     firedAt: z.string(),
     notified: z.boolean(),
+    delivery: Delivery.optional(),
+    fellThrough: z.array(z.string()).optional(),
   })
   .openapi('Escalation');
+
+export const NotificationIssue = z
+  .object({
+    about: z.string().openapi({ description: 'the late step, or caseOpened' }),
+    level: z.number().int().nullable(),
+    problem: z.enum(['recipientMissing', 'noRecipient', 'failed', 'unconfirmed']),
+    roles: z.array(z.string()),
+    at: z.string(),
+  })
+  .openapi('NotificationIssue');
 
 export const ReferralStatus = z
   .enum(['requested', 'acknowledged', 'declined', 'started', 'completed', 'cancelled'])
@@ -204,10 +223,20 @@ export const ReferralSummary = z
     referralId: z.string(),
     serviceType: z.string(),
     partnerId: z.string(),
+    planItemId: z.string().optional().openapi({ description: 'the plan item it carries out' }),
     status: ReferralStatus,
     declineReason: z.string().optional(),
+    cancelReason: z.enum(['caseClosed', 'planRevised']).optional(),
   })
   .openapi('ReferralSummary');
+
+export const ClosureWithdrawal = z
+  .object({
+    reason: z.string().openapi({ description: 'the closure reason that had been asked for' }),
+    reportId: z.string().openapi({ description: 'the new concern that withdrew it' }),
+    at: z.string(),
+  })
+  .openapi('ClosureWithdrawal');
 
 export const CaseView = z
   .object({
@@ -223,8 +252,12 @@ export const CaseView = z
     referrals: z.array(ReferralSummary),
     transferTo: z.string().nullable(),
     closureReason: z.string().nullable(),
+    closureWithdrawn: ClosureWithdrawal.nullable().openapi({
+      description: 'the last closure request a new concern withdrew (the supervisor is told)',
+    }),
     stepsOnTime: z.number().int(),
     stepsLate: z.number().int(),
+    notificationIssues: z.array(NotificationIssue),
   })
   .openapi('CaseView');
 
@@ -284,6 +317,173 @@ export const ReportSummary = z
   })
   .openapi('ReportSummary');
 
+// --- the whole file (content fields only for roles that may read content: absent otherwise) ---
+
+const contentOnly = (schema: z.ZodType) =>
+  schema
+    .optional()
+    .openapi({ description: 'content readers only (handler, supervisor, coordinator, auditor)' });
+const Text_ = z.string().nullable();
+
+export const ScreeningRecord = z
+  .object({
+    screeningId: z.string(),
+    risk: RiskLevel,
+    immediateNeeds: z.boolean(),
+    injury: z.boolean(),
+    categories: z.array(z.string()),
+    screenedAt: z.string(),
+    screenedById: z.string(),
+    notes: contentOnly(Text_),
+  })
+  .openapi('ScreeningRecord');
+
+export const EmergencyRecord = z
+  .object({
+    emergencyId: z.string(),
+    measures: z.array(z.string()),
+    recordedAt: z.string(),
+    recordedById: z.string(),
+    notes: contentOnly(Text_),
+  })
+  .openapi('EmergencyRecord');
+
+export const JudicialNotificationRecord = z
+  .object({
+    judicialNotificationId: z.string(),
+    status: z.enum(['sent', 'acknowledged']),
+    recordedAt: z.string(),
+    recordedById: z.string(),
+    notes: contentOnly(Text_),
+  })
+  .openapi('JudicialNotificationRecord');
+
+export const AssessmentRecord = z
+  .object({
+    assessmentId: z.string(),
+    riskAfter: RiskLevel.nullable(),
+    assessedAt: z.string(),
+    assessedById: z.string(),
+    social: contentOnly(Text_),
+    health: contentOnly(Text_),
+    psychological: contentOnly(Text_),
+    educational: contentOnly(Text_),
+    legal: contentOnly(Text_),
+  })
+  .openapi('AssessmentRecord');
+
+export const PlanStatus = z.enum(['draft', 'submitted', 'approved', 'returned']).openapi('PlanStatus');
+export const PlanRecord = z
+  .object({
+    planId: z.string(),
+    version: z.number().int(),
+    status: PlanStatus,
+    reviewFrequencyDays: z.number().int().nullable(),
+    submittedAt: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decidedById: z.string().nullable(),
+    returnReason: contentOnly(Text_),
+    items: z.array(
+      z.object({
+        planItemId: z.string(),
+        serviceType: z.string(),
+        partnerId: z.string().nullable(),
+        referralIds: z.array(z.string()),
+        objective: contentOnly(Text_),
+      }),
+    ),
+  })
+  .openapi('PlanRecord');
+
+export const StepDeadline = z
+  .object({
+    stepRecordId: z.string(),
+    step: z.string(),
+    openedAt: z.string(),
+    dueAt: z.string(),
+    completedAt: z.string().nullable(),
+    outcome: z.string().nullable(),
+    overdue: z.boolean(),
+    escalationLevel: z.number().int().openapi({ description: '-1: no rung fired' }),
+  })
+  .openapi('StepDeadline');
+
+export const CaseReferral = ReferralSummary.extend({
+  planItemId: z.string().nullable(),
+  requestedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  declinedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+  outcomeAt: z.string().nullable(),
+  deadlines: z.array(StepDeadline),
+}).openapi('CaseReferral');
+
+export const ReviewRecord = z
+  .object({
+    reviewId: z.string(),
+    reviewedAt: z.string(),
+    reviewedById: z.string(),
+    riskBefore: RiskLevel.nullable(),
+    riskAfter: RiskLevel,
+    decision: z.enum(['continue', 'reassess', 'revisePlan']),
+    notes: contentOnly(Text_),
+  })
+  .openapi('ReviewRecord');
+
+export const TransferStatus = z
+  .enum(['pending', 'accepted', 'refused', 'cancelled'])
+  .openapi('TransferStatus');
+export const TransferRecord = z
+  .object({
+    transferId: z.string(),
+    fromProvince: z.string(),
+    toProvince: z.string(),
+    status: TransferStatus,
+    requestedAt: z.string(),
+    requestedById: z.string(),
+    decidedAt: z.string().nullable(),
+    decidedById: z.string().nullable(),
+  })
+  .openapi('TransferRecord');
+
+export const ClosureStatus = z
+  .enum(['pending', 'approved', 'returned', 'withdrawn'])
+  .openapi('ClosureStatus');
+export const ClosureRecord = z
+  .object({
+    closureId: z.string(),
+    reason: z.string(),
+    status: ClosureStatus,
+    requestedAt: z.string(),
+    requestedById: z.string(),
+    statusAt: z.string().nullable(),
+    /** The step the closure was asked from. */
+    fromStep: z.string().nullable(),
+    /** The concern (report) whose arrival withdrew the request. */
+    withdrawnByReportId: z.string().nullable(),
+    notes: contentOnly(Text_),
+    decisions: z.array(
+      z.object({
+        decision: z.enum(['approve', 'return']),
+        decidedAt: z.string(),
+        decidedById: z.string(),
+        reason: contentOnly(Text_),
+      }),
+    ),
+  })
+  .openapi('ClosureRecord');
+
+export const CheckBackRecord = z
+  .object({
+    checkBackId: z.string(),
+    outcome: z.enum(['stable', 'concern']),
+    recordedAt: z.string(),
+    recordedById: z.string(),
+    notes: contentOnly(Text_),
+  })
+  .openapi('CheckBackRecord');
+
 export const CaseDetails = CaseView.extend({
   status: CaseStatus,
   unitId: z.string(),
@@ -291,11 +491,79 @@ export const CaseDetails = CaseView.extend({
   categories: z.array(z.string()),
   openedAt: z.string(),
   closedAt: z.string().nullable(),
+  assignee: z
+    .object({ staffId: z.string(), displayName: z.string(), role: z.string(), active: z.boolean() })
+    .nullable()
+    .openapi({ description: 'inactive: the unit handles the case until it is reassigned' }),
   reports: z.array(ReportSummary),
+  screenings: z.array(ScreeningRecord),
+  emergencyMeasures: z.array(EmergencyRecord),
+  judicialNotifications: z.array(JudicialNotificationRecord),
+  assessments: z.array(AssessmentRecord),
+  plans: z.array(PlanRecord),
+  referrals: z.array(CaseReferral),
+  reviews: z.array(ReviewRecord),
+  transfers: z.array(TransferRecord),
+  closures: z.array(ClosureRecord),
+  checkBacks: z.array(CheckBackRecord),
   child: ChildIdentity.optional().openapi({
     description: "the child's identity: only for roles that may read it; every such read is audited",
   }),
 }).openapi('CaseDetails');
+
+export const RungStatus = z
+  .enum(['planned', 'fired', 'resolved', 'withdrawn', 'notReached'])
+  .openapi('RungStatus', {
+    description:
+      'planned: ahead; fired: the step is still late; resolved: fired, then the step was done; withdrawn: fired, then the step was cancelled; notReached: the step closed before it',
+  });
+export const MailRecord = z
+  .object({
+    notificationId: z.string(),
+    kind: z.string(),
+    recipientStaffId: z.string().nullable(),
+    language: z.enum(['ar', 'fr', 'en']),
+    status: z.enum(['pending', 'sent', 'unconfirmed', 'failed']),
+    attempts: z.number().int(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+    failedAt: z.string().nullable(),
+  })
+  .openapi('MailRecord');
+export const CaseTimeline = z
+  .object({
+    caseId: z.string(),
+    steps: z.array(
+      z.object({
+        stepRecordId: z.string(),
+        step: z.string(),
+        subjectId: z.string().nullable().openapi({ description: 'the referral, transfer or pathway' }),
+        province: z.string().nullable(),
+        openedAt: z.string(),
+        dueAt: z.string(),
+        completedAt: z.string().nullable(),
+        outcome: z.string().nullable().openapi({ description: 'done, cancelled or missed' }),
+        overdue: z.boolean(),
+        lateByMs: z.number().int().nullable(),
+        lateWorkingDays: z.number().int().nullable(),
+        rungs: z.array(
+          z.object({
+            level: z.number().int(),
+            role: z.string(),
+            plannedAt: z.string().nullable(),
+            status: RungStatus,
+            escalationId: z.string().nullable(),
+            firedAt: z.string().nullable(),
+            resolvedAt: z.string().nullable(),
+            recipientStaffId: z.string().nullable(),
+            mails: z.array(MailRecord),
+          }),
+        ),
+      }),
+    ),
+    mails: z.array(MailRecord).openapi({ description: 'messages not tied to a rung (case opened)' }),
+  })
+  .openapi('CaseTimeline');
 
 // --- list -------------------------------------------------------------------------------------
 
@@ -382,7 +650,10 @@ export const EmergencyBody = z
     measures: z
       .array(ServiceType)
       .min(1)
+      .max(Object.keys(protocol.services).length)
+      .refine((m) => new Set(m).size === m.length, 'must not repeat a measure')
       .openapi({ description: 'the immediate services put in place (protocol service codes)' }),
+    notes: Notes(20_000).optional(),
   })
   .openapi('EmergencyBody');
 
@@ -391,6 +662,7 @@ export const JudicialNotificationBody = z
     status: z
       .enum(['sent', 'acknowledged'])
       .openapi({ description: 'the prosecutor was notified / acknowledged' }),
+    notes: Notes(2_000).optional().openapi({ description: "e.g. the prosecutor's reference" }),
   })
   .openapi('JudicialNotificationBody');
 
@@ -460,12 +732,90 @@ export const TransferBody = z.strictObject({ toProvince: ProvinceCode }).openapi
 export const TransferAcceptanceBody = z
   .strictObject({ accept: z.boolean() })
   .openapi('TransferAcceptanceBody');
-export const ClosureBody = z.strictObject({ reason: ClosureReason }).openapi('ClosureBody');
+export const ClosureBody = z
+  .strictObject({
+    reason: ClosureReason,
+    notes: Notes(20_000)
+      .optional()
+      .openapi({ description: 'e.g. the attempts made to trace the child (untraceable)' }),
+  })
+  .openapi('ClosureBody');
 export const ClosureApprovalBody = z
-  .strictObject({ decision: z.enum(['approve', 'return']) })
+  .strictObject({
+    decision: z.enum(['approve', 'return']),
+    reason: Notes(2_000, 1).optional().openapi({ description: 'why it is returned' }),
+  })
   .openapi('ClosureApprovalBody');
 export const CheckBackBody = z
-  .strictObject({ outcome: z.enum(['stable', 'concern']) })
+  .strictObject({ outcome: z.enum(['stable', 'concern']), notes: Notes(20_000).optional() })
   .openapi('CheckBackBody');
 
 export const ConcernAccepted = z.object({ caseId: z.uuid(), reportId: z.uuid() }).openapi('ConcernAccepted');
+
+// --- rectification (law 09-08) ----------------------------------------------------------------
+
+export const IDENTITY_FIELDS = [
+  'firstName',
+  'lastName',
+  'birthDate',
+  'birthDateApproximate',
+  'sex',
+  'nationality',
+  'migrantStatus',
+  'civilRegistration',
+] as const;
+
+export const RectificationBody = z
+  .strictObject({
+    reason: Notes(2_000, 1).openapi({
+      description:
+        'why the identity is corrected (kept in the audit trail, which names the fields, never their values)',
+      example: 'birth certificate presented by the family',
+    }),
+    firstName: Text(100).optional(),
+    lastName: Text(100).optional(),
+    birthDate: BirthDate.optional(),
+    birthDateApproximate: z.boolean().optional(),
+    sex: z.enum(['female', 'male', 'unknown']).optional(),
+    nationality: Text(60).nullable().optional().openapi({ description: 'null: unknown' }),
+    migrantStatus: z.enum(['none', 'unaccompanied', 'accompanied', 'unknown']).optional(),
+    civilRegistration: z.enum(['registered', 'unregistered', 'unknown']).optional(),
+  })
+  .superRefine(
+    (body, ctx) => {
+      const b = body as Record<string, unknown>;
+      if (!IDENTITY_FIELDS.some((f) => b[f] !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: `give at least one of ${IDENTITY_FIELDS.join(', ')}`,
+        });
+      }
+    },
+    { when: isObject },
+  )
+  .openapi('RectificationBody');
+
+export const RectificationResult = z
+  .object({
+    childId: z.string(),
+    changed: z.array(z.enum(IDENTITY_FIELDS)).openapi({ description: 'the fields whose value changed' }),
+    child: ChildIdentity,
+    leavingCare: z
+      .object({
+        pathwayId: z.string(),
+        recomputed: z.boolean(),
+        reason: z.string().nullable().openapi({
+          description: 'why nothing moved: the young person has left care, or was never enrolled',
+        }),
+        preparationAt: z.string().nullable(),
+        exitPlanDueAt: z.string().nullable(),
+        exitAt: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "the child's leaving-care pathway, its milestones computed again from a corrected birth date",
+      }),
+  })
+  .openapi('RectificationResult');

@@ -26,7 +26,7 @@ export interface Reply {
 }
 
 interface BaseSpec<S extends RequestSchemas> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** OpenAPI style: `/cases/{caseId}`. */
   path: string;
   operationId: string;
@@ -95,7 +95,7 @@ function documentedProblems(spec: BaseSpec<RequestSchemas>, isPublic: boolean): 
     out[429] = PROBLEMS.rateLimited.title;
   }
   if (spec.path.includes('{')) out[404] = 'unknown, or not visible to this role';
-  if (spec.method === 'post' && !isPublic) {
+  if (spec.method !== 'get' && !isPublic) {
     out[413] = 'body larger than the configured limit';
     if (has('body')) out[415] = 'the body is not application/json';
     if (honoursIdempotencyKey(spec)) {

@@ -1,7 +1,6 @@
 /** Loads a leaving-care pathway for an action and applies the policy: 404 if the actor may not see it, 403 if they only may see it. */
-import { leavingCareViewQuery, type LeavingCareView } from '../../workflows/leaving-care/definitions';
 import { authorize, type Action, type Actor } from '../auth/policy';
-import { queryWhileOpening, type ApiDeps } from '../deps';
+import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 
 export async function loadPathway(deps: ApiDeps, actor: Actor, childId: string, action: Action) {
@@ -17,22 +16,3 @@ export type PathwayRow = Awaited<ReturnType<typeof loadPathway>>;
 
 export const pathwayHandle = (deps: Pick<ApiDeps, 'temporal'>, row: Pick<PathwayRow, 'workflowId'>) =>
   deps.temporal.workflow.getHandle(row.workflowId);
-
-/**
- * A just-enrolled pathway whose preparation begins at once (the child is past the start age): the
- * workflow is still opening its first steps. Judged from the workflow's own instants, not our clock.
- */
-export const beginningPreparation = (view: LeavingCareView): boolean =>
-  view.phase === 'waiting' &&
-  view.milestones !== null &&
-  Date.parse(view.milestones.preparationAt) <= Date.parse(view.phaseSince);
-
-/** The workflow's view, retried briefly while a just-enrolled pathway is still loading. */
-export function queryPathway(deps: ApiDeps, workflowId: string): Promise<LeavingCareView> {
-  return queryWhileOpening(
-    deps,
-    'pathway',
-    () => deps.temporal.workflow.getHandle(workflowId).query(leavingCareViewQuery),
-    50,
-  );
-}

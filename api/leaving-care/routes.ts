@@ -27,7 +27,9 @@ import { requestIdentity, type RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
-import { beginningPreparation, loadPathway, pathwayHandle, queryPathway, type PathwayRow } from './access';
+import { loadPathway, pathwayHandle, type PathwayRow } from './access';
+import { readPathwayView } from './read-model';
+import { isOverdue } from '../cases/read-model';
 import * as s from './schemas';
 import { childIdentityOf } from '../cases/schemas';
 
@@ -210,13 +212,36 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw already();
         throw err;
       }
-      // Answer with the phase the pathway is in once its first steps are open (briefly waited for).
-      let view = await queryPathway(deps, workflowId);
-      for (let i = 0; i < 50 && beginningPreparation(view); i += 1) {
-        await new Promise((r) => setTimeout(r, 100));
-        view = await queryPathway(deps, workflowId);
+      // Answer from the database once the workflow has written the pathway and, for a child past
+      // the start age, opened the first steps of preparation (briefly waited for).
+      const settled = async (): Promise<PathwayRow | null> => {
+        const row = await deps.prisma.leavingCarePathway.findUnique({ where: { childId } });
+        if (!row) return null;
+        const beginsAtOnce =
+          row.phase === 'waiting' && row.preparationAt !== null && row.preparationAt <= row.enrolledAt;
+        if (beginsAtOnce) return null;
+        if (row.phase === 'preparation') {
+          const open = await deps.prisma.stepRecord.count({
+            where: { subjectId: row.id, completedAt: null, step: { in: ['programme', 'exitPlan'] } },
+          });
+          if (open < 2) return null;
+        }
+        return row;
+      };
+      let row = await settled();
+      for (let i = 0; i < 100 && !row; i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+        row = await settled();
       }
-      return { status: 201, body: { pathway: s.asDocumentedView(view) } };
+      if (!row) {
+        throw new ProblemError(
+          'unavailable',
+          `the pathway of child ${childId} is still opening in the workflow service; see GET /leaving-care/${childId} in a moment`,
+          undefined,
+          { 'Retry-After': '2' },
+        );
+      }
+      return { status: 201, body: { pathway: s.asDocumentedView(await readPathwayView(deps.prisma, row)) } };
     },
   });
 
@@ -249,18 +274,15 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
       // Open steps of these pathways: their records carry the pathway as subject.
       const open = await deps.prisma.stepRecord.findMany({
         where: { subjectId: { in: page.map((p) => p.id) }, completedAt: null },
-        select: { subjectId: true, dueAt: true },
+        select: { subjectId: true, dueAt: true, _count: { select: { escalations: true } } },
       });
-      const now = Date.now();
+      const now = new Date();
       const last = page[page.length - 1];
       return {
         body: {
           items: page.map((p) => {
-            const due = open
-              .filter((r) => r.subjectId === p.id)
-              .map((r) => r.dueAt.getTime())
-              .sort((a, b) => a - b);
-            const next = due[0];
+            const mine = open.filter((r) => r.subjectId === p.id);
+            const next = mine.map((r) => r.dueAt.getTime()).sort((a, b) => a - b)[0];
             return {
               childId: p.childId,
               pathwayId: p.id,
@@ -275,7 +297,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
               exitAt: iso(p.exitAt),
               accompanimentEndsAt: iso(p.accompanimentEndsAt),
               completedAt: iso(p.completedAt),
-              overdue: next !== undefined && next < now,
+              overdue: mine.some((r) => isOverdue(r, r._count.escalations, now)),
               nextDueAt: next !== undefined ? new Date(next).toISOString() : null,
             };
           }),
@@ -299,7 +321,7 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
       const row = await loadPathway(deps, actor, params.childId, 'leavingCare.read');
       const withIdentity = allows(actor, 'leavingCare.readIdentity', { province: row.provinceCode });
       const [view, axes, objectives, child] = await Promise.all([
-        queryPathway(deps, row.workflowId),
+        readPathwayView(deps.prisma, row),
         deps.prisma.leavingCareAxis.findMany({ where: { pathwayId: row.id } }),
         withIdentity ? currentObjectives(deps, row.id) : undefined,
         withIdentity ? deps.prisma.child.findUniqueOrThrow({ where: { id: row.childId } }) : undefined,
@@ -352,11 +374,16 @@ export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
         where: { id: body.mediatorId },
         select: { role: true, active: true, provinceCode: true },
       });
-      if (!staff || !staff.active || staff.role !== 'mediator') {
-        throw invalidField('body.mediatorId', 'no active mediator with this id');
-      }
+      if (!staff || staff.role !== 'mediator')
+        throw invalidField('body.mediatorId', 'no mediator with this id');
       if (staff.provinceCode !== pathway.provinceCode) {
         throw invalidField('body.mediatorId', "must be a mediator of the pathway's province");
+      }
+      if (!staff.active) {
+        throw new ProblemError(
+          'conflict',
+          `mediator ${body.mediatorId} is deactivated and cannot be assigned`,
+        );
       }
       return { input: { actorId: actor.id, mediatorId: body.mediatorId } };
     },

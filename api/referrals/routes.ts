@@ -7,7 +7,6 @@ import {
   acknowledgementUpdate,
   declineUpdate,
   outcomeUpdate,
-  referralViewQuery,
   referralWorkflowId,
   startUpdate,
   type ReferralView,
@@ -15,14 +14,13 @@ import {
 import { authorize, scopeOf, type Action, type Actor } from '../auth/policy';
 import { auditRead, caseHandle, loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
+import { byReferralStep, isOverdue } from '../cases/read-model';
 import { asDocumentedView } from '../cases/schemas';
 import { withinDeadline, type ApiDeps } from '../deps';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
 import * as s from './schemas';
-
-const TERMINAL = new Set(['declined', 'completed', 'cancelled']);
 
 async function loadReferral(deps: ApiDeps, actor: Actor, referralId: string, action: Action) {
   const row = await deps.prisma.referral.findUnique({
@@ -57,6 +55,8 @@ const shape = (r: Row): z.infer<typeof s.Referral> => ({
   startedAt: iso(r.startedAt),
   outcome: r.outcome,
   outcomeAt: iso(r.outcomeAt),
+  cancelledAt: iso(r.cancelledAt),
+  cancelReason: r.cancelReason,
 });
 
 export function referralRoutes(routes: Routes, deps: ApiDeps): void {
@@ -68,19 +68,32 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     tag: 'referrals',
     request: { params: s.CaseIdParams, body: s.ReferralBody },
     responses: { 201: { description: 'referral sent to the partner', schema: s.ReferralCreated } },
-    problems: { 409: "the workflow rejected the referral; `detail` gives the validator's reason" },
+    problems: {
+      409: "the workflow rejected the referral (e.g. a live referral for the same plan item, or the same service and partner, exists); `detail` gives the validator's reason",
+    },
     handle: async ({ actor, params, body, res }) => {
-      const { updateId } = requestIdentity(res);
+      const ids = requestIdentity(res);
       const kase = await loadCase(deps, actor, params.caseId, 'case.referral');
-      if (!(await deps.prisma.partner.count({ where: { id: body.partnerId } }))) {
-        throw invalidField('body.partnerId', 'unknown partner');
+      const partner = await deps.prisma.partner.findUnique({
+        where: { id: body.partnerId },
+        select: { active: true },
+      });
+      if (!partner) throw invalidField('body.partnerId', 'unknown partner');
+      if (!partner.active) {
+        throw new ProblemError(
+          'conflict',
+          `partner ${body.partnerId} is deactivated: choose another service`,
+        );
       }
+      // Named here, so a retry with the same Idempotency-Key names the same referral.
+      const referralId = ids.newId('referral');
       const view = await withinDeadline(deps, () =>
         caseHandle(deps, kase.id).executeUpdate(referralUpdate, {
-          ...(updateId ? { updateId } : {}),
+          ...(ids.updateId ? { updateId: ids.updateId } : {}),
           args: [
             {
               actorId: actor.id,
+              referralId,
               serviceType: body.serviceType,
               partnerId: body.partnerId,
               ...(body.planItemId ? { planItemId: body.planItemId } : {}),
@@ -89,12 +102,6 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
           ],
         }),
       );
-      // The workflow names the referral; ours is the newest one for this service and partner.
-      const created = view.referrals.filter(
-        (r) =>
-          r.serviceType === body.serviceType && r.partnerId === body.partnerId && r.status === 'requested',
-      );
-      const referralId = created[created.length - 1]?.referralId ?? '';
       return { status: 201, body: { referralId, case: asDocumentedView(view) } };
     },
   });
@@ -154,17 +161,31 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     method: 'get',
     path: '/referrals/{referralId}',
     operationId: 'getReferral',
-    summary: 'A referral, with its open deadlines',
+    summary: 'A referral, with its open deadlines and the timeline of every one',
     tag: 'referrals',
     request: { params: s.ReferralIdParams },
     responses: { 200: { description: 'the referral', schema: s.ReferralDetails } },
     handle: async ({ actor, params }) => {
       const row = await loadReferral(deps, actor, params.referralId, 'referral.read');
-      const view = TERMINAL.has(row.status)
-        ? undefined
-        : await withinDeadline(deps, () =>
-            deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).query(referralViewQuery),
-          );
+      // The referral's own deadlines (acknowledgement, service start; a re-referral after a decline).
+      const steps = (
+        await deps.prisma.stepRecord.findMany({
+          where: { caseId: row.caseId, subjectId: row.id },
+          orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+          include: { escalations: { select: { level: true } } },
+        })
+      ).sort(byReferralStep);
+      const now = new Date();
+      const deadlines = steps.map((d) => ({
+        stepRecordId: d.id,
+        step: d.step,
+        openedAt: d.openedAt.toISOString(),
+        dueAt: d.dueAt.toISOString(),
+        completedAt: d.completedAt?.toISOString() ?? null,
+        outcome: d.outcome,
+        overdue: isOverdue(d, d.escalations.length, now),
+        escalationLevel: Math.max(-1, ...d.escalations.map((e) => e.level)),
+      }));
       await auditRead(deps, actor, {
         action: 'referral.read',
         caseId: row.caseId,
@@ -172,7 +193,15 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
         entityId: row.id,
         route: 'GET /referrals/{referralId}',
       });
-      return { body: { ...shape(row), openDeadlines: view?.openDeadlines ?? [] } };
+      return {
+        body: {
+          ...shape(row),
+          openDeadlines: deadlines
+            .filter((d) => d.completedAt === null && d.step !== 'referralReassignment')
+            .map(({ step, dueAt, escalationLevel }) => ({ step, dueAt, escalationLevel })),
+          deadlines,
+        },
+      };
     },
   });
 

@@ -1,6 +1,7 @@
 /** Referral routes: one partner service for one case (protocol.md §3 step 6). */
 import {
   CaseIdParams,
+  StepDeadline,
   Cursor,
   Limit,
   PartnerId,
@@ -67,6 +68,10 @@ export const Referral = z
     startedAt: z.string().nullable(),
     outcome: z.string().nullable(),
     outcomeAt: z.string().nullable(),
+    cancelledAt: z.string().nullable(),
+    cancelReason: z.string().nullable().openapi({
+      description: 'why it was cancelled: caseClosed, or planRevised (a plan revision dropped its item)',
+    }),
   })
   .openapi('Referral');
 
@@ -74,6 +79,9 @@ export const ReferralDetails = Referral.extend({
   openDeadlines: z.array(
     z.object({ step: z.string(), dueAt: z.string(), escalationLevel: z.number().int() }),
   ),
+  deadlines: z
+    .array(StepDeadline)
+    .openapi({ description: "every deadline of the referral, the partner's and the handler's re-referral" }),
 }).openapi('ReferralDetails');
 
 export const ReferralPage = z

@@ -26,13 +26,9 @@ const loginErrorOf = (err: ProblemError): LoginError =>
 
 const LoginQuery = z
   .object({
-    next: z
-      .string()
-      .max(2_000)
-      .optional()
-      .openapi({
-        description: 'the desk page to land on after login (a `/desk/…` path; else the work list)',
-      }),
+    next: z.string().max(2_000).optional().openapi({
+      description: 'the desk page to land on after login (a `/desk/…` path; else the work list)',
+    }),
   })
   .openapi('LoginQuery');
 

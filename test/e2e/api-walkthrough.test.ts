@@ -149,12 +149,14 @@ it('walks one case from report to closure through HTTP only', async () => {
     return view.body.referrals[0]?.status === 'completed';
   });
 
+  // The risk stays as it was, so the plan continues (a change of risk would go back to assessment
+  // or the plan: protocol.md §3 step 7).
   const reviewed = await post<{ reviewId: string; case: CaseView }>(HANDLER, `/cases/${caseId}/reviews`, {
-    risk: 'LOW',
+    risk: 'MEDIUM',
     decision: 'continue',
     notes: 'Infection treated; mother supported.',
   });
-  expect(reviewed.case).toMatchObject({ step: 'followUp', risk: 'LOW' });
+  expect(reviewed.case).toMatchObject({ step: 'followUp', risk: 'MEDIUM' });
 
   const closing = await post(HANDLER, `/cases/${caseId}/closure`, { reason: 'objectivesMet' });
   expect(closing.case.step).toBe('closureApproval');
@@ -179,7 +181,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(row).toMatchObject({
     reference,
     step: 'closed',
-    risk: 'LOW',
+    risk: 'MEDIUM',
     closureReason: 'objectivesMet',
     provinceCode: 'DEMO',
   });
@@ -204,7 +206,7 @@ it('walks one case from report to closure through HTTP only', async () => {
   expect(row.referrals[0]?.acknowledgedAt).not.toBeNull();
   expect(row.referrals[0]?.startedAt).not.toBeNull();
   expect(row.reviews).toEqual([
-    expect.objectContaining({ id: reviewed.reviewId, riskBefore: 'MEDIUM', riskAfter: 'LOW' }),
+    expect.objectContaining({ id: reviewed.reviewId, riskBefore: 'MEDIUM', riskAfter: 'MEDIUM' }),
   ]);
   const openSteps = await eventually('every step record closed', async () => {
     const n = await db.prisma.stepRecord.count({ where: { caseId, completedAt: null } });

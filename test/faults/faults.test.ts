@@ -406,7 +406,9 @@ it("keeps every promise through worker crashes, restarts of the API and PostgreS
   const escalatedCases = cases.filter((c) => c.kind === 'escalated').length;
   const expectedEscalations = (escalatedCases + referred) * Object.keys(RUNG_RECIPIENTS).length;
   const expectedCaseOpened = CASES * 2; // the duty unit's supervisor and handler
-  const expectedEmails = expectedEscalations + expectedCaseOpened;
+  // Each referral told to the health centre's focal address and its partner staff member.
+  const expectedReferralSent = referred * 2;
+  const expectedEmails = expectedEscalations + expectedCaseOpened + expectedReferralSent;
   const converged = await until(8 * 60_000, async () => {
     const sent = await db.notification.count({ where: { status: { in: ['sent', 'unconfirmed'] } } });
     const escalations = await db.escalation.count();
@@ -446,7 +448,9 @@ it("keeps every promise through worker crashes, restarts of the API and PostgreS
   const unknown = [...byId.keys()].filter((id) => !rows.some((r) => r.messageId === id));
   const delivered = rows.filter((r) => byId.get(r.messageId) === 1).length;
   expect(rows.filter((r) => r.kind === 'caseOpened')).toHaveLength(expectedCaseOpened);
-  expect(rows.filter((r) => r.kind !== 'caseOpened')).toHaveLength(expectedEscalations);
+  expect(rows.filter((r) => r.kind === 'referralSent')).toHaveLength(expectedReferralSent);
+  expect(rows.filter((r) => ['reminder', 'escalation'].includes(r.kind))).toHaveLength(expectedEscalations);
+  expect(rows).toHaveLength(expectedEmails);
   expect({ duplicateMail, missing: missing.length, unknown: unknown.length }).toEqual({
     duplicateMail: 0,
     missing: 0,

@@ -7,6 +7,7 @@
  *
  * Recorded without payload encryption so the fixtures stay readable; they hold IDs and codes only.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -17,6 +18,7 @@ import {
   checkBackUpdate,
   closureApprovalUpdate,
   closureUpdate,
+  concernSignal,
   emergencyUpdate,
   judicialNotificationUpdate,
   referralUpdate,
@@ -163,6 +165,110 @@ async function declinedReferral(h: Harness): Promise<void> {
   await save(h, 'referral-declined', referral);
 }
 
+/**
+ * A closure awaiting approval when a new concern comes in: withdrawn, the supervisor told, the case
+ * screened again; then closed as deceased, with no check-back.
+ */
+async function closureWithdrawn(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
+  await waitForDeadline(handle, 'screening');
+  await handle.executeUpdate(screeningUpdate, {
+    args: [
+      { actorId: HANDLER, screeningId: 's1', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] },
+    ],
+  });
+  await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'objectivesMet' }] });
+  await handle.signal(concernSignal, {
+    reportId: randomUUID(),
+    urgent: false,
+    receivedAt: new Date(await h.env.currentTimeMs()).toISOString(),
+  });
+  await eventually('the closure withdrawn', async () => {
+    const v: CaseView = await handle.query(caseViewQuery);
+    return v.step === 'screening' && v.openDeadlines.some((d) => d.step === 'screening') ? v : undefined;
+  });
+  await handle.executeUpdate(screeningUpdate, {
+    args: [
+      { actorId: HANDLER, screeningId: 's2', risk: 'LOW', immediateNeeds: false, categories: ['neglect'] },
+    ],
+  });
+  await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'deceased' }] });
+  await handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+  await handle.result();
+  await save(h, 'case-closure-withdrawn', handle);
+}
+
+/**
+ * A plan revision: the medical referral is kept (now the new plan's item), the education one is
+ * cancelled, social assistance is sent; closing the case cancels the two left running.
+ */
+async function planRevised(h: Harness): Promise<void> {
+  const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
+  await driveToFollowUp(h.db.prisma, handle, 'MEDIUM', [
+    { serviceType: 'medical', partnerId: 'partner-demo-health' },
+    { serviceType: 'education', partnerId: 'partner-demo-school' },
+  ]);
+  const education = await referralOf(h, handle, 1);
+  await waitForDeadline(handle, 'review');
+  await handle.executeUpdate(reviewUpdate, {
+    args: [{ actorId: HANDLER, reviewId: 'review-1', risk: 'MEDIUM', decision: 'revisePlan' }],
+  });
+  const plan = await insertPlan(h.db.prisma, caseId, [
+    { serviceType: 'medical', partnerId: 'partner-demo-health' },
+    { serviceType: 'socialAssistance', partnerId: 'partner-demo-association' },
+  ]);
+  await handle.executeUpdate(planUpdate, { args: [{ actorId: HANDLER, ...plan }] });
+  await handle.executeUpdate(planApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+  await education.result();
+  const social = await referralOf(h, handle, 2);
+  await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'objectivesMet' }] });
+  await handle.executeUpdate(closureApprovalUpdate, { args: [{ actorId: SUPERVISOR, decision: 'approve' }] });
+  await handle.result();
+  await social.result();
+  await save(h, 'case-plan-revised', handle);
+  await save(h, 'referral-cancelled-by-revision', education);
+  await save(h, 'referral-cancelled-by-closure', social);
+}
+
+/**
+ * An urgent concern moves a pending screening earlier; the case is planned with a referral, its
+ * risk falls at review (the referral's acknowledgement is re-planned), it is transferred and the
+ * referral follows it to the receiving province, where the partner completes it.
+ */
+async function transferWithReferrals(h: Harness): Promise<void> {
+  const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
+  await waitForDeadline(handle, 'screening');
+  await handle.signal(concernSignal, {
+    reportId: randomUUID(),
+    urgent: true,
+    receivedAt: new Date(await h.env.currentTimeMs()).toISOString(),
+  });
+  await eventually('the screening moved earlier', async () => {
+    const rows = await h.db.prisma.auditEvent.count({
+      where: { caseId: handle.workflowId.replace(/^case-/, ''), action: 'deadline.replanned' },
+    });
+    return rows > 0;
+  });
+  await driveToFollowUp(h.db.prisma, handle, 'HIGH', [
+    { serviceType: 'medical', partnerId: 'partner-demo-health' },
+  ]);
+  const referral = await referralOf(h, handle);
+  await waitForDeadline(handle, 'review');
+  await handle.executeUpdate(reviewUpdate, {
+    args: [{ actorId: HANDLER, reviewId: 'review-1', risk: 'MEDIUM', decision: 'reassess' }],
+  });
+  await handle.executeUpdate(transferUpdate, { args: [{ actorId: HANDLER, toProvince: 'OTHR' }] });
+  await handle.executeUpdate(transferAcceptanceUpdate, {
+    args: [{ actorId: 'staff-othr-supervisor', accept: true }],
+  });
+  await referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] });
+  await referral.executeUpdate(startUpdate, { args: [{ actorId: PARTNER }] });
+  await referral.executeUpdate(outcomeUpdate, { args: [{ actorId: PARTNER, outcome: 'completed' }] });
+  await referral.result();
+  await save(h, 'case-transfer-with-referrals', handle);
+  await save(h, 'referral-transferred', referral);
+}
+
 /** Monthly reviews until the case continues as new; the first run's history is the fixture. */
 async function continuedAsNew(h: Harness): Promise<void> {
   const { handle } = await startCase(h.env.client, h.db.prisma, h.taskQueue, { maxHistoryEvents: 150 });
@@ -183,7 +289,15 @@ async function main(): Promise<void> {
   const h = await createHarness({ encrypted: false });
   try {
     await h.startWorker();
-    for (const scenario of [fullCircuit, escalatedScreening, declinedReferral, continuedAsNew]) {
+    for (const scenario of [
+      fullCircuit,
+      escalatedScreening,
+      declinedReferral,
+      continuedAsNew,
+      closureWithdrawn,
+      planRevised,
+      transferWithReferrals,
+    ]) {
       console.log(scenario.name, new Date(await h.env.currentTimeMs()).toISOString());
       await scenario(h);
     }

@@ -11,10 +11,23 @@ import { newChildReport, startTestApi, waitForOpenStep, type TestApi } from '../
 type Role = (typeof ROLES)[number];
 type Side = 'own' | 'other';
 
-const READ_CASES: Action[] = ['case.list', 'case.read'];
+const READ_CASES: Action[] = ['case.list', 'case.read', 'case.readTimeline'];
+/** What every form needs: the province's units, staff and partners. */
+const ORGANISATION: Action[] = ['unit.list', 'staff.list', 'partner.list'];
+/** Everyone, for every province: the list of provinces; their own work list. */
+const EVERYONE: Action[] = ['province.list', 'work.list'];
+const ADMINISTER: Action[] = [
+  'unit.create',
+  'unit.update',
+  'staff.create',
+  'staff.update',
+  'partner.create',
+  'partner.update',
+];
 const FOLLOW_PATHWAYS: Action[] = ['leavingCare.list', 'leavingCare.read', 'leavingCare.readIdentity'];
 const OPERATIONS_READ: Action[] = [
   ...READ_CASES,
+  ...ORGANISATION,
   'referral.list',
   'referral.read',
   'leavingCare.list',
@@ -33,6 +46,8 @@ const HANDLE_CASES: Action[] = [
   'case.report',
   ...READ_CASES,
   'case.readIdentity',
+  'case.readContent',
+  'case.rectifyIdentity',
   'case.screening',
   'case.emergency',
   'case.judicialNotification',
@@ -57,8 +72,15 @@ const HANDLE_CASES: Action[] = [
 const EXPECTED: Record<Role, Record<Side, Action[]>> = {
   // acts on the cases of their province, sees the child; enrols in leaving care, assigns the mediator
   handler: {
-    own: [...HANDLE_CASES, ...FOLLOW_PATHWAYS, 'leavingCare.enrol', 'leavingCare.mediatorAssignment'],
-    other: [],
+    own: [
+      ...HANDLE_CASES,
+      ...FOLLOW_PATHWAYS,
+      'leavingCare.enrol',
+      'leavingCare.mediatorAssignment',
+      ...ORGANISATION,
+      ...EVERYONE,
+    ],
+    other: [...EVERYONE],
   },
   // a handler's work, plus approvals, reassignment, the audit trail; accepts transfers into the
   // province; decides the length of accompaniment
@@ -75,8 +97,10 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'leavingCare.enrol',
       'leavingCare.mediatorAssignment',
       'leavingCare.accompaniment',
+      ...ORGANISATION,
+      ...EVERYONE,
     ],
-    other: [],
+    other: [...EVERYONE],
   },
   // reads the province's cases (escalations, blockages) and may reassign; follows its pathways;
   // reads its statistics
@@ -84,18 +108,28 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
     own: [
       ...READ_CASES,
       'case.readIdentity',
+      'case.readContent',
       'case.assignment',
       'referral.list',
       'referral.read',
       'report.provincial',
       ...FOLLOW_PATHWAYS,
+      ...ORGANISATION,
+      ...EVERYONE,
     ],
-    other: [],
+    other: [...EVERYONE],
   },
   // reads the province's cases and pathways, never an identity; receives the province's statistics (§6)
   committee: {
-    own: [...READ_CASES, 'leavingCare.list', 'leavingCare.read', 'report.provincial'],
-    other: [],
+    own: [
+      ...READ_CASES,
+      'leavingCare.list',
+      'leavingCare.read',
+      'report.provincial',
+      ...ORGANISATION,
+      ...EVERYONE,
+    ],
+    other: [...EVERYONE],
   },
   // only referrals addressed to its own service; its list is always filtered to them
   partner: {
@@ -106,45 +140,70 @@ const EXPECTED: Record<Role, Record<Side, Action[]>> = {
       'referral.decline',
       'referral.start',
       'referral.outcome',
+      ...EVERYONE,
     ],
-    other: ['referral.list'],
+    other: ['referral.list', ...EVERYONE],
   },
   // carries the leaving-care pathways of their province (may take one over); nothing on protection cases
   mediator: {
-    own: [...FOLLOW_PATHWAYS, 'leavingCare.mediatorAssignment', ...MEDIATOR_WORK],
-    other: [],
+    own: [
+      ...FOLLOW_PATHWAYS,
+      'leavingCare.mediatorAssignment',
+      ...MEDIATOR_WORK,
+      ...ORGANISATION,
+      ...EVERYONE,
+    ],
+    other: [...EVERYONE],
   },
   // technical staff: case and pathway views of every province, never an identity; the Temporal UI's codec
   operations: {
-    own: [...OPERATIONS_READ],
-    other: [...OPERATIONS_READ],
+    own: [...OPERATIONS_READ, ...EVERYONE],
+    other: [...OPERATIONS_READ, ...EVERYONE],
   },
   // inspection: reads everything, writes nothing
   auditor: {
     own: [
       ...READ_CASES,
       'case.readIdentity',
+      'case.readContent',
       'case.readAudit',
       'referral.list',
       'referral.read',
       'report.provincial',
       ...FOLLOW_PATHWAYS,
+      ...ORGANISATION,
+      ...EVERYONE,
     ],
     other: [
       ...READ_CASES,
       'case.readIdentity',
+      'case.readContent',
       'case.readAudit',
       'referral.list',
       'referral.read',
       'report.provincial',
       ...FOLLOW_PATHWAYS,
+      ...ORGANISATION,
+      ...EVERYONE,
     ],
+  },
+  // the organisation of their province: reads and administers it; never a case or a pathway
+  admin: {
+    own: [...ORGANISATION, ...EVERYONE, ...ADMINISTER],
+    other: [...EVERYONE],
+  },
+  // the ministry's administrator: the organisation of every province
+  nationalAdmin: {
+    own: [...ORGANISATION, ...EVERYONE, ...ADMINISTER],
+    other: [...ORGANISATION, ...EVERYONE, ...ADMINISTER],
   },
 };
 
 interface Fixtures {
   caseDemo: string;
   caseOthr: string;
+  screenedDemo: string; // a screened DEMO case (the one with referralDemoHealth): content to read
+  screenedOthr: string;
   transferToDemo: string; // a case of OTHR with a pending transfer to DEMO
   transferToOthr: string; // a case of DEMO with a pending transfer to OTHR
   referralDemoHealth: string; // a DEMO case's referral to partner-demo-health (the demo partner's service)
@@ -154,12 +213,25 @@ interface Fixtures {
 }
 
 interface Probe {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   body?: unknown;
   /** What a refusal looks like: a resource the actor may read (403) or not (404), or no resource (403). */
-  resource: { kind: 'case' | 'referral' | 'pathway'; province: 'DEMO' | 'OTHR' } | { kind: 'none' };
+  resource:
+    | { kind: 'case' | 'referral' | 'pathway' | 'unit' | 'staff' | 'partner'; province: 'DEMO' | 'OTHR' }
+    | { kind: 'none' };
 }
+
+/** The action that reads a resource of this kind (a refusal on one the actor may read is a 403). */
+const READ_ACTION = {
+  case: 'case.read',
+  referral: 'referral.read',
+  pathway: 'leavingCare.read',
+  unit: 'unit.list',
+  staff: 'staff.list',
+  partner: 'partner.list',
+} as const satisfies Record<string, Action>;
+let unique = 0;
 
 const province = (side: Side) => (side === 'own' ? 'DEMO' : 'OTHR');
 
@@ -207,6 +279,17 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     }),
     'case.read': onCase(''),
     'case.readIdentity': onCase(''),
+    // The same GET on a screened case: its screening's notes are there (null), or the key is absent.
+    'case.readContent': (side) => ({
+      method: 'GET',
+      path: `/cases/${side === 'own' ? f.screenedDemo : f.screenedOthr}`,
+      resource: { kind: 'case', province: province(side) },
+    }),
+    'case.readTimeline': onCase('/timeline'),
+    'case.rectifyIdentity': onCase('/child/rectification', {
+      reason: 'Birth certificate presented.',
+      nationality: 'MA',
+    }),
     'case.readAudit': onCase('/audit'),
     'case.screening': onCase('/screening', { risk: 'LOW', immediateNeeds: false, categories: ['neglect'] }),
     'case.emergency': onCase('/emergency', { measures: ['medical'] }),
@@ -295,6 +378,75 @@ function probes(f: Fixtures): Record<Action, (side: Side) => Probe> {
     'leavingCare.outcome': onPathway('/outcome', {
       outcomes: everyAxis.map((axis) => ({ axis, outcome: 'integrated' })),
     }),
+    // Not about a province: the caller's own work, the country's provinces.
+    'work.list': () => ({ method: 'GET', path: '/work', resource: { kind: 'none' } }),
+    'province.list': () => ({ method: 'GET', path: '/provinces', resource: { kind: 'none' } }),
+    'unit.list': (side) => ({
+      method: 'GET',
+      path: `/units?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
+    'staff.list': (side) => ({
+      method: 'GET',
+      path: `/staff?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
+    'partner.list': (side) => ({
+      method: 'GET',
+      path: `/partners?province=${province(side)}`,
+      resource: { kind: 'none' },
+    }),
+    // A mobile unit, never the duty unit that new cases of the province go to.
+    'unit.create': (side) => ({
+      method: 'POST',
+      path: '/units',
+      body: { province: province(side), kind: 'mobileUnit', name: 'Unité mobile (matrice)' },
+      resource: { kind: 'none' },
+    }),
+    'unit.update': (side) => ({
+      method: 'PATCH',
+      path: `/units/${side === 'own' ? 'unit-demo-mobile' : 'unit-othr-mobile'}`,
+      body: { name: 'Unité mobile' },
+      resource: { kind: 'unit', province: province(side) },
+    }),
+    'staff.create': (side) => {
+      unique += 1;
+      return {
+        method: 'POST',
+        path: '/staff',
+        body: {
+          province: province(side),
+          unitId: side === 'own' ? 'unit-demo-upe' : 'unit-othr-upe',
+          role: 'handler',
+          displayName: 'Assistante sociale (matrice)',
+          email: `matrix-${unique}-${process.pid}@demo.example`,
+        },
+        resource: { kind: 'none' },
+      };
+    },
+    'staff.update': (side) => ({
+      method: 'PATCH',
+      path: `/staff/${side === 'own' ? 'staff-demo-coordinator' : 'staff-othr-coordinator'}`,
+      body: { language: 'fr' },
+      resource: { kind: 'staff', province: province(side) },
+    }),
+    'partner.create': (side) => ({
+      method: 'POST',
+      path: '/partners',
+      body: {
+        province: province(side),
+        partnerType: 'association',
+        name: 'Association (matrice)',
+        focalEmail: 'matrix@partners.example',
+      },
+      resource: { kind: 'none' },
+    }),
+    'partner.update': (side) => ({
+      method: 'PATCH',
+      path: `/partners/${side === 'own' ? 'partner-demo-mobileUnit' : 'partner-othr-health'}`,
+      body: { name: 'Unité mobile (démo)' },
+      resource: { kind: 'partner', province: province(side) },
+    }),
   };
 }
 
@@ -322,7 +474,7 @@ async function referral(
   provinceCode: 'DEMO' | 'OTHR',
   serviceType: string,
   partnerId: string,
-): Promise<string> {
+): Promise<{ referralId: string; caseId: string }> {
   const caseId = await open(as, provinceCode);
   const screened = await api.post(`/cases/${caseId}/screening`, {
     as,
@@ -340,7 +492,7 @@ async function referral(
     if (Date.now() > deadline) throw new Error('the referral row never appeared');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return res.body.referralId;
+  return { referralId: res.body.referralId, caseId };
 }
 
 async function transfer(as: string, from: 'DEMO' | 'OTHR', to: 'DEMO' | 'OTHR'): Promise<string> {
@@ -365,13 +517,30 @@ beforeAll(async () => {
   h = await createHarness();
   await h.startWorker();
   api = await startTestApi(h);
+  // The other province's own mobile unit and partner, for the administrators' probes.
+  await api.prisma.unit.create({
+    data: { id: 'unit-othr-mobile', provinceCode: 'OTHR', kind: 'mobileUnit', name: 'Unité mobile' },
+  });
+  await api.prisma.partner.create({
+    data: {
+      id: 'partner-othr-health',
+      provinceCode: 'OTHR',
+      partnerType: 'health',
+      name: 'Centre de santé (autre)',
+      focalEmail: 'health@partners.othr.example',
+    },
+  });
+  const demoReferral = await referral('staff-demo-handler', 'DEMO', 'medical', 'partner-demo-health');
+  const othrReferral = await referral('staff-othr-handler', 'OTHR', 'education', 'partner-demo-school');
   fixtures = {
     caseDemo: await open('staff-demo-handler', 'DEMO'),
     caseOthr: await open('staff-othr-handler', 'OTHR'),
+    screenedDemo: demoReferral.caseId,
+    screenedOthr: othrReferral.caseId,
     transferToDemo: await transfer('staff-othr-handler', 'OTHR', 'DEMO'),
     transferToOthr: await transfer('staff-demo-handler', 'DEMO', 'OTHR'),
-    referralDemoHealth: await referral('staff-demo-handler', 'DEMO', 'medical', 'partner-demo-health'),
-    referralOthrSchool: await referral('staff-othr-handler', 'OTHR', 'education', 'partner-demo-school'),
+    referralDemoHealth: demoReferral.referralId,
+    referralOthrSchool: othrReferral.referralId,
     pathwayDemo: await pathway('staff-demo-handler', 'DEMO'),
     pathwayOthr: await pathway('staff-othr-handler', 'OTHR'),
   };
@@ -398,21 +567,22 @@ it('answers every role × action × own/other province as protocol.md §2 says',
     for (const action of ACTIONS) {
       for (const side of ['own', 'other'] as const) {
         const probe = probeTable[action](side);
-        const res = await api.request<{ child?: unknown }>(probe.method, probe.path, {
-          as,
-          ...(probe.body === undefined ? {} : { body: probe.body }),
-        });
+        const res = await api.request<{ child?: unknown; screenings?: Record<string, unknown>[] }>(
+          probe.method,
+          probe.path,
+          {
+            as,
+            ...(probe.body === undefined ? {} : { body: probe.body }),
+          },
+        );
         requests += 1;
         const allowed = EXPECTED[role][side].includes(action);
         const readSide: Side | undefined =
           probe.resource.kind === 'none' ? undefined : probe.resource.province === 'DEMO' ? 'own' : 'other';
-        const readAction: Action =
-          probe.resource.kind === 'referral'
-            ? 'referral.read'
-            : probe.resource.kind === 'pathway'
-              ? 'leavingCare.read'
-              : 'case.read';
-        const readable = readSide !== undefined && EXPECTED[role][readSide].includes(readAction);
+        const readable =
+          probe.resource.kind !== 'none' &&
+          readSide !== undefined &&
+          EXPECTED[role][readSide].includes(READ_ACTION[probe.resource.kind]);
         let ok: boolean;
         let wanted: string;
         if (action === 'case.readIdentity' || action === 'leavingCare.readIdentity') {
@@ -420,6 +590,16 @@ it('answers every role × action × own/other province as protocol.md §2 says',
           const hasChild = res.status === 200 && res.body.child !== undefined;
           wanted = allowed ? '200 with the child' : readable ? '200 without the child' : '404';
           ok = allowed ? hasChild : readable ? res.status === 200 && !hasChild : res.status === 404;
+        } else if (action === 'case.readContent') {
+          // The same GET as case.read: the screening's notes key is in the answer, or not.
+          const screening = res.status === 200 ? res.body.screenings?.[0] : undefined;
+          const hasNotes = screening !== undefined && 'notes' in screening;
+          wanted = allowed ? '200 with the notes' : readable ? '200 without the notes' : '404';
+          ok = allowed
+            ? hasNotes
+            : readable
+              ? res.status === 200 && screening !== undefined && !hasNotes
+              : res.status === 404;
         } else if (allowed) {
           // Through authorisation: done, or refused by the workflow for the case's current step.
           wanted = '2xx or 409 (step rejected)';

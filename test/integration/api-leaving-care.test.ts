@@ -330,7 +330,7 @@ describe('pathway steps', () => {
     });
     expect(notMediator.status).toBe(400);
     expect(notMediator.body.errors).toEqual([
-      { path: 'body.mediatorId', message: 'no active mediator with this id' },
+      { path: 'body.mediatorId', message: 'no mediator with this id' },
     ]);
     const assigned = await api.post<{ pathway: Pathway }>(`/leaving-care/${childId}/mediator`, {
       as: HANDLER,

@@ -96,7 +96,27 @@ describe('recipients', () => {
         workflowId: `referral-${referralId}`,
       },
     });
-    expect(ids(await resolve().forRung('partner', { ...demo, referralId }))).toEqual(['staff-demo-partner']);
+    // The service's focal address (in the partner's language) and its staff member.
+    const partner = await resolve().forRung('partner', { ...demo, referralId });
+    expect(partner.recipients.map((r) => [r.id, r.email, r.language])).toEqual([
+      ['focal-point.partner-demo-health', 'health@partners.demo.example', 'fr'],
+      ['staff-demo-partner', 'partner@demo.example', 'fr'],
+    ]);
+    // A staff member reading the focal address itself is told once.
+    await db.prisma.partner.update({
+      where: { id: 'partner-demo-health' },
+      data: { focalEmail: 'Partner@demo.example', language: 'ar' },
+    });
+    expect(
+      (await resolve().forRung('partner', { ...demo, referralId })).recipients.map((r) => [
+        r.email,
+        r.language,
+      ]),
+    ).toEqual([['Partner@demo.example', 'ar']]);
+    await db.prisma.partner.update({
+      where: { id: 'partner-demo-health' },
+      data: { focalEmail: 'health@partners.demo.example', language: 'fr' },
+    });
     expect(await resolve().forRung('partner', demo)).toMatchObject({
       role: 'coordinator',
       fellThrough: ['partner'],

@@ -61,6 +61,8 @@ const MAILBOX: Record<string, Record<string, string>> = {
     supervisor: 'supervisor@demo.example',
     coordinator: 'coordinator@demo.example',
     committee: 'committee@demo.example',
+    // The referrals' partner (SERVICE): the association's focal address; it has no staff member.
+    partner: 'association@partners.demo.example',
   },
   OTHR: {
     handler: 'handler@othr.example',
@@ -658,18 +660,23 @@ export async function leftUndone(h: Harness, c: StepCase): Promise<void> {
     expect(rows.map((e) => [e.level, e.role, e.firedAt.toISOString(), e.resolvedAt])).toEqual(
       rungs.map((r) => [r.level, r.role, r.at, null]),
     );
+    // One e-mail per role of each rung: its own and those it also tells.
+    const byLevelThenTo = (a: { level: number; to: string }, b: { level: number; to: string }) =>
+      a.level - b.level || a.to.localeCompare(b.to);
     const expectedMails = rungs
-      .map((r) => ({
-        level: r.level,
-        to: MAILBOX[c.province]![r.role]!,
-        kind: r.level === 0 ? 'reminder' : 'escalation',
-      }))
-      .sort((a, b) => a.level - b.level);
+      .flatMap((r) =>
+        [r.role, ...(r.alsoTell ?? [])].map((role) => ({
+          level: r.level,
+          to: MAILBOX[c.province]![role]!,
+          kind: r.level === 0 ? 'reminder' : 'escalation',
+        })),
+      )
+      .sort(byLevelThenTo);
     await eventually(
       `${c.name}: every e-mail`,
-      async () => (await mailsOf(h, reached)).length >= rungs.length,
+      async () => (await mailsOf(h, reached)).length >= expectedMails.length,
     );
-    expect((await mailsOf(h, reached)).sort((a, b) => a.level - b.level)).toEqual(expectedMails);
+    expect((await mailsOf(h, reached)).sort(byLevelThenTo)).toEqual(expectedMails);
     const record = await h.db.prisma.stepRecord.findUniqueOrThrow({ where: { id: reached.record.id } });
     expect(record.completedAt).toBeNull();
   } finally {

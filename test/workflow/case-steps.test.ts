@@ -139,26 +139,27 @@ describe('case steps', () => {
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     await driveToFollowUp(h.db.prisma, handle, 'LOW');
     await waitForDeadline(handle, 'review');
+    // A higher risk goes back to assessment even when the handler chose to revise the plan.
     const view = await handle.executeUpdate(reviewUpdate, {
-      args: [{ actorId: HANDLER, reviewId: 'r1', risk: 'HIGH', decision: 'continue' }],
+      args: [{ actorId: HANDLER, reviewId: 'r1', risk: 'HIGH', decision: 'revisePlan' }],
     });
     expect(view.step).toBe('assessment');
     expect(view.risk).toBe('HIGH');
     expect(view.openDeadlines.map((d) => d.step)).toEqual(['assessment']);
 
-    await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'untraceable' }] });
+    await handle.executeUpdate(closureUpdate, { args: [{ actorId: HANDLER, reason: 'objectivesMet' }] });
     const closed = await handle.executeUpdate(closureApprovalUpdate, {
       args: [{ actorId: SUPERVISOR, decision: 'approve' }],
     });
     expect(closed.step).toBe('closed');
-    // HIGH cases get the optional 90-day check-back (protocol v1 default: enabled).
+    // HIGH cases closed with their objectives met get the optional 90-day check-back (protocol v1).
     expect(closed.openDeadlines.map((d) => d.step)).toEqual(['closureCheckBack']);
     // The run waits for the check-back itself: no continue-as-new just because the case closed.
     await h.env.sleep(60_000);
     expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
     const row = await h.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row.status).toBe('closed');
-    expect(row.closureReason).toBe('untraceable');
+    expect(row.closureReason).toBe('objectivesMet');
   });
 
   it('returns a plan to drafting when the supervisor sends it back', async () => {

@@ -34,6 +34,7 @@ afterAll(() => h?.stop());
 
 const PARTNER = 'staff-demo-partner';
 const CARE_INSTITUTION = 'partner-demo-careInstitution';
+const OTHER_INSTITUTION = 'partner-test-second-institution';
 
 /** The partner acknowledges and starts a referral (what the partner's API calls do). */
 async function startService(referralId: string): Promise<void> {
@@ -93,9 +94,21 @@ describe('leaving-care enrolment', () => {
       async () => (await caseActions(caseId, 'leavingCare.enrolment')).length === 1,
     );
 
-    // A second placement of the same child (e.g. another institution) does not enrol them again.
+    // A second placement of the same child in another institution (the first placement is still
+    // live: one live referral per service and partner) does not enrol them again.
+    await h.db.prisma.partner.upsert({
+      where: { id: OTHER_INSTITUTION },
+      update: {},
+      create: {
+        id: OTHER_INSTITUTION,
+        provinceCode: 'DEMO',
+        partnerType: 'careInstitution',
+        name: 'Deuxième établissement (test)',
+        focalEmail: 'second-institution@partners.demo.example',
+      },
+    });
     await handle.executeUpdate(referralUpdate, {
-      args: [{ actorId: HANDLER, serviceType: 'placement', partnerId: CARE_INSTITUTION }],
+      args: [{ actorId: HANDLER, serviceType: 'placement', partnerId: OTHER_INSTITUTION }],
     });
     const second = await eventually('the second placement', async () => {
       const v: CaseView = await handle.query(caseViewQuery);

@@ -25,6 +25,12 @@ describe('replay of recorded histories', () => {
         'case-continued-as-new.json',
         'referral-completed.json',
         'referral-declined.json',
+        'case-closure-withdrawn.json',
+        'case-plan-revised.json',
+        'referral-cancelled-by-revision.json',
+        'referral-cancelled-by-closure.json',
+        'case-transfer-with-referrals.json',
+        'referral-transferred.json',
       ]),
     );
   });

@@ -132,6 +132,52 @@ async function childWith(
             reviewedById: 'staff-demo-handler',
           },
         },
+        emergencyMeasures: {
+          create: {
+            id: randomUUID(),
+            measures: ['medical'],
+            notes: `${name} emergency notes`,
+            recordedAt: ago((closedDaysAgo ?? 0) + 199),
+            recordedById: 'staff-demo-handler',
+          },
+        },
+        judicialNotifications: {
+          create: {
+            id: randomUUID(),
+            status: 'sent',
+            notes: `${name} prosecutor reference`,
+            recordedAt: ago((closedDaysAgo ?? 0) + 199),
+            recordedById: 'staff-demo-handler',
+          },
+        },
+        closures: {
+          create: {
+            id: randomUUID(),
+            reason: 'objectivesMet',
+            notes: `${name} closure notes`,
+            status: 'approved',
+            requestedAt: ago((closedDaysAgo ?? 0) + 1),
+            requestedById: 'staff-demo-handler',
+            decisions: {
+              create: {
+                id: randomUUID(),
+                decision: 'return',
+                reason: `${name} closure return`,
+                decidedAt: ago((closedDaysAgo ?? 0) + 1),
+                decidedById: 'staff-demo-supervisor',
+              },
+            },
+          },
+        },
+        checkBacks: {
+          create: {
+            id: randomUUID(),
+            outcome: 'stable',
+            notes: `${name} check-back notes`,
+            recordedAt: ago(closedDaysAgo ?? 0),
+            recordedById: 'staff-demo-handler',
+          },
+        },
       },
     });
   }
@@ -197,6 +243,10 @@ async function snapshot(childId: string) {
           reviews: true,
           plans: { include: { items: true } },
           referrals: true,
+          emergencyMeasures: true,
+          judicialNotifications: true,
+          closures: { include: { decisions: true } },
+          checkBacks: true,
         },
       },
       leavingCarePathway: { include: { axes: true, contacts: true, objectives: true } },
@@ -279,6 +329,18 @@ describe('retention', () => {
     expect(kase?.referrals).toEqual([
       expect.objectContaining({ declineReason: null, status: 'declined', serviceType: 'familySupport' }),
     ]);
+    expect(kase?.emergencyMeasures).toEqual([
+      expect.objectContaining({ notes: null, measures: ['medical'] }),
+    ]);
+    expect(kase?.judicialNotifications).toEqual([expect.objectContaining({ notes: null, status: 'sent' })]);
+    expect(kase?.closures).toEqual([
+      expect.objectContaining({
+        notes: null,
+        status: 'approved',
+        decisions: [expect.objectContaining({ reason: null, decision: 'return' })],
+      }),
+    ]);
+    expect(kase?.checkBacks).toEqual([expect.objectContaining({ notes: null, outcome: 'stable' })]);
     expect(kase).toMatchObject({ status: 'closed', risk: 'MEDIUM', categories: ['neglect'] });
     expect(JSON.stringify(done)).not.toMatch(/Oldclosed/);
 

@@ -4,7 +4,7 @@
  * the case view is a query. Payloads carry IDs and codes only; narratives stay in the database.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
+import type { DeadlineStep, EscalationRecord, OpenDeadline, RiskLevel } from '../deadlines/types';
 import type { NotificationIssue } from '../notifications/types';
 
 export type CaseStep =
@@ -30,20 +30,60 @@ export interface ProtocolFacts {
   /** Categories that need a judicial notification only when the child is injured. */
   judicialNotificationIfInjured: string[];
   serviceTypes: string[];
-  closureReasons: string[];
+  /** Closure rules (protocol `closure`): which steps block it, and per reason where it may start. */
+  closure: ClosureFacts;
   checkBackRisks: RiskLevel[];
+  /** Deadline steps whose span follows the risk level: re-planned when the risk changes. */
+  riskDependentSteps: DeadlineStep[];
   /** Services delivered by a care institution: their start places the child, enrolling them in leaving care. */
   placementServices?: string[];
   /** Closure reasons that hand the young person over to the leaving-care pathway. */
   leavingCareHandOver?: string[];
 }
 
+export interface ClosureFacts {
+  /** Deadline steps that must be done before a case closes (screening, emergency, judicial notification). */
+  blockedBy: DeadlineStep[];
+  reasons: Record<
+    string,
+    {
+      /** Steps the case may be at when this closure is requested. */
+      fromSteps: CaseStep[];
+      /** Steps of `blockedBy` this reason may close over (an untraceable child cannot be screened). */
+      notBlockedBy: DeadlineStep[];
+      /** Whether the check-back follows (the child is still reachable). */
+      checkBack: boolean;
+    }
+  >;
+}
+
+/** Why a referral was cancelled: the case closed, or a plan revision dropped its item. */
+export type ReferralCancelReason = 'caseClosed' | 'planRevised';
+
 export interface ReferralSummary {
   referralId: string;
   serviceType: string;
   partnerId: string;
+  /** The plan item it carries out (absent for a referral made outside the plan). */
+  planItemId?: string;
   status: 'requested' | 'acknowledged' | 'declined' | 'started' | 'completed' | 'cancelled';
   declineReason?: string;
+  cancelReason?: ReferralCancelReason;
+}
+
+/** A plan item: one service with its responsible partner. */
+export interface PlanItem {
+  planItemId: string;
+  serviceType: string;
+  partnerId: string;
+}
+
+/** A closure request a new concern withdrew, as the supervisor sees it on the case. */
+export interface ClosureWithdrawal {
+  reason: string;
+  /** The concern that withdrew it. */
+  reportId: string;
+  at: string;
 }
 
 export interface CaseState {
@@ -54,7 +94,13 @@ export interface CaseState {
   step: CaseStep;
   /** Step to return to when a supervisor returns a closure request. */
   stepBeforeClosure: CaseStep | null;
+  /**
+   * Step a re-screened case resumes after the screening (set when a new concern withdraws a
+   * closure request; null: the case moves on to assessment as after a first screening).
+   */
+  resumeStep?: CaseStep | null;
   risk: RiskLevel | null;
+  /** Whether the report that opened the case was urgent (each later concern carries its own). */
   urgent: boolean;
   categories: string[];
   facts: ProtocolFacts;
@@ -63,9 +109,18 @@ export interface CaseState {
   referrals: ReferralSummary[];
   planId: string | null;
   /** Services of the submitted plan, referred once the supervisor approves it. */
-  planItems: { planItemId: string; serviceType: string; partnerId: string }[];
-  transfer: { toProvince: string; deadlineId: string } | null;
+  planItems: PlanItem[];
+  /** The submitted plan's review frequency in days, if it sets one. */
+  planReviewEveryDays?: number | null;
+  /** The approved plan's review frequency: reviews come at least this often. */
+  reviewEveryDays?: number | null;
+  /** A pending transfer: its row (transfers) and its acceptance deadline. */
+  transfer: { transferId: string; toProvince: string; deadlineId: string } | null;
   closureReason: string | null;
+  /** The pending (or last approved) closure request's row in `closures`, written by the API. */
+  closureId?: string | null;
+  /** The last closure request a new concern withdrew. */
+  closureWithdrawn?: ClosureWithdrawal | null;
   stepsOnTime: number;
   stepsLate: number;
   concerns: number;
@@ -95,6 +150,8 @@ export interface CaseView {
   referrals: ReferralSummary[];
   transferTo: string | null;
   closureReason: string | null;
+  /** The last closure request a new concern withdrew (null: none). */
+  closureWithdrawn: ClosureWithdrawal | null;
   stepsOnTime: number;
   stepsLate: number;
   /** Mail that fell through to another rung, failed, or was sent without confirmation. */
@@ -125,12 +182,16 @@ export interface AssessmentInput extends Actor {
 }
 export interface PlanInput extends Actor {
   planId: string;
-  items: { planItemId: string; serviceType: string; partnerId: string }[];
+  items: PlanItem[];
+  /** Review at least this often (days), when stricter than the protocol's interval for the risk. */
+  reviewFrequencyDays?: number;
 }
 export interface PlanApprovalInput extends Actor {
   decision: 'approve' | 'return';
 }
 export interface ReferralInput extends Actor {
+  /** Chosen by the caller (the API), so a retried request names the same referral. */
+  referralId?: string;
   serviceType: string;
   partnerId: string;
   planItemId?: string;
@@ -153,6 +214,8 @@ export interface TransferAcceptanceInput extends Actor {
 }
 export interface ClosureInput extends Actor {
   reason: string;
+  /** The request's row, written by the API with its notes in the transaction waiting on this update. */
+  closureId?: string;
 }
 export interface ClosureApprovalInput extends Actor {
   decision: 'approve' | 'return';
@@ -171,6 +234,28 @@ export interface ReferralChangedInput {
   status: ReferralSummary['status'];
   declineReason?: string;
 }
+
+/**
+ * What a step changes in the case file besides the case row, applied by `recordCaseAction` in the
+ * same transaction as its audit event. IDs and codes only.
+ */
+export type CaseChange =
+  | { kind: 'transferRequested'; transferId: string; toProvince: string }
+  /** `deadlineIds`: the case's open deadlines, which now climb the receiving province's ladder. */
+  | { kind: 'transferDecided'; transferId: string; accepted: boolean; deadlineIds: string[] }
+  | { kind: 'transferCancelled'; transferId: string }
+  /** `reportId`: the concern whose arrival withdrew the request. */
+  | {
+      kind: 'closureStatus';
+      closureId: string;
+      status: 'approved' | 'returned' | 'withdrawn';
+      reportId?: string;
+    }
+  | {
+      kind: 'referralsRequested';
+      referrals: { referralId: string; serviceType: string; partnerId: string; planItemId?: string }[];
+    }
+  | { kind: 'referralsCancelled'; referralIds: string[] };
 
 export const screeningUpdate = defineUpdate<CaseView, [ScreeningInput]>('screening');
 export const emergencyUpdate = defineUpdate<CaseView, [EmergencyInput]>('emergency');

@@ -1,6 +1,9 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  ChildWorkflowFailure,
+  type ChildWorkflowHandle,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -15,14 +18,25 @@ import {
   WorkflowIdReusePolicy,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
-import { issuesOf, withIssues, type NotificationIssue } from '../notifications/types';
+import {
+  issuesOf,
+  withIssues,
+  type CaseNotice,
+  type NotificationIssue,
+  type NotificationOutcome,
+} from '../notifications/types';
 import { onUpdate } from '../updates';
-import { referralCancelSignal, referralWorkflowId } from '../referral/definitions';
+import {
+  referralCancelSignal,
+  referralProvinceSignal,
+  referralRiskSignal,
+  referralWorkflowId,
+} from '../referral/definitions';
 import { referralWorkflow } from '../referral/workflow';
 import { leavingCareWorkflowId, protectionCaseClosedSignal } from '../leaving-care/definitions';
 import { leavingCareWorkflow } from '../leaving-care/workflow';
@@ -45,28 +59,35 @@ import {
   screeningUpdate,
   transferAcceptanceUpdate,
   transferUpdate,
+  type CaseChange,
   type CaseState,
   type CaseStep,
   type CaseView,
   type CaseWorkflowInput,
+  type ConcernInput,
+  type PlanItem,
+  type ReferralCancelReason,
   type ReferralInput,
+  type ReferralSummary,
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // Case storage: PostgreSQL outages are retried without limit; each call is idempotent.
-const { loadCase, openDeadline, closeDeadline, recordCaseAction } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { loadCase, openDeadline, replanDeadline, closeDeadline, recordCaseAction, keepReferral } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
 // Which child a case is about (an ID only), for the one leaving-care pathway of that child.
 const { leavingCareChild } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-// "Case opened" mail: retried through an SMTP outage like an escalation, never holding up the case.
-const { notifyCaseOpened } = proxyActivities<Activities>({
+// "Case opened" and the other notices: retried through an SMTP outage like an escalation, never
+// holding up the case.
+const { notifyCaseOpened, notifyCase } = proxyActivities<Activities>({
   startToCloseTimeout: '3 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -86,6 +107,12 @@ export const PATCH_SCREENING_FROM_RECEIPT = 'case-screening-from-report-receipt'
 /** Rejects an update before anything changes; the API turns this into a 409 with the reason. */
 function reject(reason: string): never {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
+}
+
+/** A signal to a referral workflow that has already ended: nothing to do there (false). */
+function referralEnded(err: unknown): false {
+  if (err instanceof TemporalFailure) return false;
+  throw err;
 }
 
 /** The protection circuit for one case (protocol.md §3): screening to closure, every deadline watched. */
@@ -124,25 +151,80 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
     }
   };
-  const open = async (
-    step: DeadlineStep,
-    extra: { service?: string; subjectId?: string; province?: string; from?: string } = {},
-  ) => {
-    const deadline = await openDeadline({
+  type DeadlineOptions = {
+    service?: string;
+    subjectId?: string;
+    province?: string;
+    from?: string;
+    /** Screening only: the report (or concern) is urgent. */
+    urgent?: boolean;
+  };
+  const request = (step: DeadlineStep, extra: DeadlineOptions) => {
+    // The approved plan may ask for reviews more often than the protocol's interval for the risk.
+    const every = step === 'review' ? state.reviewEveryDays : null;
+    return {
       caseId: state.caseId,
       step,
       province: extra.province ?? state.province,
       protocolVersion: state.facts.version,
       risk: state.risk,
-      urgent: state.urgent,
+      urgent: extra.urgent ?? false,
       from: extra.from ?? now(),
       ...(extra.service ? { service: extra.service } : {}),
       ...(extra.subjectId ? { subjectId: extra.subjectId } : {}),
-    });
+      ...(every ? { atMost: { days: every } } : {}),
+    };
+  };
+  const open = async (step: DeadlineStep, extra: DeadlineOptions = {}) => {
+    const deadline = await openDeadline(request(step, extra));
     state.deadlines.push(deadline);
     watch(deadline);
     publish();
     return deadline;
+  };
+  /**
+   * Plans an open deadline again from its own clock (the risk changed, an urgent concern came in)
+   * and moves it: the old watcher stops, a new one climbs the new ladder. Rungs already fired stay
+   * fired (the moved deadline shares the fired levels) and are not sent again.
+   */
+  const replan = async (
+    deadline: OpenDeadline,
+    step: DeadlineStep,
+    because: 'riskChanged' | 'urgentConcern',
+    actorId: string,
+    extra: DeadlineOptions & { onlyIfEarlier?: boolean } = {},
+  ) => {
+    const { onlyIfEarlier, ...options } = extra;
+    const planned = await replanDeadline({
+      ...request(step, { from: deadline.openedAt, province: deadline.province, ...options }),
+      ...(deadline.subjectId ? { subjectId: deadline.subjectId } : {}),
+      deadlineId: deadline.id,
+      dueAt: deadline.dueAt,
+      ...(onlyIfEarlier ? { onlyIfEarlier } : {}),
+      because,
+      actorId,
+    });
+    if (!planned || !state.deadlines.includes(deadline)) return;
+    const moved: OpenDeadline = { ...deadline, ...planned, fired: deadline.fired };
+    state.deadlines = state.deadlines.map((d) => (d === deadline ? moved : d));
+    watch(moved);
+    publish();
+  };
+  /**
+   * A change of risk: every open deadline whose span follows the risk is planned again from its own
+   * clock, here and in the running referrals (protocol.md §3 step 7).
+   */
+  const replanForRisk = async (actorId: string) => {
+    for (const deadline of [...state.deadlines]) {
+      const step = state.facts.riskDependentSteps.find((s) => s === deadline.step);
+      if (step) await replan(deadline, step, 'riskChanged', actorId);
+    }
+    const change = { risk: state.risk ?? 'LOW', riskDependentSteps: state.facts.riskDependentSteps, actorId };
+    for (const r of activeReferrals()) {
+      await getExternalWorkflowHandle(referralWorkflowId(r.referralId))
+        .signal(referralRiskSignal, change)
+        .catch(referralEnded);
+    }
   };
   /** Closes a deadline in state at once (so a racing update sees it closed), then records lateness. */
   const close = async (deadline: OpenDeadline | undefined, outcome: 'done' | 'cancelled' = 'done') => {
@@ -156,7 +238,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       else state.stepsOnTime += 1;
     }
   };
-  const record = (action: string, actorId: string, details: Record<string, unknown> = {}) =>
+  const record = (
+    action: string,
+    actorId: string,
+    details: Record<string, unknown> = {},
+    changes: CaseChange[] = [],
+  ) =>
     recordCaseAction({
       caseId: state.caseId,
       action,
@@ -166,6 +253,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       province: state.province,
       assigneeId: state.assigneeId,
       details,
+      ...(changes.length ? { changes } : {}),
     });
 
   /** Mail problems stay in the case view after the step is done (the audit trail has them all). */
@@ -213,6 +301,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     referrals: state.referrals,
     transferTo: state.transfer?.toProvince ?? null,
     closureReason: state.closureReason,
+    closureWithdrawn: state.closureWithdrawn ?? null,
     stepsOnTime: state.stepsOnTime,
     stepsLate: state.stepsLate,
     notificationIssues: state.notificationIssues ?? [],
@@ -229,15 +318,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
 
   // --- referrals (child workflows, abandoned on continue-as-new, they report by signal) -------
-  const refer = async (item: ReferralInput) => {
-    const referralId = uuid4();
+  /** Referrals started by this run: a closed case ends only once they have (their cancellation recorded). */
+  const referralsOfThisRun: ChildWorkflowHandle<typeof referralWorkflow>[] = [];
+  /** A referral's row is written with the step that sends it (`referralsRequested`), then its workflow starts. */
+  const refer = async (item: ReferralInput & { referralId: string }) => {
+    const { referralId } = item;
     state.referrals.push({
       referralId,
       serviceType: item.serviceType,
       partnerId: item.partnerId,
+      ...(item.planItemId ? { planItemId: item.planItemId } : {}),
       status: 'requested',
     });
-    await startChild(referralWorkflow, {
+    const child = await startChild(referralWorkflow, {
       workflowId: referralWorkflowId(referralId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `referral ${item.serviceType} for ${state.reference}`,
@@ -256,6 +349,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         },
       ],
     });
+    referralsOfThisRun.push(child);
   };
   /**
    * Patch: the screening clock used to start when the case (or the concern) reached the workflow;
@@ -268,6 +362,134 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   };
   const activeReferrals = () =>
     state.referrals.filter((r) => !['declined', 'completed', 'cancelled'].includes(r.status));
+  /** The live referral a new one would duplicate: same plan item, else same service and partner. */
+  const liveReferralFor = (item: { planItemId?: string; serviceType: string; partnerId: string }) =>
+    activeReferrals().find((r) =>
+      item.planItemId
+        ? r.planItemId === item.planItemId
+        : r.serviceType === item.serviceType && r.partnerId === item.partnerId,
+    );
+  /**
+   * Cancels a running referral (the case closes, a plan revision drops its item): its workflow
+   * records the cancellation, closes its deadlines and ends. One that has just ended on its own is
+   * left as it is: its last change is on its way to the case.
+   */
+  const cancelReferral = async (r: ReferralSummary, actorId: string, reason: ReferralCancelReason) => {
+    const signalled = await getExternalWorkflowHandle(referralWorkflowId(r.referralId))
+      .signal(referralCancelSignal, { actorId, reason })
+      .then(
+        () => true,
+        (err: unknown) => referralEnded(err),
+      );
+    if (!signalled) return;
+    r.status = 'cancelled';
+    r.cancelReason = reason;
+  };
+  /**
+   * A revised plan, approved: a running referral whose service and partner the plan keeps goes on
+   * (now carrying out the new item), one whose item the plan drops is cancelled; the new items are
+   * returned to be referred (protocol.md §3 step 6: one referral per service of the plan).
+   */
+  const revisePlanReferrals = async (items: PlanItem[], actorId: string) => {
+    const remaining = [...items];
+    for (const r of activeReferrals()) {
+      const i = remaining.findIndex((it) => it.serviceType === r.serviceType && it.partnerId === r.partnerId);
+      const item = remaining[i];
+      if (item) {
+        remaining.splice(i, 1);
+        if (r.planItemId === item.planItemId) continue;
+        r.planItemId = item.planItemId;
+        await keepReferral({
+          caseId: state.caseId,
+          referralId: r.referralId,
+          planItemId: item.planItemId,
+          actorId,
+        });
+      } else if (r.planItemId) {
+        await cancelReferral(r, actorId, 'planRevised');
+      }
+    }
+    return remaining.map((item) => ({ ...item, referralId: uuid4() }));
+  };
+
+  // --- closure (protocol.md §3 step 8) ---------------------------------------------------------
+  const closureRule = (reason: string) => {
+    const rule = Object.prototype.hasOwnProperty.call(state.facts.closure.reasons, reason)
+      ? state.facts.closure.reasons[reason]
+      : undefined;
+    return rule ?? reject(`reason: unknown closure reason '${reason}'`);
+  };
+  /** Never closed over an open safeguarding step, except the ones the reason itself ends. */
+  const requireNoSafeguardingOpen = (reason: string) => {
+    const { notBlockedBy } = closureRule(reason);
+    const pending = state.deadlines.find(
+      (d) =>
+        state.facts.closure.blockedBy.some((s) => s === d.step) && !notBlockedBy.some((s) => s === d.step),
+    );
+    if (pending) {
+      reject(
+        `the ${pending.step} step is still open (due ${pending.dueAt}): a case is not closed before it is done`,
+      );
+    }
+  };
+  /** A new concern while the supervisor decides on a closure: the request is withdrawn, recorded. */
+  const withdrawClosure = async (concern: ConcernInput) => {
+    const reason = state.closureReason ?? '';
+    const closureId = state.closureId ?? null;
+    // Screened first, then the case resumes where it was (a first screening still leads to assessment).
+    state.resumeStep = state.stepBeforeClosure === 'screening' ? null : state.stepBeforeClosure;
+    state.step = 'screening';
+    state.stepBeforeClosure = null;
+    state.closureReason = null;
+    state.closureId = null;
+    state.closureWithdrawn = { reason, reportId: concern.reportId, at: now() };
+    await close(has('closureApproval'), 'cancelled');
+    await record(
+      'closure.withdrawn',
+      'system',
+      { reason, reportId: concern.reportId },
+      closureId
+        ? [{ kind: 'closureStatus', closureId, status: 'withdrawn', reportId: concern.reportId }]
+        : [],
+    );
+    return {
+      kind: 'closureWithdrawn',
+      caseId: state.caseId,
+      closureId: closureId ?? '',
+      reportId: concern.reportId,
+      reason,
+      concernReceivedAt: concern.receivedAt ?? now(),
+    } as const;
+  };
+
+  // --- concerns -------------------------------------------------------------------------------
+  /**
+   * A new concern is screened on its own clock, from its receipt, urgent or not (urgency belongs
+   * to each report); an urgent one arriving while a normal screening is pending moves that
+   * screening earlier.
+   */
+  const screenConcern = async (concern: ConcernInput) => {
+    const from = screeningFrom(concern.receivedAt);
+    const pending = has('screening');
+    if (!pending) {
+      await open('screening', { ...from, urgent: concern.urgent });
+    } else if (concern.urgent) {
+      await replan(pending, 'screening', 'urgentConcern', 'system', {
+        ...from,
+        urgent: true,
+        onlyIfEarlier: true,
+      });
+    }
+  };
+
+  /** Tells the people an event concerns, once (outbox); a failure is shown on the case. */
+  const notice = async (about: CaseNotice, roles: NotificationIssue['roles']) => {
+    const outcome = await notifyCase(about).catch((err: unknown): NotificationOutcome => {
+      if (!(err instanceof ActivityFailure)) throw err;
+      return { notified: false, delivery: 'failed', fellThrough: [] };
+    });
+    noteIssues(issuesOf(about.kind, null, roles, outcome, now()));
+  };
 
   // --- leaving care (protocol.md §4): a placement enrols the child, one pathway per child ------
   const enrolInLeavingCare = async (trigger: 'placement' | 'turned18', actorId: string) => {
@@ -308,19 +530,28 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   onStep(
     screeningUpdate,
     async (input) => {
-      const first = state.step === 'screening';
+      // Where the case is in the circuit (behind a closure awaiting approval, the step it was at).
+      const awaitingClosure = state.step === 'closureApproval';
+      let at = awaitingClosure ? (state.stepBeforeClosure ?? 'followUp') : state.step;
+      // A first screening moves the case on to assessment; a case screened again after a withdrawn
+      // closure resumes the step it was at; any other re-screening leaves the step as it is.
+      const first = at === 'screening' && !state.resumeStep;
       const previousRisk = state.risk;
       await close(has('screening'));
       state.risk = input.risk;
       state.categories = [...new Set([...state.categories, ...input.categories])];
-      if (first) state.step = 'assessment';
+      if (at === 'screening') at = state.resumeStep ?? 'assessment';
+      state.resumeStep = null;
       const riskRose = !first && riskRank(input.risk) < riskRank(previousRisk);
-      if (riskRose && ['followUp', 'planDraft', 'planApproval'].includes(state.step)) {
+      if (riskRose && ['followUp', 'planDraft', 'planApproval'].includes(at)) {
         await close(has('review'), 'cancelled');
         await close(has('planDraft'), 'cancelled');
         await close(has('planApproval'), 'cancelled');
-        state.step = 'assessment';
+        at = 'assessment';
       }
+      if (awaitingClosure) state.stepBeforeClosure = at;
+      else state.step = at;
+      if (!first && input.risk !== previousRisk) await replanForRisk(input.actorId);
       await record('screening', input.actorId, {
         screeningId: input.screeningId,
         categories: input.categories,
@@ -335,7 +566,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
           (input.injury === true && state.facts.judicialNotificationIfInjured.includes(c)),
       );
       if (needsJudicial && !has('judicialNotification')) await open('judicialNotification');
-      if (state.step === 'assessment' && !has('assessment')) await open('assessment');
+      if (at === 'assessment' && !has('assessment')) await open('assessment');
       return view();
     },
     {
@@ -383,7 +614,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       state.step = 'planDraft';
       await close(has('assessment'));
-      if (input.risk) state.risk = input.risk;
+      if (input.risk && input.risk !== state.risk) {
+        state.risk = input.risk;
+        await replanForRisk(input.actorId);
+      }
       await record('assessment', input.actorId, { assessmentId: input.assessmentId });
       await open('planDraft');
       return view();
@@ -403,6 +637,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       state.step = 'planApproval';
       state.planId = input.planId;
       state.planItems = input.items;
+      state.planReviewEveryDays = input.reviewFrequencyDays ?? null;
       await close(has('planDraft'));
       await record('plan.submitted', input.actorId, { planId: input.planId, items: input.items.length });
       await open('planApproval');
@@ -428,8 +663,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         return view();
       }
       state.step = 'followUp';
-      await record('plan.approved', input.actorId, { planId: state.planId });
-      for (const item of state.planItems) await refer({ ...item, actorId: input.actorId });
+      state.reviewEveryDays = state.planReviewEveryDays ?? null;
+      const referrals = await revisePlanReferrals(state.planItems, input.actorId);
+      await record('plan.approved', input.actorId, { planId: state.planId }, [
+        { kind: 'referralsRequested', referrals },
+      ]);
+      for (const item of referrals) await refer({ ...item, actorId: input.actorId });
       state.planItems = [];
       await open('review');
       return view();
@@ -442,11 +681,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     async (input) => {
       const reassignment = input.replaces ? has('referralReassignment', input.replaces) : undefined;
       await close(reassignment);
-      await record('referral.requested', input.actorId, {
+      const referralId = uuid4();
+      const row = {
+        referralId,
         serviceType: input.serviceType,
-        replaces: input.replaces,
-      });
-      await refer(input);
+        partnerId: input.partnerId,
+        ...(input.planItemId ? { planItemId: input.planItemId } : {}),
+      };
+      await record(
+        'referral.requested',
+        input.actorId,
+        { referralId, serviceType: input.serviceType, replaces: input.replaces },
+        [{ kind: 'referralsRequested', referrals: [row] }],
+      );
+      await refer({ ...input, referralId });
       return view();
     },
     {
@@ -458,6 +706,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         if (input.replaces && !has('referralReassignment', input.replaces)) {
           reject(`referral ${input.replaces} is not waiting to be re-referred`);
         }
+        const live = liveReferralFor(input);
+        if (live) {
+          const same = input.planItemId
+            ? `plan item ${input.planItemId}`
+            : `${input.serviceType} with this partner`;
+          reject(
+            `referral ${live.referralId} for ${same} is still ${live.status}: one live referral at a time`,
+          );
+        }
       },
     },
   );
@@ -466,8 +723,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     reviewUpdate,
     async (input) => {
       const rose = riskRank(input.risk) < riskRank(state.risk);
+      const changed = input.risk !== state.risk;
       await close(has('review'));
       state.risk = input.risk;
+      if (changed) await replanForRisk(input.actorId);
       await record('review', input.actorId, { reviewId: input.reviewId, decision: input.decision });
       if (input.decision === 'reassess' || rose) {
         state.step = 'assessment';
@@ -484,6 +743,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       validator: (input) => {
         requireStep('followUp');
         if (!state.facts.riskOrder.includes(input.risk)) reject(`risk: unknown risk level '${input.risk}'`);
+        // protocol.md §3 step 7: a change of risk sends the case back to assessment or plan revision.
+        if (input.decision === 'continue' && input.risk !== state.risk) {
+          reject(
+            `decision: the risk changes (${state.risk ?? 'none'} → ${input.risk}), so the case goes back to assessment or plan revision: decide 'reassess' or 'revisePlan', not 'continue'`,
+          );
+        }
       },
     },
   );
@@ -503,9 +768,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   onStep(
     transferUpdate,
     async (input) => {
-      const deadline = await open('transferAcceptance', { province: input.toProvince });
-      state.transfer = { toProvince: input.toProvince, deadlineId: deadline.id };
-      await record('transfer.requested', input.actorId, { toProvince: input.toProvince });
+      const transferId = uuid4();
+      const transfer = { transferId, fromProvince: state.province, toProvince: input.toProvince };
+      await record('transfer.requested', input.actorId, { toProvince: input.toProvince, transferId }, [
+        { kind: 'transferRequested', transferId, toProvince: input.toProvince },
+      ]);
+      // The acceptance deadline is about the transfer (its subject) and climbs the receiving
+      // province's ladder, from its supervisors up.
+      const deadline = await open('transferAcceptance', {
+        province: input.toProvince,
+        subjectId: transferId,
+      });
+      state.transfer = { transferId, toProvince: input.toProvince, deadlineId: deadline.id };
+      // The receiving province's supervisors are told now, not only when the deadline passes.
+      await notice({ kind: 'transferRequested', caseId: state.caseId, ...transfer, dueAt: deadline.dueAt }, [
+        'supervisor',
+      ]);
       return view();
     },
     {
@@ -530,9 +808,27 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         // Open deadlines keep their instants but now climb the receiving province's ladder.
         for (const d of state.deadlines) d.province = transfer.toProvince;
       }
-      await record(input.accept ? 'transfer.accepted' : 'transfer.refused', input.actorId, {
-        toProvince: transfer.toProvince,
-      });
+      await record(
+        input.accept ? 'transfer.accepted' : 'transfer.refused',
+        input.actorId,
+        { toProvince: transfer.toProvince, transferId: transfer.transferId },
+        [
+          {
+            kind: 'transferDecided',
+            transferId: transfer.transferId,
+            accepted: input.accept,
+            deadlineIds: state.deadlines.map((d) => d.id),
+          },
+        ],
+      );
+      // So do the running referrals' deadlines (a late partner is the receiving coordinator's).
+      if (input.accept) {
+        for (const r of activeReferrals()) {
+          await getExternalWorkflowHandle(referralWorkflowId(r.referralId))
+            .signal(referralProvinceSignal, { province: state.province })
+            .catch(referralEnded);
+        }
+      }
       publish();
       return view();
     },
@@ -545,15 +841,26 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       state.stepBeforeClosure = state.step;
       state.step = 'closureApproval';
       state.closureReason = input.reason;
-      await record('closure.requested', input.actorId, { reason: input.reason });
+      state.closureId = input.closureId ?? null;
+      await record('closure.requested', input.actorId, {
+        reason: input.reason,
+        ...(input.closureId ? { closureId: input.closureId } : {}),
+      });
       await open('closureApproval');
       return view();
     },
     {
       validator: (input) => {
-        requireStep('assessment', 'planDraft', 'planApproval', 'followUp');
-        if (!state.facts.closureReasons.includes(input.reason))
-          reject(`reason: unknown closure reason '${input.reason}'`);
+        requireOpen();
+        if (state.step === 'closureApproval')
+          reject('a closure request is already waiting for the supervisor');
+        const rule = closureRule(input.reason);
+        if (!rule.fromSteps.includes(state.step)) {
+          reject(
+            `reason: a case at step '${state.step}' cannot be closed as '${input.reason}' (only from ${rule.fromSteps.map((s) => `'${s}'`).join(', ')})`,
+          );
+        }
+        requireNoSafeguardingOpen(input.reason);
       },
     },
   );
@@ -562,29 +869,54 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     closureApprovalUpdate,
     async (input) => {
       await close(has('closureApproval'));
+      const reason = state.closureReason ?? '';
+      const closureId = state.closureId ?? null;
+      const closureStatus = (status: 'approved' | 'returned'): CaseChange[] =>
+        closureId ? [{ kind: 'closureStatus', closureId, status }] : [];
       if (input.decision === 'return') {
         state.step = state.stepBeforeClosure ?? 'followUp';
         state.closureReason = null;
-        await record('closure.returned', input.actorId);
+        state.closureId = null;
+        await record('closure.returned', input.actorId, {}, closureStatus('returned'));
         publish();
         return view();
       }
       state.step = 'closed';
       for (const d of [...state.deadlines]) await close(d, 'cancelled');
+      const cancelled: ReferralSummary[] = [];
       for (const r of activeReferrals()) {
-        r.status = 'cancelled';
-        await getExternalWorkflowHandle(referralWorkflowId(r.referralId)).signal(referralCancelSignal);
+        await cancelReferral(r, input.actorId, 'caseClosed');
+        if (r.status === 'cancelled') cancelled.push(r);
       }
-      await record('closure.approved', input.actorId, { reason: state.closureReason });
+      const pendingTransfer = state.transfer;
+      state.transfer = null;
+      await record('closure.approved', input.actorId, { reason }, [
+        ...closureStatus('approved'),
+        ...(cancelled.length
+          ? [{ kind: 'referralsCancelled' as const, referralIds: cancelled.map((r) => r.referralId) }]
+          : []),
+        ...(pendingTransfer
+          ? [{ kind: 'transferCancelled' as const, transferId: pendingTransfer.transferId }]
+          : []),
+      ]);
       // Facts pinned before leaving care existed lack these lists: such cases hand over nothing.
       const handOver = state.facts.leavingCareHandOver ?? [];
-      if (handOver.includes(state.closureReason ?? '') && patched(PATCH_LEAVING_CARE)) {
+      if (handOver.includes(reason) && patched(PATCH_LEAVING_CARE)) {
         await enrolInLeavingCare('turned18', input.actorId);
       }
-      if (state.risk && state.facts.checkBackRisks.includes(state.risk)) await open('closureCheckBack');
+      // The check-back follows a closure whose child is still reachable, for the risks it is for.
+      const checkBack = state.facts.closure.reasons[reason]?.checkBack ?? false;
+      if (checkBack && state.risk && state.facts.checkBackRisks.includes(state.risk)) {
+        await open('closureCheckBack');
+      }
       return view();
     },
-    { validator: () => requireStep('closureApproval') },
+    {
+      validator: (input) => {
+        requireStep('closureApproval');
+        if (input.decision === 'approve') requireNoSafeguardingOpen(state.closureReason ?? '');
+      },
+    },
   );
 
   onStep(
@@ -600,9 +932,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   setHandler(concernSignal, async (concern) => {
     await condition(() => loaded);
     state.concerns += 1;
-    if (concern.urgent) state.urgent = true;
-    if (state.step !== 'closed' && !has('screening'))
-      await open('screening', screeningFrom(concern.receivedAt));
+    if (state.step === 'closed') return;
+    if (state.step !== 'closureApproval') return screenConcern(concern);
+    // protocol.md §3 step 8: a new concern withdraws a pending closure; the supervisor is told.
+    const withdrawal = await withdrawClosure(concern);
+    await screenConcern(concern);
+    await notice(withdrawal, ['supervisor']);
   });
 
   setHandler(referralChangedSignal, async (change) => {
@@ -649,7 +984,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
           ]),
       );
     }
-    await open('screening', screeningFrom(state.reportReceivedAt));
+    await open('screening', { ...screeningFrom(state.reportReceivedAt), urgent: state.urgent });
   }
   loaded = true;
   for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
@@ -669,7 +1004,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     // by the continue-as-new that followed the notice (its client got an error, its next deadline
     // was never opened); now the run waits for that step as well.
     if (!allHandlersFinished() && patched(PATCH_HANDLERS_BEFORE_CONTINUE)) continue;
-    if (finished()) return view();
+    if (finished()) {
+      // A referral cancelled by the closure records it and ends a moment later; the case ends after
+      // them, so no referral of this run outlives its closed case.
+      for (const child of referralsOfThisRun) {
+        await child.result().catch((err: unknown) => {
+          // A referral that failed is shown failed in Temporal; the case only waits for it to end.
+          if (!(err instanceof ChildWorkflowFailure)) throw err;
+        });
+      }
+      return view();
+    }
     if (!waitUntilFinished || historyTooLong()) {
       return await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
     }

@@ -1,4 +1,5 @@
 /** Shapes shared by workflow code, activities and the API. IDs and codes only, never identities. */
+import type { Duration } from '../../protocol/pure';
 import type { Delivery, NotificationOutcome } from '../notifications/types';
 
 export type RiskLevel = 'IMMEDIATE' | 'HIGH' | 'MEDIUM' | 'LOW';
@@ -30,6 +31,8 @@ export type WatchedStep = DeadlineStep | LeavingCareStep;
 export interface DeadlineRung {
   level: number;
   role: EscalationRole;
+  /** Others told at the same rung (the handler whose referral a partner has not answered). */
+  alsoTell?: EscalationRole[];
   /** ISO instant at which this rung fires. */
   at: string;
 }
@@ -63,7 +66,24 @@ export interface OpenDeadlineRequest {
   urgent?: boolean;
   service?: string;
   subjectId?: string;
+  /** A stricter span agreed for this case (the plan's review frequency); the earlier deadline wins. */
+  atMost?: Duration;
 }
+
+/** A deadline planned again from its own clock (a change of risk, an urgent concern). */
+export interface ReplanDeadlineRequest extends OpenDeadlineRequest {
+  deadlineId: string;
+  /** The due instant the workflow holds now (ISO). */
+  dueAt: string;
+  /** Move it only if the new plan is earlier (an urgent concern never gives more time). */
+  onlyIfEarlier?: boolean;
+  /** Why, for the audit trail: 'riskChanged' or 'urgentConcern'. */
+  because: 'riskChanged' | 'urgentConcern';
+  actorId: string;
+}
+
+/** The new instants of a re-planned deadline, or null when it stays as it was. */
+export type ReplannedDeadline = Pick<OpenDeadline, 'dueAt' | 'ladder'> | null;
 
 export interface EscalationRecord {
   deadlineId: string;

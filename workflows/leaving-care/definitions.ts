@@ -157,6 +157,8 @@ export interface AccompanimentInput extends Actor {
 export interface IntegrationOutcomeInput extends Actor {
   outcomes: { axis: string; outcome: string }[];
 }
+/** The child's date of birth was rectified in the database: the milestones still ahead move. */
+export type BirthDateRectifiedInput = Actor;
 export interface ProtectionCaseClosedInput {
   caseId: string;
   reason: string;
@@ -170,6 +172,10 @@ export const mediatorContactUpdate = defineUpdate<LeavingCareView, [MediatorCont
 export const accompanimentUpdate = defineUpdate<LeavingCareView, [AccompanimentInput]>('accompaniment');
 export const integrationOutcomeUpdate = defineUpdate<LeavingCareView, [IntegrationOutcomeInput]>(
   'integrationOutcome',
+);
+
+export const birthDateRectifiedUpdate = defineUpdate<LeavingCareView, [BirthDateRectifiedInput]>(
+  'birthDateRectified',
 );
 
 /** Sent by the case workflow when a case closes for "turned 18" while the pathway runs. */

@@ -20,6 +20,7 @@ import { ProvinceKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
   accompanimentUpdate,
+  birthDateRectifiedUpdate,
   exitPlanUpdate,
   integrationOutcomeUpdate,
   leavingCareViewQuery,
@@ -51,6 +52,7 @@ const {
   recordMediatorContact,
   setAccompaniment,
   recordIntegrationOutcome,
+  replanPathway,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -265,15 +267,17 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   onStep(
     programmeUpdate,
     async (update) => {
+      const recorded = ref(update.actorId);
       await checked(
         recordProgrammeReview({
-          ...ref(update.actorId),
+          ...recorded,
           reviewId: update.reviewId ?? uuid4(),
           kind: 'assessment',
           axes: update.axes,
         }),
       );
-      state.programmeAt = now();
+      // The assessment's instant as the database has it.
+      state.programmeAt = recorded.at;
       await close(has('programme'));
       if (state.phase === 'preparation') await open('programmeReview', state.programmeAt);
       return view();
@@ -316,12 +320,9 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   onStep(
     exitPlanUpdate,
     async (update) => {
-      await recordExitPlan({
-        ...ref(update.actorId),
-        items: update.items,
-        mediatorId: state.mediatorId ?? '',
-      });
-      state.exitPlanAt = now();
+      const recorded = ref(update.actorId);
+      await recordExitPlan({ ...recorded, items: update.items, mediatorId: state.mediatorId ?? '' });
+      state.exitPlanAt = recorded.at;
       await close(has('exitPlan'));
       return view();
     },
@@ -388,10 +389,12 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   onStep(
     integrationOutcomeUpdate,
     async (update) => {
-      await recordIntegrationOutcome({ ...ref(update.actorId), outcomes: update.outcomes });
+      const recorded = ref(update.actorId);
+      await recordIntegrationOutcome({ ...recorded, outcomes: update.outcomes });
       await close(has('integrationOutcome'));
       await closeLeftOpen('mediatorContact');
-      enter('completed', now());
+      // The instant the database has for the completion.
+      enter('completed', recorded.at);
       return view();
     },
     {
@@ -407,12 +410,41 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
     },
   );
 
+  onStep(
+    birthDateRectifiedUpdate,
+    async (update) => {
+      const result = await replanPathway({ ...ref(update.actorId), phase: state.phase });
+      if (!result.replanned) return view();
+      const before = milestones();
+      // Preparation already begun keeps its instant; the exit and what depends on it move.
+      state.milestones = {
+        ...result.milestones,
+        ...(state.phase === 'waiting' ? {} : { preparationAt: before.preparationAt }),
+      };
+      const exitPlan = has('exitPlan');
+      if (exitPlan && exitPlan.dueAt !== result.milestones.exitPlanDueAt) {
+        await close(exitPlan, 'cancelled');
+        await open('exitPlan', exitPlan.openedAt, result.milestones.exitPlanDueAt);
+      }
+      // A pending wait (the 15th or the 18th birthday) re-reads the plan.
+      planRevision += 1;
+      return view();
+    },
+    {
+      validator: () => {
+        requirePhase('waiting', 'preparation');
+        if (!state.milestones) reject('the child is not enrolled');
+      },
+    },
+  );
+
   setHandler(protectionCaseClosedSignal, async (closed) => {
     await condition(() => loaded);
     state.handedOverBy = closed.caseId;
     await recordPathwayEvent({
       ...ref('system'),
       action: 'leavingCare.handedOver',
+      handedOverBy: closed.caseId,
       details: { fromCase: closed.caseId, reason: closed.reason },
     });
   });
@@ -422,7 +454,12 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   // whose deadline is not open yet; leaving a stage changes the phase first, then closes.
   async function beginPreparation(): Promise<void> {
     const m = milestones();
-    await recordPathwayEvent({ ...ref('system'), action: 'leavingCare.preparation', phase: 'preparation' });
+    await recordPathwayEvent({
+      ...ref('system'),
+      action: 'leavingCare.preparation',
+      phase: 'preparation',
+      since: m.preparationAt,
+    });
     await open('programme', m.preparationAt);
     await open('exitPlan', m.preparationAt, m.exitPlanDueAt);
     enter('preparation', m.preparationAt);
@@ -431,7 +468,12 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
     const m = milestones();
     enter('accompaniment', m.exitAt);
     await closeLeftOpen('programme', 'programmeReview', 'exitPlan');
-    await recordPathwayEvent({ ...ref('system'), action: 'leavingCare.exit', phase: 'accompaniment' });
+    await recordPathwayEvent({
+      ...ref('system'),
+      action: 'leavingCare.exit',
+      phase: 'accompaniment',
+      since: m.exitAt,
+    });
   }
   async function openContactPeriod(month: number, startsAt: string): Promise<void> {
     await open('mediatorContact', startsAt, milestones().contactDueAt[month - 1]);
@@ -443,6 +485,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       ...ref('system'),
       action: 'leavingCare.accompanimentEnded',
       phase: 'outcome',
+      since: m.accompanimentEndsAt,
     });
     await open('integrationOutcome', m.accompanimentEndsAt);
     enter('outcome', m.accompanimentEndsAt);

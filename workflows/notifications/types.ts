@@ -20,10 +20,36 @@ export interface NotifyCaseOpenedRequest {
   caseId: string;
 }
 
+/**
+ * One event of a case told to the people it concerns, once each (an outbox row per person with a
+ * deterministic Message-ID): the supervisor of a closure a new concern withdrew, the receiving
+ * province's supervisors of a transfer request, a partner's focal point of a referral sent.
+ */
+export type CaseNotice =
+  | {
+      kind: 'closureWithdrawn';
+      caseId: string;
+      /** The closure request's row (empty when the request came without one). */
+      closureId: string;
+      reportId: string;
+      reason: string;
+      /** When the concern that withdrew it was received (ISO). */
+      concernReceivedAt: string;
+    }
+  | {
+      kind: 'transferRequested';
+      caseId: string;
+      transferId: string;
+      fromProvince: string;
+      toProvince: string;
+      dueAt: string;
+    }
+  | { kind: 'referralSent'; caseId: string; referralId: string; dueAt: string };
+
 /** Something about a case's e-mail that a person should know: shown in the case view. */
 export interface NotificationIssue {
-  /** The late step, or the opening of the case. */
-  about: WatchedStep | 'caseOpened';
+  /** The late step, the opening of the case, or the event a notice told of. */
+  about: WatchedStep | 'caseOpened' | CaseNotice['kind'];
   /** The rung, for an escalation. */
   level: number | null;
   problem: 'recipientMissing' | Exclude<Delivery, 'sent'>;

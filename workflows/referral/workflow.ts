@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -20,17 +21,27 @@ import {
   declineUpdate,
   outcomeUpdate,
   referralCancelSignal,
+  referralProvinceSignal,
+  referralRiskSignal,
   referralViewQuery,
   startUpdate,
+  type ReferralCancelInput,
   type ReferralView,
   type ReferralWorkflowInput,
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { openDeadline, closeDeadline, recordReferralAction } = proxyActivities<Activities>({
+const { openDeadline, replanDeadline, closeDeadline, recordReferralAction } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+// The partner's focal point is told of the referral: retried through an SMTP outage, never holding
+// up the partner's steps.
+const { notifyCase } = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
 /**
@@ -49,14 +60,20 @@ const reject = (reason: string): never => {
   throw ApplicationFailure.create({ type: 'StepRejected', message: reason, nonRetryable: true });
 };
 
+const ENDED: readonly ReferralSummary['status'][] = ['declined', 'completed', 'cancelled'];
+
 /**
  * One service of a protection plan, sent to one partner: acknowledge, then start, then outcome,
  * each on the protocol's clock. A decline ends it; the case workflow then puts the handler on the
- * clock to re-refer. Status changes are signalled to the case so it survives continue-as-new.
+ * clock to re-refer. Status changes are signalled to the case so it survives continue-as-new. The
+ * case cancels it when it closes or its plan drops the item, re-plans it when the risk changes and
+ * moves its ladders when the case is transferred.
  */
 export async function referralWorkflow(input: ReferralWorkflowInput): Promise<ReferralView> {
   let status: ReferralSummary['status'] = 'requested';
   let deadlines: OpenDeadline[] = [];
+  let { province, risk } = input;
+  let cancellation: ReferralCancelInput | null = null;
   const now = () => new Date().toISOString();
   // The referral is sent when this workflow begins (the case starts it at that moment).
   const sentAt = now();
@@ -69,33 +86,53 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       deadlines,
       deadlines.flatMap((d) => d.fired),
     );
-    const signature = JSON.stringify(summary);
+    const signature = JSON.stringify([province, risk, summary]);
     if (signature === published) return;
     published = signature;
     upsertSearchAttributes([
-      { key: ProvinceKey, value: input.province },
-      { key: RiskLevelKey, value: input.risk },
+      { key: ProvinceKey, value: province },
+      { key: RiskLevelKey, value: risk },
       ...deadlineAttributes(summary),
     ]);
   };
   const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
 
-  const open = async (step: DeadlineStep, from = now()) => {
-    const deadline = await openDeadline({
-      caseId: input.caseId,
-      step,
-      province: input.province,
-      protocolVersion: input.protocolVersion,
-      risk: input.risk,
-      from,
-      service: input.serviceType,
-      subjectId: input.referralId,
-    });
-    deadlines.push(deadline);
+  const watch = (deadline: OpenDeadline) => {
     const isOpen = () => deadlines.includes(deadline);
     void watchDeadline(input.caseId, deadline, isOpen, publish);
     if (operatorView) void atDeadline(deadline, isOpen, publish);
     publish();
+  };
+  const request = (step: DeadlineStep, from: string) => ({
+    caseId: input.caseId,
+    step,
+    province,
+    protocolVersion: input.protocolVersion,
+    risk,
+    from,
+    service: input.serviceType,
+    subjectId: input.referralId,
+  });
+  const open = async (step: DeadlineStep, from = now()) => {
+    const deadline = await openDeadline(request(step, from));
+    deadlines.push(deadline);
+    watch(deadline);
+    return deadline;
+  };
+  /** The case's risk changed: a deadline that follows it is planned again from its own clock. */
+  const replan = async (deadline: OpenDeadline, step: DeadlineStep, actorId: string) => {
+    const planned = await replanDeadline({
+      ...request(step, deadline.openedAt),
+      deadlineId: deadline.id,
+      dueAt: deadline.dueAt,
+      because: 'riskChanged',
+      actorId,
+    });
+    if (!planned || !deadlines.includes(deadline)) return;
+    // Rungs already fired stay fired: the moved deadline shares the fired levels.
+    const moved: OpenDeadline = { ...deadline, ...planned, fired: deadline.fired };
+    deadlines = deadlines.map((d) => (d === deadline ? moved : d));
+    watch(moved);
   };
   const closeAll = async (outcome: 'done' | 'cancelled') => {
     const closing = deadlines;
@@ -109,6 +146,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     actorId: string,
     details: { declineReason?: string; outcome?: string } = {},
   ) => {
+    // Cancelled while this step was under way: the cancellation stands, the step is not recorded.
+    if (cancellation) return;
     status = next;
     await recordReferralAction({
       caseId: input.caseId,
@@ -143,18 +182,24 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   };
 
   setHandler(referralViewQuery, view);
-  onUpdate(
+  // A partner's step waits until the referral's first deadline is open in this workflow (its record
+  // may already be readable in the database): an acknowledgement arriving in between would
+  // otherwise close nothing and leave the acknowledgement deadline open, to be cancelled at the end.
+  let ready = false;
+  const onStep: typeof onUpdate = (definition, handler, options) =>
+    onUpdate(definition, handler, options, () => ready);
+  onStep(
     acknowledgementUpdate,
     async (update) => {
       status = 'acknowledged';
       await closeAll('done');
       await transition('acknowledged', update.actorId);
-      await open('serviceStart', patched(PATCH_SERVICE_START_FROM_SENT) ? sentAt : now());
+      if (!cancellation) await open('serviceStart', patched(PATCH_SERVICE_START_FROM_SENT) ? sentAt : now());
       return view();
     },
     { validator: () => requireStatus('requested') },
   );
-  onUpdate(
+  onStep(
     declineUpdate,
     async (update) => {
       status = 'declined';
@@ -169,7 +214,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       },
     },
   );
-  onUpdate(
+  onStep(
     startUpdate,
     async (update) => {
       status = 'started';
@@ -179,7 +224,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('acknowledged') },
   );
-  onUpdate(
+  onStep(
     outcomeUpdate,
     async (update) => {
       status = 'completed';
@@ -188,8 +233,25 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     },
     { validator: () => requireStatus('started') },
   );
-  setHandler(referralCancelSignal, () => {
+  setHandler(referralCancelSignal, (cancel) => {
+    if (ENDED.includes(status)) return;
     status = 'cancelled';
+    cancellation = cancel;
+  });
+  setHandler(referralRiskSignal, async (change) => {
+    if (ENDED.includes(status) || change.risk === risk) return;
+    risk = change.risk;
+    publish();
+    for (const deadline of [...deadlines]) {
+      const step = change.riskDependentSteps.find((s) => s === deadline.step);
+      if (step) await replan(deadline, step, change.actorId);
+    }
+  });
+  setHandler(referralProvinceSignal, ({ province: next }) => {
+    // Open deadlines keep their instants but now climb the receiving province's ladder.
+    province = next;
+    for (const d of deadlines) d.province = next;
+    publish();
   });
 
   await recordReferralAction({
@@ -202,10 +264,36 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     partnerId: input.partnerId,
     ...(input.planItemId ? { planItemId: input.planItemId } : {}),
   });
-  await open('referralAcknowledgement');
-  await condition(() => ['declined', 'completed', 'cancelled'].includes(status));
+  const acknowledgement = await open('referralAcknowledgement');
+  ready = true;
+  // Not awaited: the partner's clock runs whatever the mail server is doing.
+  const told = notifyCase({
+    kind: 'referralSent',
+    caseId: input.caseId,
+    referralId: input.referralId,
+    dueAt: acknowledgement.dueAt,
+  });
+  await condition(() => ENDED.includes(status));
   await condition(allHandlersFinished);
   // A cancelled referral's deadlines close without counting as done (no lateness recorded).
   await closeAll('cancelled');
+  // Set by the cancel signal's handler (hence the widening: control flow cannot see it).
+  const cancelled = cancellation as ReferralCancelInput | null;
+  if (cancelled) {
+    // Recorded here, not signalled back: the case cancelled it (and may have ended since).
+    await recordReferralAction({
+      caseId: input.caseId,
+      referralId: input.referralId,
+      status: 'cancelled',
+      actorId: cancelled.actorId,
+      at: now(),
+      cancelReason: cancelled.reason,
+    });
+  }
+  // Mail unreachable for long is settled `failed` on its outbox row and audited by the activity;
+  // reaching this catch means even that bookkeeping failed for a day (as for an escalation).
+  await told.catch((err: unknown) => {
+    if (!(err instanceof ActivityFailure)) throw err;
+  });
   return view();
 }

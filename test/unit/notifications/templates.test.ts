@@ -6,6 +6,7 @@ import {
   renderCaseOpened,
   renderDigest,
   renderEscalation,
+  renderNotice,
   TABLES,
   type EscalationMessage,
 } from '../../../activities/notifications/templates';
@@ -35,6 +36,8 @@ describe('language tables', () => {
     for (const channel of protocol.channels) expect(t.channels).toHaveProperty([channel]);
     const roles = Object.values(protocol.ladders).flatMap((l) => l.rungs.map((r) => r.role));
     for (const role of [...roles, ...Object.keys(RUNG_RECIPIENTS)]) expect(t.roles).toHaveProperty([role]);
+    for (const service of Object.keys(protocol.services)) expect(t.services).toHaveProperty([service]);
+    for (const reason of protocol.closureReasons) expect(t.closureReasons).toHaveProperty([reason]);
     // Every string filled in.
     const strings = JSON.stringify(t).match(/"[^"]*"/g) ?? [];
     expect(strings).not.toContain('""');
@@ -185,5 +188,52 @@ describe('case-opened and digest messages', () => {
       '<td>projet de vie (validation)</td><td>fin de journée du mardi 5 janvier 2027</td>',
     );
     expect(m.text).toContain('Escalade: aucune');
+  });
+});
+
+describe('notices', () => {
+  it("tells a partner's focal point of a referral in its words, with the referral's link and no child", () => {
+    const m = renderNotice('fr', {
+      kind: 'referralSent',
+      reference: 'DEMO-2027-000042',
+      province: 'Province de démonstration (DEMO)',
+      service: 'psychological',
+      acknowledgeBy: new Date('2027-01-06T23:00:00Z'),
+      url: 'http://cases.test/referrals/r-1',
+    });
+    expect(m.subject).toBe('[DEMO-2027-000042] Nouvelle orientation : soutien psychologique');
+    expect(m.text).toContain('Accusé de réception attendu avant: fin de journée du mercredi 6 janvier 2027');
+    expect(m.text).toContain('Ouvrir l’orientation: http://cases.test/referrals/r-1');
+  });
+
+  it('tells the supervisor, right to left in Arabic, that a new concern withdrew a closure', () => {
+    const m = renderNotice('ar', {
+      kind: 'closureWithdrawn',
+      reference: 'DEMO-2027-000042',
+      province: 'إقليم تجريبي (DEMO)',
+      reason: 'objectivesMet',
+      concernReceivedAt: new Date('2027-01-06T09:00:00Z'),
+      url: 'http://cases.test/cases/c-1',
+    });
+    expect(m.subject).toBe('[DEMO-2027-000042] سحب طلب إغلاق الملف: تبليغ جديد');
+    expect(m.html).toMatch(/^<!doctype html><html lang="ar" dir="rtl">/);
+    expect(m.text).toContain('سبب الإغلاق المطلوب: تحقيق الأهداف');
+  });
+
+  it("puts a transfer to the receiving province's supervisors, naming both provinces", () => {
+    const m = renderNotice('en', {
+      kind: 'transferRequested',
+      reference: 'DEMO-2027-000042',
+      fromProvince: 'Province de démonstration (DEMO)',
+      toProvince: 'Autre province (OTHR)',
+      answerBy: new Date('2027-01-13T23:00:00Z'),
+      url: 'http://cases.test/cases/c-1',
+    });
+    expect(m.subject).toBe('[DEMO-2027-000042] Transfer request to your province');
+    expect(m.text).toContain(
+      'Province de démonstration (DEMO) asks your province to take over a child-protection case.',
+    );
+    expect(m.text).toContain('To province: Autre province (OTHR)');
+    expect(m.text).toContain('Answer by: end of Wednesday, 13 January 2027');
   });
 });

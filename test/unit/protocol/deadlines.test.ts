@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   clearProtocolCaches,
   DeadlineRuleError,
+  dependsOnRisk,
   loadCalendar,
   loadProtocol,
   planDeadline,
@@ -105,7 +106,8 @@ describe('planDeadline', () => {
       dueAt: '2025-03-29T00:00:00.000Z',
       ladderName: 'referral',
       ladder: [
-        { level: 0, role: 'handler', at: '2025-03-29T00:00:00.000Z' },
+        // The partner's focal point is reminded, and the handler who referred with it.
+        { level: 0, role: 'partner', alsoTell: ['handler'], at: '2025-03-29T00:00:00.000Z' },
         { level: 2, role: 'coordinator', at: '2025-04-03T00:00:00.000Z' }, // end of Wed 2 Apr, after Eid
         { level: 3, role: 'committee', at: '2025-04-08T23:00:00.000Z' }, // end of Tue 8 Apr, UTC+1 again
       ],
@@ -117,6 +119,56 @@ describe('planDeadline', () => {
         from: at('2025-03-27T10:00:00Z'),
       }).dueAt,
     ).toBe('2025-04-03T00:00:00.000Z');
+  });
+
+  it("climbs the receiving province's ladder for a transfer, from its supervisors", () => {
+    // 5 working days from Mon 3 Nov 2025: Tue 4, Wed 5, Fri 7 (6 Nov is a holiday), Mon 10, Tue 11.
+    const plan = planDeadline(protocol, cal, {
+      step: 'transferAcceptance',
+      risk: 'LOW',
+      from: at('2025-11-03T10:00:00Z'),
+    });
+    expect(plan.dueAt).toBe('2025-11-11T23:00:00.000Z');
+    expect(plan.ladder.map((r) => [r.level, r.role])).toEqual([
+      [0, 'supervisor'],
+      [2, 'coordinator'],
+      [3, 'committee'],
+    ]);
+  });
+
+  it("keeps the earlier of the protocol's deadline and a stricter one agreed for the case", () => {
+    const from = at('2025-10-01T09:00:00Z');
+    const review = (atMost?: { days: number }) =>
+      planDeadline(protocol, cal, { step: 'review', risk: 'MEDIUM', from, ...(atMost ? { atMost } : {}) });
+    // MEDIUM: every 60 days; a plan asking for every 14 days wins, one asking for 100 does not.
+    expect(review().dueAt).toBe('2025-11-30T09:00:00.000Z');
+    expect(review({ days: 14 })).toMatchObject({ duration: { days: 14 }, dueAt: '2025-10-15T09:00:00.000Z' });
+    expect(review({ days: 100 })).toMatchObject({
+      duration: { days: 60 },
+      dueAt: '2025-11-30T09:00:00.000Z',
+    });
+    expect(review({ days: 14 }).ladder[0]).toEqual({
+      level: 0,
+      role: 'handler',
+      at: '2025-10-15T09:00:00.000Z',
+    });
+  });
+
+  it('says which steps follow the risk level (re-planned when it changes)', () => {
+    const steps = [
+      'screening',
+      'emergency',
+      'assessment',
+      'referralAcknowledgement',
+      'serviceStart',
+      'review',
+      'closureCheckBack',
+    ] as const;
+    expect(steps.filter((s) => dependsOnRisk(protocol, s))).toEqual([
+      'assessment',
+      'referralAcknowledgement',
+      'review',
+    ]);
   });
 
   it('takes a service start deadline from the service', () => {

@@ -88,6 +88,18 @@ describe('protocol version 1', () => {
       { level: 2, role: 'coordinator', after: { workingDays: 3 } },
       { level: 3, role: 'committee', after: { workingDays: 5 } },
     ]);
+    // protocol.md §3 step 8: never over an open safeguarding step; an untraceable or deceased child
+    // cannot be screened, so those two close from screening; only a child whose objectives are met
+    // is checked back on.
+    expect(p.closure.blockedBy).toEqual(['screening', 'emergency', 'judicialNotification']);
+    const later = ['assessment', 'planDraft', 'planApproval', 'followUp'];
+    expect(p.closure.reasons).toEqual({
+      objectivesMet: { fromSteps: later, checkBack: true },
+      transferred: { fromSteps: later },
+      turned18: { fromSteps: later },
+      untraceable: { fromSteps: ['screening', ...later], notBlockedBy: ['screening'] },
+      deceased: { fromSteps: ['screening', ...later], notBlockedBy: ['screening'] },
+    });
     expect(p.categories).toHaveLength(14);
     expect(p.leavingCare).toMatchObject({
       startAge: 15,
@@ -158,7 +170,7 @@ describe('invalid protocol definitions', () => {
     [
       'a reference to an unknown ladder',
       (j) => set(j, 'steps.planDraft.ladder', 'weekly'),
-      `${SRC}: steps.planDraft.ladder: expected the name of a ladder (workingDay, clockHour, referral, leavingCare), got "weekly"`,
+      `${SRC}: steps.planDraft.ladder: expected the name of a ladder (workingDay, clockHour, referral, transferAcceptance, leavingCare), got "weekly"`,
     ],
     [
       'an unknown partner type',
@@ -184,6 +196,31 @@ describe('invalid protocol definitions', () => {
       'ladder levels out of order',
       (j) => set(j, 'ladders.referral.rungs.1.level', 0),
       `${SRC}: ladders.referral.rungs.1.level: expected levels in strictly increasing order, got 0`,
+    ],
+    [
+      'a rung that also tells its own role',
+      (j) => set(j, 'ladders.referral.rungs.0.alsoTell', ['partner']),
+      `${SRC}: ladders.referral.rungs.0.alsoTell.0: expected another role than the rung's own, got "partner"`,
+    ],
+    [
+      'a closure reason without its rule',
+      (j) => set(j, 'closure.reasons.deceased', undefined),
+      `${SRC}: closure.reasons.deceased: expected a rule for every closure reason (missing)`,
+    ],
+    [
+      'a closure rule for a reason the protocol does not list',
+      (j) => set(j, 'closure.reasons.moved', { fromSteps: ['followUp'] }),
+      `${SRC}: closure.reasons.moved: not one of the protocol's closureReasons, got {"fromSteps":["followUp"]}`,
+    ],
+    [
+      'a closure from a step a case cannot be closed at',
+      (j) => set(j, 'closure.reasons.deceased.fromSteps.0', 'closed'),
+      `${SRC}: closure.reasons.deceased.fromSteps.0: expected one of "screening", "assessment", "planDraft", "planApproval", "followUp", got "closed"`,
+    ],
+    [
+      'a closure over a step that does not block closure',
+      (j) => set(j, 'closure.reasons.deceased.notBlockedBy', ['assessment']),
+      `${SRC}: closure.reasons.deceased.notBlockedBy.0: not one of the protocol's closure.blockedBy steps, got "assessment"`,
     ],
     [
       'an unknown time zone',
