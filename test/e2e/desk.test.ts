@@ -20,7 +20,7 @@ import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
 import { runWorker, type RunningWorker } from '../../worker/run';
-import { JWT_SECRET } from '../support/api';
+import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep } from '../support/api';
 import { startOidcProvider, TEST_OIDC_AUDIENCE, type TestOidcProvider } from '../support/oidc';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
@@ -430,7 +430,9 @@ async function walk(language: Language): Promise<void> {
     return (await handler.locator('[data-testid="case-referrals"]').innerText()).includes(w.completed);
   });
   await step(handler, caseId, 'review');
-  await handler.selectOption('[name="body.risk"]', 'LOW');
+  // The risk stays as screened, so the plan continues (a change of risk goes back to assessment or
+  // the plan: protocol.md §3 step 7; continue with a changed risk is refused).
+  await handler.selectOption('[name="body.risk"]', 'MEDIUM');
   await handler.check('input[name="body.decision"][value="continue"]');
   await handler.fill('[name="body.notes"]', 'Infection soignée ; mère accompagnée.');
   if (language === 'fr') {
@@ -522,6 +524,73 @@ it('walks a case from report to closure through the desk, in French', async () =
 it('walks a case from report to closure through the desk, in Arabic, right to left', async () => {
   await walk('ar');
 }, 600_000);
+
+it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {
+  // Two DEMO cases whose handler asks OTHR to take them over (through the API: the desk's own
+  // transfer form is the step walk's business); the transfer steps open in their workflows.
+  const client = apiClient(base);
+  const transferred = async () => {
+    const opened = await client.post<{ caseId: string; reference: string }>('/cases', {
+      as: HANDLER,
+      body: newChildReport(),
+    });
+    expect(opened.status).toBe(201);
+    await waitForOpenStep(client, opened.body.caseId, 'screening');
+    const asked = await client.post(`/cases/${opened.body.caseId}/transfer`, {
+      as: HANDLER,
+      body: { toProvince: 'OTHR' },
+    });
+    expect(asked.status).toBe(200);
+    return opened.body;
+  };
+  const refused = await transferred();
+  const accepted = await transferred();
+  await eventually("both transfers in the OTHR supervisor's work", async () => {
+    const work = await client.get<{ items: { caseId: string }[] }>('/work?kind=transferAcceptance', {
+      as: 'staff-othr-supervisor',
+    });
+    const ids = work.body.items.map((i) => i.caseId);
+    return ids.includes(refused.caseId) && ids.includes(accepted.caseId);
+  });
+
+  const page = await browserFor();
+  await login(page, 'fr', 'staff-othr-supervisor', `${base}/desk/transfers`);
+  await headingIs(page, 'Transferts à accepter');
+  const card = (reference: string) =>
+    page.locator('[data-testid="transfers"] section', { hasText: `Dossier ${reference}` });
+  await card(accepted.reference).waitFor();
+  const from = card(refused.reference).locator('dl.facts');
+  expect(await from.locator('dt').first().innerText()).toBe('Province qui le transfère');
+  expect(await from.locator('dd').first().innerText()).toBe('DEMO');
+  await visit(page, 'fr', 'transfers-to-accept');
+
+  // Refused: a word to say so, the case leaves the list and stays in DEMO.
+  await card(refused.reference).getByRole('button', { name: 'Refuser' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Transfert du dossier ${refused.reference} refusé : il reste à sa province.` })
+    .waitFor();
+  await card(refused.reference).waitFor({ state: 'detached' });
+  expect(await card(accepted.reference).count()).toBe(1);
+  const kept = await db.prisma.case.findUniqueOrThrow({ where: { id: refused.caseId } });
+  expect(kept.provinceCode).toBe('DEMO');
+  await visit(page, 'fr', 'transfer-refused');
+
+  // Accepted: the case opens in its new province, said so, and the list is empty.
+  await card(accepted.reference).getByRole('button', { name: 'Accepter' }).click();
+  await page.waitForURL(`${base}/desk/cases/${accepted.caseId}`);
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'Transfert accepté : le dossier est maintenant celui de votre province.' })
+    .waitFor();
+  await eventually('the case in OTHR', async () => {
+    const moved = await db.prisma.case.findUniqueOrThrow({ where: { id: accepted.caseId } });
+    return moved.provinceCode === 'OTHR';
+  });
+  await visit(page, 'fr', 'transfer-accepted');
+  await page.goto(`${base}/desk/transfers`);
+  await page.getByText('Aucun transfert en attente.').waitFor();
+}, 300_000);
 
 it('logs in through the identity provider under NODE_ENV=production, lands on the page asked for, and acts', async () => {
   // The production API beside the development one (same worker, database and Temporal): OIDC only.

@@ -227,6 +227,7 @@ export const ar: Record<MessageId, string> = {
   'case.categories': 'الفئات',
   'case.onTime': 'مراحل في وقتها: {onTime}، متأخرة: {late}',
   'case.transferPending': 'طُلب تحويل الملف إلى إقليم {province}.',
+  'case.transferAccepted': 'تم قبول التحويل: أصبح الملف تابعاً لإقليمكم.',
   'case.child': 'الطفل',
   'case.childHidden': 'هوية الطفل غير متاحة لمهمتكم.',
   'case.childName': 'الاسم',
@@ -423,7 +424,12 @@ export const ar: Record<MessageId, string> = {
   'transfers.title': 'تحويلات في انتظار القبول',
   'transfers.intro': 'ملفات يطلب إقليم آخر من إقليمكم التكفل بها.',
   'transfers.empty': 'لا يوجد أي تحويل في الانتظار.',
-  'transfers.waiting': 'تنتظر قائمة التحويلات مسار العمل (GET /work).',
+  'transfers.case': 'الملف {reference}',
+  'transfers.from': 'الإقليم المحوِّل',
+  'transfers.requestedAt': 'تاريخ الطلب',
+  'transfers.readFirst':
+    'اطلعوا على الملف قبل اتخاذ القرار. إن قُبل انتقل إلى إقليمكم، وإن رُفض بقي في إقليمه.',
+  'transfers.refused': 'رُفض تحويل الملف {reference}: يبقى في إقليمه.',
 
   'lc.title': 'مغادرة مؤسسات الرعاية (مواكبة)',
   'lc.intro': 'الشباب المواكَبون قبل مغادرة المؤسسة وبعدها.',

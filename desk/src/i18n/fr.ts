@@ -219,6 +219,7 @@ export const fr = {
   'case.categories': 'Catégories',
   'case.onTime': 'Étapes à l’heure : {onTime}, en retard : {late}',
   'case.transferPending': 'Transfert demandé vers la province {province}.',
+  'case.transferAccepted': 'Transfert accepté : le dossier est maintenant celui de votre province.',
   'case.child': 'L’enfant',
   'case.childHidden': 'L’identité de l’enfant n’est pas visible pour votre rôle.',
   'case.childName': 'Nom',
@@ -417,7 +418,12 @@ export const fr = {
   'transfers.title': 'Transferts à accepter',
   'transfers.intro': 'Dossiers qu’une autre province demande à votre province de reprendre.',
   'transfers.empty': 'Aucun transfert en attente.',
-  'transfers.waiting': 'La liste des transferts attend la route de travail du dossier (GET /work).',
+  'transfers.case': 'Dossier {reference}',
+  'transfers.from': 'Province qui le transfère',
+  'transfers.requestedAt': 'Demandé le',
+  'transfers.readFirst':
+    'Lisez le dossier avant de décider. Accepté, il passe à votre province ; refusé, il reste à la sienne.',
+  'transfers.refused': 'Transfert du dossier {reference} refusé : il reste à sa province.',
 
   'lc.title': 'Sortie de placement (Mouwakaba)',
   'lc.intro': 'Les jeunes accompagnés avant et après leur sortie d’établissement.',

@@ -54,7 +54,9 @@ export default function CasePage() {
                 ? t('report.opened', { reference: c.reference })
                 : done === 'joined'
                   ? t('report.joined', { reference: c.reference })
-                  : t('step.done')}
+                  : done === 'transferAccepted'
+                    ? t('case.transferAccepted')
+                    : t('step.done')}
             </Alert>
           )}
           <Summary c={c} />
