@@ -51,6 +51,7 @@ const WORDS = {
     closed: 'clôturé',
     done: 'Étape enregistrée.',
     screeningDue: /dans 23 heures/,
+    nextRung: /^Prochain palier : niveau 0 \(travailleur social chargé du dossier\) — dans 23 heures\n/,
     exact: 'Échéance exacte',
     oneCase: '1 dossier — aucun en retard',
     rejected: 'Cette étape ne peut pas être faite maintenant.',
@@ -84,6 +85,7 @@ const WORDS = {
     closed: 'مغلق',
     done: 'تم تسجيل المرحلة.',
     screeningDue: /خلال 23 ساعة/,
+    nextRung: /^درجة التصعيد المقبلة: المستوى 0 \(المساعد الاجتماعي المكلف بالملف\) — خلال 23 ساعة\n/,
     exact: 'الأجل بالضبط',
     oneCase: 'ملف واحد — لا شيء متأخر',
     rejected: 'لا يمكن إنجاز هذه المرحلة الآن.',
@@ -327,6 +329,16 @@ async function walk(language: Language): Promise<void> {
   const due = handler.locator('[data-testid="open-deadlines"] time').first();
   expect(await due.innerText()).toMatch(w.screeningDue);
   expect(await due.getAttribute('title')).toContain(w.exact);
+  // The timeline: the screening open, its whole ladder planned ahead, the next rung named with when.
+  const screeningLine = handler.locator('[data-testid="timeline"] > li[data-step="screening"]');
+  await eventually('the screening ladder on the timeline', async () => {
+    await handler.reload();
+    await screeningLine.waitFor();
+    return (await screeningLine.locator('.rungs > li').count()) === 4;
+  });
+  expect(await screeningLine.getAttribute('data-state')).toBe('open');
+  expect(await screeningLine.locator('.rungs > li[data-status="planned"]').count()).toBe(4);
+  expect(await screeningLine.locator('[data-testid="next-rung"]').innerText()).toMatch(w.nextRung);
   await visit(handler, language, 'case-screening');
 
   // My work now lists it (unassigned, in my unit), with its count.
