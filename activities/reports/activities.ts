@@ -45,7 +45,14 @@ export function reportActivities({ prisma, mailer, config }: ActivityDeps) {
           throw ApplicationFailure.nonRetryable(`month: ${err.message}`, 'InvalidMonth');
         throw err;
       }
-      const provinces = await prisma.province.findMany({ select: { code: true }, orderBy: { code: 'asc' } });
+      // The provinces in service: those with someone at work. The reference list holds every
+      // province of the country; one not yet served by anyone has no month to report, while one in
+      // service without a committee is reported as such (noRecipient).
+      const provinces = await prisma.province.findMany({
+        where: { staff: { some: { active: true } } },
+        select: { code: true },
+        orderBy: { code: 'asc' },
+      });
       return { month: reported, provinces: provinces.map((p) => p.code) };
     },
 
