@@ -26,6 +26,7 @@ import { buildDocument, createRegistry } from './openapi/document';
 import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
 import { reportRoutes } from './reports/routes';
+import { oidcLoginRoutes } from './session/oidc-routes';
 import { workRoutes } from './work/routes';
 import { organisationRoutes } from './organisation/routes';
 import { sessionRoutes } from './session/routes';
@@ -96,6 +97,7 @@ export function createApp(deps: ApiDeps): Express {
   workRoutes(routes, deps);
   organisationRoutes(routes, deps);
   sessionRoutes(routes, deps);
+  oidcLoginRoutes(routes, deps);
   calendarRoutes(routes, deps);
   app.use(deskRoutes(deps.deskDir));
   app.use(router);

@@ -3,6 +3,7 @@
  * title and a detail written for the person at the keyboard — never a stack trace, never child data.
  */
 import { z } from '../openapi/zod';
+import { fieldReasonOf, reasonOf, type ReasonParams } from './reasons';
 
 export const PROBLEM_TYPE_BASE = 'https://child-protection.local/problems/';
 
@@ -12,6 +13,25 @@ export const FieldErrorSchema = z
     message: z.string().openapi({ example: 'must not be in the future' }),
   })
   .openapi('FieldError');
+
+const ReasonParamsSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]))
+  .openapi('ReasonParams', {
+    description: 'the values the reason names (codes, identifiers, numbers, instants; never child data)',
+    example: { step: 'planApproval', expected: ['assessment'] },
+  });
+
+export const FieldErrorCodeSchema = z
+  .object({
+    path: z.string().openapi({ example: 'body.child.birthDate' }),
+    code: z.string().openapi({
+      description:
+        "a stable code for the message (zod's kind of issue, or the API's own check): required, tooShort, tooLong, tooFew, tooMany, tooSmall, tooLarge, invalidType, invalidFormat, invalidOption, unknownField, future, unknownPartner, …",
+      example: 'future',
+    }),
+    params: ReasonParamsSchema.optional(),
+  })
+  .openapi('FieldErrorCode');
 
 export const ProblemSchema = z
   .object({
@@ -25,10 +45,24 @@ export const ProblemSchema = z
       .string()
       .optional()
       .openapi({ description: 'on a 409 for a report: the known child to report about (as `childId`)' }),
+    code: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'a stable code for the reason in `detail` (api/http/reasons.ts), for clients that say it in the ' +
+          "person's language; absent for a reason without one (then say `detail`)",
+        example: 'case.wrongStep',
+      }),
+    params: ReasonParamsSchema.optional(),
+    errorCodes: z.array(FieldErrorCodeSchema).optional().openapi({
+      description: "one per entry of `errors`, in the same order: the code of that field's message",
+    }),
   })
   .openapi('Problem');
 
-export type FieldError = z.infer<typeof FieldErrorSchema>;
+/** A field error as the API builds it: its code travels in the problem's `errorCodes`. */
+export type FieldError = z.infer<typeof FieldErrorSchema> & { code?: string; params?: ReasonParams };
 export type Problem = z.infer<typeof ProblemSchema>;
 
 /** The problems the API knows: status, a stable type slug and a title. */
@@ -77,14 +111,27 @@ export function problemBody(
   extensions: { childId?: string } = {},
 ): Problem {
   const { status, title } = PROBLEMS[kind];
+  const reason = kind === 'validation' ? undefined : reasonOf(detail);
   return {
     type: `${PROBLEM_TYPE_BASE}${kind}`,
     title,
     status,
     detail,
     instance,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0
+      ? {
+          errors: errors.map((e) => ({ path: e.path, message: e.message })),
+          errorCodes: errors.map((e) => {
+            const known = e.code ? { code: e.code, params: e.params } : fieldReasonOf(e.message);
+            const params = known?.params && Object.keys(known.params).length > 0 ? known.params : undefined;
+            return { path: e.path, code: known?.code ?? 'invalid', ...(params ? { params } : {}) };
+          }),
+        }
+      : {}),
     ...extensions,
+    ...(reason
+      ? { code: reason.code, ...(Object.keys(reason.params).length > 0 ? { params: reason.params } : {}) }
+      : {}),
   };
 }
 

@@ -19,6 +19,10 @@ export interface Reply {
   /** For answers that are not JSON (HTML, Prometheus text). */
   contentType?: string;
   headers?: Record<string, string>;
+  /** Send the browser on (a page's navigation, e.g. the login's redirects): `Location`, no body. */
+  redirect?: string;
+  /** The handler answered by itself (the login flow sets its cookie and redirects). */
+  answered?: true;
 }
 
 interface BaseSpec<S extends RequestSchemas> {
@@ -146,6 +150,12 @@ function openApiOperation(spec: BaseSpec<RequestSchemas>, isPublic: boolean): Ro
 }
 
 function send(res: Response, reply: Reply, fallbackStatus: number): void {
+  if (reply.answered) return;
+  if (reply.redirect !== undefined) {
+    if (reply.headers) res.set(reply.headers);
+    res.redirect(reply.status ?? fallbackStatus, reply.redirect);
+    return;
+  }
   res.status(reply.status ?? fallbackStatus);
   if (reply.headers) res.set(reply.headers);
   if (reply.contentType) res.type(reply.contentType).send(reply.body);

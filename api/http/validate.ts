@@ -23,6 +23,51 @@ export function fieldPath(location: string, path: readonly PropertyKey[]): strin
   return out;
 }
 
+type Issue = z.core.$ZodIssue;
+const SIZE: Record<string, [small: string, big: string]> = {
+  string: ['tooShort', 'tooLong'],
+  array: ['tooFew', 'tooMany'],
+  set: ['tooFew', 'tooMany'],
+  file: ['tooSmall', 'tooLarge'],
+};
+
+/** A stable code for a zod issue (and the values it names), so a client can say it in its language. */
+export function issueCode(issue: Issue, missing: boolean): Pick<FieldError, 'code' | 'params'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      return missing ? { code: 'required' } : { code: 'invalidType', params: { expected: issue.expected } };
+    case 'too_small':
+      return {
+        code: SIZE[issue.origin]?.[0] ?? 'tooSmall',
+        params: {
+          minimum: Number(issue.minimum),
+          ...(issue.inclusive === false ? { exclusive: 'true' } : {}),
+        },
+      };
+    case 'too_big':
+      return {
+        code: SIZE[issue.origin]?.[1] ?? 'tooLarge',
+        params: {
+          maximum: Number(issue.maximum),
+          ...(issue.inclusive === false ? { exclusive: 'true' } : {}),
+        },
+      };
+    case 'invalid_format':
+      return { code: 'invalidFormat', params: { format: issue.format } };
+    case 'invalid_value':
+      return { code: 'invalidOption', params: { values: issue.values.map(String) } };
+    case 'not_multiple_of':
+      return { code: 'notMultipleOf', params: { divisor: Number(issue.divisor) } };
+    case 'unrecognized_keys':
+      return { code: 'unknownField' };
+    case 'custom':
+      // A refinement's message says it; its code comes from the known forms (api/http/reasons.ts).
+      return {};
+    default:
+      return { code: 'invalid' };
+  }
+}
+
 /** zod's issues as field errors; unknown keys become one error per key. Messages never echo input. */
 export function fieldErrors(location: string, error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
@@ -30,10 +75,17 @@ export function fieldErrors(location: string, error: z.ZodError): FieldError[] {
       return issue.keys.map((key) => ({
         path: fieldPath(location, [...issue.path, key]),
         message: 'unknown field',
+        code: 'unknownField',
       }));
     }
     const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
-    return [{ path: fieldPath(location, issue.path), message: missing ? 'required' : issue.message }];
+    return [
+      {
+        path: fieldPath(location, issue.path),
+        message: missing ? 'required' : issue.message,
+        ...issueCode(issue as Issue, missing),
+      },
+    ];
   });
 }
 

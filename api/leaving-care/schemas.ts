@@ -265,4 +265,5 @@ export const OutcomeBody = z
       .openapi({ description: 'every axis once' }),
   })
   .superRefine(eachOnce('outcomes', 'axis', rules.axes), { when: isObject })
-  .openapi('OutcomeBody');
+  // Not 'OutcomeBody': that is a referral's outcome, and one name would document both as one.
+  .openapi('IntegrationOutcomeBody');

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
+import { identityProviderConfigured } from './oidc-routes';
 import { sessions, type SessionInfo } from './sessions';
 
 const StaffRoleSchema = z.enum(ROLES).openapi('StaffRole');
@@ -50,6 +51,17 @@ const DevLoginBody = z
   .openapi('DevelopmentLoginBody');
 
 const DevStaffList = z.object({ items: z.array(SessionStaff) }).openapi('DevelopmentStaffList');
+
+const LoginMethods = z
+  .object({
+    development: z
+      .boolean()
+      .openapi({ description: 'choose a seeded person (POST /session/development); never in production' }),
+    identityProvider: z
+      .boolean()
+      .openapi({ description: "the ministry's identity provider: navigate to GET /auth/login?next=…" }),
+  })
+  .openapi('LoginMethods');
 
 const developmentOnly = (deps: ApiDeps) => {
   if (deps.config.NODE_ENV === 'production') {
@@ -102,6 +114,21 @@ export function sessionRoutes(routes: Routes, deps: ApiDeps): void {
     responses: { 200: { description: 'logged out', schema: z.object({ ended: z.boolean() }) } },
     idempotencyKey: false,
     handle: async ({ req, res }) => ({ body: { ended: await desk.endSession(req, res) } }),
+  });
+
+  routes.publicRoute({
+    method: 'get',
+    path: '/session/login-methods',
+    operationId: 'loginMethods',
+    summary: 'How one logs in to the desk here: the development login, the identity provider, or both',
+    tag: 'session',
+    responses: { 200: { description: 'the ways in', schema: LoginMethods } },
+    handle: async () => ({
+      body: {
+        development: deps.config.NODE_ENV !== 'production',
+        identityProvider: identityProviderConfigured(deps.config),
+      },
+    }),
   });
 
   routes.publicRoute({

@@ -18,6 +18,7 @@ const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const TransfersPage = lazy(() => import('./pages/TransfersPage'));
 const LeavingCarePage = lazy(() => import('./pages/LeavingCarePage'));
 const PathwayPage = lazy(() => import('./pages/PathwayPage'));
+const PathwayStepPage = lazy(() => import('./pages/PathwayStepPage'));
 const StatisticsPage = lazy(() => import('./pages/StatisticsPage'));
 const OrganisationPage = lazy(() => import('./pages/OrganisationPage'));
 
@@ -62,6 +63,7 @@ const router = createBrowserRouter(
         { path: '/transfers', element: page(<TransfersPage />) },
         { path: '/leaving-care', element: page(<LeavingCarePage />) },
         { path: '/leaving-care/:childId', element: page(<PathwayPage />) },
+        { path: '/leaving-care/:childId/steps/:form', element: page(<PathwayStepPage />) },
         { path: '/statistics', element: page(<StatisticsPage />) },
         { path: '/organisation', element: page(<OrganisationPage />) },
         { path: '*', element: <Navigate to="/" replace /> },

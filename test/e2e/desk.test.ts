@@ -20,7 +20,8 @@ import { freePort } from '../../devstack/ports';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { startTemporalDevServer, type RunningTemporal } from '../../devstack/temporal';
 import { runWorker, type RunningWorker } from '../../worker/run';
-import { JWT_SECRET } from '../support/api';
+import { apiClient, JWT_SECRET, newChildReport, waitForOpenStep } from '../support/api';
+import { startOidcProvider, TEST_OIDC_AUDIENCE, type TestOidcProvider } from '../support/oidc';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
 import { eventually } from '../support/wait';
@@ -50,10 +51,14 @@ const WORDS = {
     closed: 'clôturé',
     done: 'Étape enregistrée.',
     screeningDue: /dans 23 heures/,
+    nextRung: /^Prochain palier : niveau 0 \(travailleur social chargé du dossier\) — dans 23 heures\n/,
     exact: 'Échéance exacte',
     oneCase: '1 dossier — aucun en retard',
     rejected: 'Cette étape ne peut pas être faite maintenant.',
     invalid: 'Vérifiez les champs signalés.',
+    future: 'ne doit pas être dans le futur',
+    wrongStep:
+      'Raison : Le dossier est à l’étape « projet de vie (validation) » ; cette action se fait à l’étape diagnostic.',
     requested: 'envoyée',
     acknowledged: 'reçue',
     started: 'service démarré',
@@ -80,10 +85,13 @@ const WORDS = {
     closed: 'مغلق',
     done: 'تم تسجيل المرحلة.',
     screeningDue: /خلال 23 ساعة/,
+    nextRung: /^درجة التصعيد المقبلة: المستوى 0 \(المساعد الاجتماعي المكلف بالملف\) — خلال 23 ساعة\n/,
     exact: 'الأجل بالضبط',
     oneCase: 'ملف واحد — لا شيء متأخر',
     rejected: 'لا يمكن إنجاز هذه المرحلة الآن.',
     invalid: 'يرجى مراجعة الحقول المشار إليها.',
+    future: 'يجب ألا يكون في المستقبل',
+    wrongStep: 'السبب: الملف في مرحلة «المصادقة على مشروع الحياة»؛ هذا الإجراء يتم في مرحلة التشخيص.',
     requested: 'مرسل',
     acknowledged: 'تم التوصل به',
     started: 'بدأت الخدمة',
@@ -106,6 +114,9 @@ let worker: RunningWorker;
 let api: RunningApi;
 let browser: Browser;
 let base: string;
+let env: NodeJS.ProcessEnv;
+let idp: TestOidcProvider | undefined;
+let production: RunningApi | undefined;
 const contexts: BrowserContext[] = [];
 let shot = 0;
 
@@ -129,7 +140,7 @@ beforeAll(async () => {
   ]);
   const port = await freePort();
   base = `http://localhost:${port}`;
-  const env = {
+  env = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: `desk-${randomUUID()}`,
@@ -165,6 +176,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
+  await production?.stop();
+  await idp?.stop();
   await api?.stop();
   await worker?.stop();
   await smtp?.stop();
@@ -295,7 +308,7 @@ async function walk(language: Language): Promise<void> {
     await handler
       .locator(`[id="${birthDateError?.split(' ').find((id) => id.endsWith('-error'))}"]`)
       .innerText(),
-  ).toBe('must not be in the future');
+  ).toBe(w.future);
   expect(await handler.inputValue('[name="body.report.narrative"]')).toBe('Bleus visibles en classe.');
   await visit(handler, language, 'report-field-error');
   await handler.fill('[name="body.child.birthDate"]', '2014-05-17');
@@ -316,6 +329,16 @@ async function walk(language: Language): Promise<void> {
   const due = handler.locator('[data-testid="open-deadlines"] time').first();
   expect(await due.innerText()).toMatch(w.screeningDue);
   expect(await due.getAttribute('title')).toContain(w.exact);
+  // The timeline: the screening open, its whole ladder planned ahead, the next rung named with when.
+  const screeningLine = handler.locator('[data-testid="timeline"] > li[data-step="screening"]');
+  await eventually('the screening ladder on the timeline', async () => {
+    await handler.reload();
+    await screeningLine.waitFor();
+    return (await screeningLine.locator('.rungs > li').count()) === 4;
+  });
+  expect(await screeningLine.getAttribute('data-state')).toBe('open');
+  expect(await screeningLine.locator('.rungs > li[data-status="planned"]').count()).toBe(4);
+  expect(await screeningLine.locator('[data-testid="next-rung"]').innerText()).toMatch(w.nextRung);
   await visit(handler, language, 'case-screening');
 
   // My work now lists it (unassigned, in my unit), with its count.
@@ -352,7 +375,8 @@ async function walk(language: Language): Promise<void> {
   const refused = handler.getByRole('alert');
   await refused.waitFor();
   expect(await refused.innerText()).toContain(w.rejected);
-  expect(await refused.innerText()).toContain("the case is at step 'planApproval'");
+  // Said in the person's language from the problem's code (the API's English detail is the fallback).
+  expect(await refused.locator('[data-testid="problem-reason"]').innerText()).toBe(w.wrongStep);
   await visit(handler, language, 'step-rejected');
 
   // --- the supervisor approves the plan (French: arriving by the case-opened mail's link) --------
@@ -418,7 +442,9 @@ async function walk(language: Language): Promise<void> {
     return (await handler.locator('[data-testid="case-referrals"]').innerText()).includes(w.completed);
   });
   await step(handler, caseId, 'review');
-  await handler.selectOption('[name="body.risk"]', 'LOW');
+  // The risk stays as screened, so the plan continues (a change of risk goes back to assessment or
+  // the plan: protocol.md §3 step 7; continue with a changed risk is refused).
+  await handler.selectOption('[name="body.risk"]', 'MEDIUM');
   await handler.check('input[name="body.decision"][value="continue"]');
   await handler.fill('[name="body.notes"]', 'Infection soignée ; mère accompagnée.');
   if (language === 'fr') {
@@ -510,6 +536,164 @@ it('walks a case from report to closure through the desk, in French', async () =
 it('walks a case from report to closure through the desk, in Arabic, right to left', async () => {
   await walk('ar');
 }, 600_000);
+
+it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {
+  // Two DEMO cases whose handler asks OTHR to take them over (through the API: the desk's own
+  // transfer form is the step walk's business); the transfer steps open in their workflows.
+  const client = apiClient(base);
+  const transferred = async () => {
+    const opened = await client.post<{ caseId: string; reference: string }>('/cases', {
+      as: HANDLER,
+      body: newChildReport(),
+    });
+    expect(opened.status).toBe(201);
+    await waitForOpenStep(client, opened.body.caseId, 'screening');
+    const asked = await client.post(`/cases/${opened.body.caseId}/transfer`, {
+      as: HANDLER,
+      body: { toProvince: 'OTHR' },
+    });
+    expect(asked.status).toBe(200);
+    return opened.body;
+  };
+  const refused = await transferred();
+  const accepted = await transferred();
+  await eventually("both transfers in the OTHR supervisor's work", async () => {
+    const work = await client.get<{ items: { caseId: string }[] }>('/work?kind=transferAcceptance', {
+      as: 'staff-othr-supervisor',
+    });
+    const ids = work.body.items.map((i) => i.caseId);
+    return ids.includes(refused.caseId) && ids.includes(accepted.caseId);
+  });
+
+  const page = await browserFor();
+  await login(page, 'fr', 'staff-othr-supervisor', `${base}/desk/transfers`);
+  await headingIs(page, 'Transferts à accepter');
+  const card = (reference: string) =>
+    page.locator('[data-testid="transfers"] section', { hasText: `Dossier ${reference}` });
+  await card(accepted.reference).waitFor();
+  const from = card(refused.reference).locator('dl.facts');
+  expect(await from.locator('dt').first().innerText()).toBe('Province qui le transfère');
+  expect(await from.locator('dd').first().innerText()).toBe('DEMO');
+  await visit(page, 'fr', 'transfers-to-accept');
+
+  // Refused: a word to say so, the case leaves the list and stays in DEMO.
+  await card(refused.reference).getByRole('button', { name: 'Refuser' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Transfert du dossier ${refused.reference} refusé : il reste à sa province.` })
+    .waitFor();
+  await card(refused.reference).waitFor({ state: 'detached' });
+  expect(await card(accepted.reference).count()).toBe(1);
+  const kept = await db.prisma.case.findUniqueOrThrow({ where: { id: refused.caseId } });
+  expect(kept.provinceCode).toBe('DEMO');
+  await visit(page, 'fr', 'transfer-refused');
+
+  // Accepted: the case opens in its new province, said so, and the list is empty.
+  await card(accepted.reference).getByRole('button', { name: 'Accepter' }).click();
+  await page.waitForURL(`${base}/desk/cases/${accepted.caseId}`);
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'Transfert accepté : le dossier est maintenant celui de votre province.' })
+    .waitFor();
+  await eventually('the case in OTHR', async () => {
+    const moved = await db.prisma.case.findUniqueOrThrow({ where: { id: accepted.caseId } });
+    return moved.provinceCode === 'OTHR';
+  });
+  await visit(page, 'fr', 'transfer-accepted');
+  await page.goto(`${base}/desk/transfers`);
+  await page.getByText('Aucun transfert en attente.').waitFor();
+}, 300_000);
+
+it('logs in through the identity provider under NODE_ENV=production, lands on the page asked for, and acts', async () => {
+  // The production API beside the development one (same worker, database and Temporal): OIDC only.
+  const port = await freePort();
+  const prod = `http://localhost:${port}`;
+  idp = await startOidcProvider({ redirectUris: [`${prod}/auth/callback`] });
+  production = await startApi({
+    ...env,
+    NODE_ENV: 'production',
+    API_PORT: String(port),
+    PUBLIC_URL: prod,
+    JWT_SECRET: 'production-secret-of-the-desk-test-0123456789',
+    OIDC_ISSUER_URL: idp.issuer,
+    OIDC_AUDIENCE: TEST_OIDC_AUDIENCE,
+    OIDC_CLIENT_ID: 'desk',
+    OIDC_CLIENT_SECRET: 'desk-secret-0123456789',
+    OIDC_REDIRECT_URL: `${prod}/auth/callback`,
+  });
+  // The development login is refused there.
+  const dev = await fetch(`${prod}/session/development`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ staffId: HANDLER }),
+  });
+  expect([dev.status, dev.headers.get('set-cookie')]).toEqual([404, null]);
+
+  const page = await browserFor();
+  await page.goto(`${prod}/desk/report`);
+  await page.waitForURL(`${prod}/desk/login?next=%2Fdesk%2Freport`);
+  await page.selectOption('select[name="language"]', 'fr');
+  const link = page.locator('[data-testid="oidc-login"]');
+  await link.waitFor();
+  expect(await link.innerText()).toBe('Se connecter avec le compte du ministère');
+  expect(await link.getAttribute('href')).toBe('/auth/login?next=%2Fdesk%2Freport');
+  expect(await page.locator('select[name="staffId"]').count()).toBe(0);
+  await visit(page, 'fr', 'login-production');
+
+  // At the provider: its own page, its own form.
+  await link.click();
+  await page.waitForURL((url) => url.origin === idp?.issuer);
+  await page.getByLabel('Username').fill('handler');
+  await page.getByLabel('Password').fill('handler-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${prod}/desk/report`);
+  await headingIs(page, WORDS.fr.report);
+  const session = await db.prisma.staffSession.findFirstOrThrow({
+    where: { staffId: HANDLER, method: 'oidc' },
+    orderBy: { createdAt: 'desc' },
+  });
+  expect(session.revokedAt).toBeNull();
+  const audit = await db.prisma.auditEvent.findFirstOrThrow({
+    where: { actorId: HANDLER, action: 'session.started', reason: 'login at the identity provider' },
+  });
+  expect(audit.details).toEqual({ method: 'oidc' });
+  await visit(page, 'fr', 'report-after-oidc-login');
+
+  // Acting: the report is a POST made with the cookie and the session's CSRF token.
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/cases');
+  await page.fill('[name="body.child.firstName"]', 'Yasmine');
+  await page.fill('[name="body.child.lastName"]', `Oidc${Date.now().toString(36)}`);
+  await page.fill('[name="body.child.birthDate"]', '2015-02-03');
+  await page.selectOption('[name="body.child.sex"]', 'female');
+  await page.selectOption('[name="body.report.channel"]', 'hotline');
+  await page.check('input[name="body.report.categories"][value="neglect"]');
+  await page.click('form button[type="submit"]');
+  const request = await posted;
+  expect(request.headers()['x-csrf-token']).toBe(session.csrfToken);
+  expect(request.headers()['authorization']).toBeUndefined();
+  expect((await request.response())?.status()).toBe(201);
+  await page.waitForURL(/\/desk\/cases\/[0-9a-f-]{36}$/);
+  const caseId = /\/desk\/cases\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
+  const reported = await db.prisma.auditEvent.findFirstOrThrow({
+    where: { caseId, action: 'case.reported' },
+  });
+  expect([reported.actorType, reported.actorId]).toEqual(['staff', HANDLER]);
+
+  // A person the engine does not know is sent back to the login page, told why in their language.
+  const stranger = await browserFor();
+  await stranger.goto(`${prod}/desk/login`);
+  await stranger.selectOption('select[name="language"]', 'fr');
+  await stranger.locator('[data-testid="oidc-login"]').click();
+  await stranger.getByLabel('Username').fill('stranger');
+  await stranger.getByLabel('Password').fill('stranger-password');
+  await stranger.getByRole('button', { name: 'Sign in' }).click();
+  await stranger.waitForURL(`${prod}/desk/login?error=unknown`);
+  await stranger
+    .getByRole('alert')
+    .filter({ hasText: 'Votre compte du ministère n’est rattaché à aucun membre actif du personnel.' })
+    .waitFor();
+  await visit(stranger, 'fr', 'login-refused');
+}, 300_000);
 
 it('renders a work list of 1,000 cases (benchmark line)', async () => {
   const unit = 'unit-othr-upe';

@@ -124,6 +124,10 @@ describe('OpenAPI and docs', () => {
           '/docs',
           '/session/development',
           '/session/development/staff',
+          '/session/login-methods',
+          // The desk's login at the identity provider: browser navigations, before any session.
+          '/auth/login',
+          '/auth/callback',
         ].includes(path);
         // The codec also takes the session cookie, and stores no answer for replay.
         const codec = path.startsWith('/codec/') && path !== '/codec/session';
@@ -143,6 +147,18 @@ describe('OpenAPI and docs', () => {
       }
     }
     expect(res.body.paths['/cases/{caseId}/screening']?.post?.responses['409']).toBeDefined();
+    // Each body documented as its own schema (two schemas of one name would document one as the other).
+    const outcome = res.body.paths['/leaving-care/{childId}/outcome']?.post as unknown as {
+      requestBody: { content: { 'application/json': { schema: { $ref: string } } } };
+    };
+    expect(outcome.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/IntegrationOutcomeBody',
+    );
+    // The login's two navigations are routes of the app, documented as redirects.
+    for (const login of ['/auth/login', '/auth/callback']) {
+      expect(routes).toContainEqual({ method: 'get', path: login });
+      expect(res.body.paths[login]?.get?.responses['303']).toBeDefined();
+    }
     // A valid OpenAPI 3.1 document (checked against the specification's JSON schema).
     expect(validateOpenApi(res.text)).toEqual({ valid: true });
   });

@@ -189,11 +189,30 @@ describe('development login and the session cookie', () => {
     try {
       const list = await production.get('/session/development/staff');
       expect(list.status).toBe(404);
+      // The login page is told the way in: the identity provider only (this one has no desk client).
+      const methods = await production.get('/session/login-methods');
+      expect([methods.status, methods.body]).toEqual([200, { development: false, identityProvider: false }]);
       const attempt = await login(HANDLER, production.url);
       expect(attempt.res.status).toBe(404);
       expect(attempt.setCookie).toBe('');
     } finally {
       await production.stop();
+    }
+  });
+
+  it('tells the login page the ways in, and answers the OIDC login 404 where no identity provider is configured', async () => {
+    const methods = await api.get('/session/login-methods');
+    expect([methods.status, methods.body]).toEqual([200, { development: true, identityProvider: false }]);
+    for (const route of ['/auth/login?next=%2Fdesk%2F', '/auth/callback?code=x&state=y']) {
+      const res = await fetch(`${api.url}${route}`, { redirect: 'manual' });
+      expect([route, res.status, res.headers.get('content-type')]).toEqual([
+        route,
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
+      expect(((await res.json()) as { detail: string }).detail).toBe(
+        'no identity provider is configured for the desk (OIDC_CLIENT_ID, OIDC_REDIRECT_URL)',
+      );
     }
   });
 

@@ -5,6 +5,7 @@ import type { Failure, Problem } from '../api/client';
 import type { Load } from '../api/hooks';
 import type { Submission } from '../api/hooks';
 import { useT } from '../i18n/i18n';
+import { useReasons } from '../i18n/reasons';
 
 export function Pending({ label }: { label?: string }) {
   const t = useT();
@@ -47,12 +48,16 @@ export function FailureNotice({
   failure,
   submission,
   shownPaths = [],
+  shownNested = [],
 }: {
   failure: Failure;
   submission?: Submission;
   shownPaths?: readonly string[];
+  /** Fields that show the errors of their parts too (`nested` fields). */
+  shownNested?: readonly string[];
 }) {
   const t = useT();
+  const { reason, fieldMessages } = useReasons();
   if (failure.kind === 'unreachable') {
     return (
       <Alert color="orange" title={t('net.down')} role="alert" className="notice notice-network">
@@ -75,17 +80,23 @@ export function FailureNotice({
     );
   }
   const { status, problem } = failure;
-  const others = (problem.errors ?? []).filter((e) => !shownPaths.includes(e.path));
+  // Shown beside a field: its path, or a part of a list shown in one box (body.axes[0].objectives[1]).
+  const shown = (path: string) =>
+    shownPaths.includes(path) ||
+    shownNested.some((p) => path === p || path.startsWith(`${p}[`) || path.startsWith(`${p}.`));
+  const others = fieldMessages(problem).filter((e) => !shown(e.path));
   return (
     <Alert color="red" title={problemHeading(t, status, problem)} role="alert" className="notice">
       <Stack gap="xs">
-        {status !== 400 && problem.detail && <Text>{t('problem.reason', { detail: problem.detail })}</Text>}
+        {status !== 400 && problem.detail && (
+          <Text data-testid="problem-reason">{t('problem.reason', { detail: reason(problem) })}</Text>
+        )}
         {others.length > 0 && (
           <>
             <Text>{t('problem.fieldsElsewhere')}</Text>
             <ul>
-              {others.map((e) => (
-                <li key={e.path}>
+              {others.map((e, i) => (
+                <li key={`${e.path}-${i}`}>
                   <code dir="ltr">{e.path}</code> : {e.message}
                 </li>
               ))}
@@ -132,11 +143,4 @@ export function Loaded<T>({
     return <FailureNotice failure={load.failure} />;
   }
   return <>{children(load.data)}</>;
-}
-
-/** The message of the field at `path` (e.g. body.child.birthDate), if the API named it. */
-export function fieldError(failure: Failure | null, path: string): string | undefined {
-  if (!failure || failure.kind !== 'problem') return undefined;
-  const messages = (failure.problem.errors ?? []).filter((e) => e.path === path).map((e) => e.message);
-  return messages.length ? messages.join('; ') : undefined;
 }

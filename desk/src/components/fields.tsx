@@ -1,7 +1,7 @@
 /** Form pieces: every control labelled, the API's error for its path shown beside it. */
 import { Checkbox, NativeSelect, Radio, Group, Stack, Textarea, TextInput } from '@mantine/core';
 import type { Failure } from '../api/client';
-import { fieldError } from './feedback';
+import { useReasons } from '../i18n/reasons';
 
 export interface FieldProps {
   label: string;
@@ -10,6 +10,8 @@ export interface FieldProps {
   failure: Failure | null;
   required?: boolean;
   description?: string;
+  /** Also show the errors of the field's parts (a list typed in one box: body.axes[0].objectives[1]). */
+  nested?: boolean;
 }
 
 const ids = (path: string) => `field-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -23,13 +25,14 @@ export function TextField(
     dir?: 'ltr' | 'rtl' | 'auto';
   },
 ) {
+  const { fieldError } = useReasons();
   const common = {
     id: ids(p.path),
     name: p.path,
     label: p.label,
     description: p.description,
     required: p.required ?? false,
-    error: fieldError(p.failure, p.path),
+    error: fieldError(p.failure, p.path, p.nested),
     value: p.value,
     dir: p.dir ?? 'auto',
   };
@@ -43,6 +46,7 @@ export function TextField(
 export function SelectField(
   p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
 ) {
+  const { fieldError } = useReasons();
   return (
     <NativeSelect
       id={ids(p.path)}
@@ -50,7 +54,7 @@ export function SelectField(
       label={p.label}
       description={p.description}
       required={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={(e) => p.onChange(e.currentTarget.value)}
       data={p.options}
@@ -61,6 +65,7 @@ export function SelectField(
 export function RadioField(
   p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
 ) {
+  const { fieldError } = useReasons();
   return (
     <Radio.Group
       id={ids(p.path)}
@@ -68,7 +73,7 @@ export function RadioField(
       label={p.label}
       description={p.description}
       withAsterisk={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={p.onChange}
     >
@@ -82,12 +87,13 @@ export function RadioField(
 }
 
 export function CheckField(p: FieldProps & { checked: boolean; onChange(v: boolean): void }) {
+  const { fieldError } = useReasons();
   return (
     <Checkbox
       id={ids(p.path)}
       name={p.path}
       label={p.label}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       checked={p.checked}
       onChange={(e) => p.onChange(e.currentTarget.checked)}
     />
@@ -101,13 +107,14 @@ export function ChecksField(
     options: { value: string; label: string }[];
   },
 ) {
+  const { fieldError } = useReasons();
   return (
     <Checkbox.Group
       id={ids(p.path)}
       label={p.label}
       description={p.description}
       withAsterisk={p.required ?? false}
-      error={fieldError(p.failure, p.path)}
+      error={fieldError(p.failure, p.path, p.nested)}
       value={p.value}
       onChange={p.onChange}
     >

@@ -8,6 +8,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
 import { availableSteps } from '../case/steps';
+import { timelineLines } from '../case/timeline';
 import { Loaded, PageTitle } from '../components/feedback';
 import { Due, Instant } from '../components/time';
 import { useCode, useLabel, useT } from '../i18n/i18n';
@@ -54,13 +55,16 @@ export default function CasePage() {
                 ? t('report.opened', { reference: c.reference })
                 : done === 'joined'
                   ? t('report.joined', { reference: c.reference })
-                  : t('step.done')}
+                  : done === 'transferAccepted'
+                    ? t('case.transferAccepted')
+                    : t('step.done')}
             </Alert>
           )}
           <Summary c={c} />
           <Actions c={c} />
           <ChildSection c={c} />
           <Deadlines c={c} />
+          {staff.can('case.readTimeline') && <Timeline caseId={c.caseId} />}
           <Referrals c={c} />
           <Reports c={c} />
           {staff.can('case.readAudit') && <Audit caseId={c.caseId} />}
@@ -222,6 +226,64 @@ function Deadlines({ c }: { c: Case }) {
           ))}
         </ul>
       )}
+    </Section>
+  );
+}
+
+/** Every step the case went through, with its ladder: rungs fired and rungs still planned. */
+function Timeline({ caseId }: { caseId: string }) {
+  const t = useT();
+  const label = useLabel();
+  const timeline = useLoad(
+    () => call(api.GET('/cases/{caseId}/timeline', { params: { path: { caseId } } })),
+    [caseId],
+  );
+  return (
+    <Section title={t('case.steps')}>
+      <Loaded load={timeline.value} reload={timeline.reload}>
+        {(tl) => {
+          const lines = timelineLines(tl.steps);
+          if (lines.length === 0) return <Text>{t('case.steps.empty')}</Text>;
+          return (
+            <ol className="timeline" data-testid="timeline">
+              {lines.map((s) => (
+                <li key={s.stepRecordId} data-step={s.step} data-state={s.state}>
+                  <strong>{label('steps', s.step)}</strong> — {t(`timeline.state.${s.state}`)} —{' '}
+                  {t('timeline.due')} <Instant at={s.dueAt} />
+                  {s.completedAt && (
+                    <>
+                      {' '}
+                      — {t('timeline.completed')} <Instant at={s.completedAt} />
+                    </>
+                  )}
+                  {s.next && (
+                    <div className="timeline-next" data-testid="next-rung">
+                      {t('timeline.next', { level: s.next.level, role: label('roles', s.next.role) })} —{' '}
+                      <Due at={s.next.at} />
+                    </div>
+                  )}
+                  {s.rungs.length > 0 && (
+                    <ul className="rungs">
+                      {s.rungs.map((r) => (
+                        <li key={r.level} data-status={r.status}>
+                          {t('case.escalation.level', { level: r.level, role: label('roles', r.role) })} —{' '}
+                          {t(`rungStatus.${r.status}`)}
+                          {r.at && (
+                            <>
+                              {' '}
+                              — <Instant at={r.at} />
+                            </>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              ))}
+            </ol>
+          );
+        }}
+      </Loaded>
     </Section>
   );
 }

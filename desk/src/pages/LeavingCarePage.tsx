@@ -5,10 +5,11 @@ import { api, call } from '../api/client';
 import { useLoad } from '../api/hooks';
 import { Loaded, PageTitle } from '../components/feedback';
 import { Due } from '../components/time';
-import { useT } from '../i18n/i18n';
+import { useCode, useT } from '../i18n/i18n';
 
 export default function LeavingCarePage() {
   const t = useT();
+  const code = useCode();
   const list = useLoad(() => call(api.GET('/leaving-care', { params: { query: { limit: 100 } } })), []);
   return (
     <Stack>
@@ -39,7 +40,7 @@ export default function LeavingCarePage() {
                             {p.childId.slice(0, 8)}
                           </Link>
                         </Table.Td>
-                        <Table.Td dir="ltr">{p.phase}</Table.Td>
+                        <Table.Td>{code('lcPhase', p.phase)}</Table.Td>
                         <Table.Td dir="ltr">{p.mediatorId ?? '—'}</Table.Td>
                         <Table.Td>
                           <Due at={p.nextDueAt} />

@@ -4,6 +4,7 @@
  * 100–102 other). Expected sentences written out by hand.
  */
 import { IntlMessageFormat } from 'intl-messageformat';
+import { FIELD_FORMS, REASON_FORMS } from '../../../api/http/reasons';
 import { ar } from '../../../desk/src/i18n/ar';
 import { fr } from '../../../desk/src/i18n/fr';
 
@@ -54,4 +55,25 @@ it('counts the work list in both languages', () => {
   // Morocco's locales group thousands with a dot (CLDR), in Arabic and in French.
   expect(format('ar-MA', ar['work.count'], { count: 1000 })).toBe('1.000 ملف');
   expect(format('fr-MA', fr['work.count'], { count: 1000 })).toBe('1.000 dossiers');
+});
+
+it('says every coded reason and field error of the API in both languages (api/http/reasons.ts)', () => {
+  const reasons = new Set(REASON_FORMS.map((f) => f.code));
+  // zod's kinds of issue (api/http/validate.ts issueCode) and the API's own checks.
+  const fields = new Set([
+    ...['required', 'invalidType', 'invalid', 'tooShort', 'tooLong', 'tooFew', 'tooMany', 'tooSmall'],
+    ...['tooLarge', 'notMultipleOf', 'invalidFormat', 'invalidOption', 'unknownField'],
+    ...FIELD_FORMS.map((f) => f.code),
+  ]);
+  const missing = [
+    ...[...reasons].map((c) => `reason.${c}`),
+    ...[...fields].map((c) => `fieldError.${c}`),
+  ].filter((id) => !(id in fr) || !(id in ar));
+  expect(missing).toEqual([]);
+  expect(format('fr-MA', fr['fieldError.tooShort'], { minimum: 2 })).toBe('au moins 2 caractères');
+  expect(format('ar-MA', ar['fieldError.tooShort'], { minimum: 2 })).toBe('حرفان على الأقل');
+  expect(format('ar-MA', ar['fieldError.tooFew'], { minimum: 1 })).toBe('اختاروا عنصراً واحداً على الأقل');
+  expect(new IntlMessageFormat(fr['fieldError.invalidFormat'], 'fr-MA').format({ format: 'date' })).toBe(
+    'date invalide (AAAA-MM-JJ)',
+  );
 });
