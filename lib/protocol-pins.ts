@@ -62,7 +62,7 @@ export class ProtocolPinError extends Error {
   }
 }
 
-interface PinnedGroup {
+export interface PinnedGroup {
   version: number;
   province: string;
   hash: string | null;
@@ -71,7 +71,7 @@ interface PinnedGroup {
 }
 
 /** Every (version, province, pinned hash) a case or pathway in the database uses. */
-async function pinnedGroups(prisma: PrismaClient): Promise<PinnedGroup[]> {
+export async function pinnedGroups(prisma: PrismaClient): Promise<PinnedGroup[]> {
   const rows = await prisma.$queryRaw<
     { version: number; province: string; hash: string | null; cases: bigint; pathways: bigint }[]
   >`
