@@ -36,7 +36,9 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type Json = Record<string, Json>;
+interface Json {
+  [key: string]: Json;
+}
 
 it('pins running cases at start, then refuses a worker over an edited version file with the difference', async () => {
   const { caseId } = await insertCase(db.prisma, { province: 'DEMO' });
