@@ -2,8 +2,9 @@
  * `npm run histories:record`: runs representative cases on the time-skipping server and saves their
  * histories as fixtures in test/histories/. test/workflow/replay.test.ts replays every fixture
  * against the current workflow code, so a change that would break a running case (a reordered
- * command without `patched()`) fails the test command. Record again only when the old histories
- * no longer need to be supported — never to make a failing replay pass.
+ * command) fails the test command. Before the first release the fixtures are recorded again after
+ * every workflow change; after it, only under the release policy in the README (a patch with its
+ * retirement plan, or a new worker deployment version) — never to make a failing replay pass.
  *
  * Recorded without payload encryption so the fixtures stay readable; they hold IDs and codes only.
  */
