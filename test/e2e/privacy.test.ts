@@ -9,11 +9,19 @@
  * the API's codec endpoint; the API's logs (pino, trace level), the worker's (its own process, SDK
  * logger at DEBUG) and the e-mails are searched too. The identity is found nowhere — while the same
  * searches do find the case's ID and codes, so they look where the data would be.
+ *
+ * A second young person, 16, goes the leaving-care way (protocol.md §4): a placement started by the
+ * care institution's focal point enrols them, the pathway's milestones are planned from the birth
+ * date (read in one activity, never passed on), a mediator is assigned, the five-axis programme and
+ * the exit plan are recorded, and the birth date is then rectified, which re-plans the milestones.
+ * The pathway's history, the case's and the referral's, the logs and the e-mails hold the
+ * milestone instants but neither the name nor either birth date, in any of the forms a date takes.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { temporalCliPath } from '../../devstack/temporal';
 import { caseWorkflowId } from '../../workflows/case/definitions';
+import { leavingCareWorkflowId } from '../../workflows/leaving-care/definitions';
 import { referralWorkflowId } from '../../workflows/referral/definitions';
 import { startTestApi, waitForOpenStep, type TestApi } from '../support/api';
 import { startCase } from '../support/cases';
@@ -54,6 +62,25 @@ const SECRETS = {
   reviewNotes: 'Marmalade progress at school',
   returnReason: 'Tangerine plan needs a psychologist',
 };
+
+// The young person of the leaving-care pathway: 16 today, so preparation begins at enrolment.
+const YOUTH = { firstName: 'Ombraline', lastName: 'Quetzalvorn', birthDate: '2010-05-23' };
+const RECTIFIED_BIRTH_DATE = '2010-04-27';
+const YOUTH_SECRETS = {
+  firstName: YOUTH.firstName,
+  lastName: YOUTH.lastName,
+  birthDate: YOUTH.birthDate,
+  // A date of birth as the database holds it (UTC midnight) and as local midnight (UTC+1 in May 2010).
+  birthInstant: '2010-05-23T00:00',
+  birthLocalMidnight: '2010-05-22T23:00',
+  rectifiedBirthDate: RECTIFIED_BIRTH_DATE,
+  rectifiedInstant: '2010-04-27T00:00', // UTC+0 on 27 April 2010: local midnight is the same instant
+  narrative: 'Cobaltwhistle 8842: the young person asked where to live after the institution',
+  objective: 'Periwinkle apprenticeship in cabinet making',
+  rectificationReason: 'Driftmarble birth certificate presented by the aunt',
+};
+const INSTITUTION = 'staff-demo-institution'; // focal point of partner-demo-careInstitution (made here)
+const MEDIATOR = 'staff-demo-mediator';
 
 let h: Harness;
 let api: TestApi;
@@ -208,11 +235,154 @@ async function caseThatContinuesAsNew(): Promise<{ caseId: string; runs: number 
   return { caseId, runs };
 }
 
+/** A young person of 16 placed in a care institution, enrolled, prepared, their birth date rectified. */
+async function walkTheLeavingCarePathway(): Promise<{
+  caseId: string;
+  childId: string;
+  referralId: string;
+  pathwayId: string;
+  exitAt: string;
+}> {
+  // The seed has no focal point for the care institution: one starts the placement here.
+  await h.db.prisma.staff.create({
+    data: {
+      id: INSTITUTION,
+      provinceCode: 'DEMO',
+      role: 'partner',
+      displayName: 'Point focal EPS (démo)',
+      email: 'institution@demo.example',
+      language: 'fr',
+      partnerId: 'partner-demo-careInstitution',
+    },
+  });
+  const { caseId, childId } = await post<{ caseId: string; childId: string }>(
+    HANDLER,
+    '/cases',
+    {
+      child: { ...YOUTH, sex: 'male', nationality: 'MA' },
+      report: {
+        channel: 'family',
+        urgent: false,
+        anonymous: true,
+        narrative: YOUTH_SECRETS.narrative,
+        categories: ['neglect'],
+      },
+    },
+    201,
+  );
+  await waitForOpenStep(api, caseId, 'screening', HANDLER);
+  const c = `/cases/${caseId}`;
+  await post(HANDLER, `${c}/screening`, { risk: 'MEDIUM', immediateNeeds: false, categories: ['neglect'] });
+  await post(HANDLER, `${c}/assessment`, { social: SECRETS.assessment });
+  await post(HANDLER, `${c}/plan`, {
+    items: [
+      {
+        serviceType: 'placement',
+        partnerId: 'partner-demo-careInstitution',
+        objective: YOUTH_SECRETS.objective,
+      },
+    ],
+  });
+  const approved = await post<{ case: { referrals: { referralId: string }[] } }>(
+    SUPERVISOR,
+    `${c}/plan/approval`,
+    { decision: 'approve' },
+  );
+  const referralId = approved.case.referrals[0]!.referralId;
+  await eventually(
+    'the placement referral row',
+    async () => (await api.get(`/referrals/${referralId}`, { as: INSTITUTION })).status === 200,
+  );
+  await post(INSTITUTION, `/referrals/${referralId}/acknowledgement`);
+  await post(INSTITUTION, `/referrals/${referralId}/start`);
+
+  // The placement started: the case enrols the child, whose pathway begins preparation at once.
+  interface Pathway {
+    pathwayId: string;
+    phase: string;
+    milestones: { exitAt: string } | null;
+  }
+  const pathwayOf = async () => {
+    const res = await api.get<Pathway>(`/leaving-care/${childId}`, { as: HANDLER });
+    return res.status === 200 ? res.body : undefined;
+  };
+  const enrolled = await eventually('the pathway in preparation', async () => {
+    const pathway = await pathwayOf();
+    return pathway?.phase === 'preparation' ? pathway : undefined;
+  });
+  // 18 on 23 May 2028: local midnight, UTC+1.
+  expect(enrolled.milestones?.exitAt).toBe('2028-05-22T23:00:00.000Z');
+  const p = `/leaving-care/${childId}`;
+  await post(SUPERVISOR, `${p}/mediator`, { mediatorId: MEDIATOR });
+  await post(MEDIATOR, `${p}/programme`, {
+    axes: ['health', 'educationTraining', 'employment', 'socialAssistance', 'socialParticipation'].map(
+      (axis) => ({ axis, status: 'inProgress', objectives: [YOUTH_SECRETS.objective] }),
+    ),
+  });
+  await post(MEDIATOR, `${p}/exit-plan`, {
+    items: ['housing', 'incomeOrTraining', 'identityDocuments', 'healthCoverage'].map((item) => ({
+      item,
+      status: 'inProgress',
+    })),
+  });
+  // The birth certificate says 27 April: the milestones move with it (18 on 27 April 2028, UTC+1).
+  await post(HANDLER, `${c}/child/rectification`, {
+    reason: YOUTH_SECRETS.rectificationReason,
+    birthDate: RECTIFIED_BIRTH_DATE,
+  });
+  const moved = await eventually('the milestones re-planned', async () => {
+    const pathway = await pathwayOf();
+    return pathway?.milestones?.exitAt === '2028-04-26T23:00:00.000Z' ? pathway : undefined;
+  });
+  return { caseId, childId, referralId, pathwayId: moved.pathwayId, exitAt: moved.milestones!.exitAt };
+}
+
 /** The needles found in a text (case-insensitive). */
-const found = (text: string) =>
-  Object.entries(SECRETS)
+const foundOf = (secrets: Record<string, string>) => (text: string) =>
+  Object.entries(secrets)
     .filter(([, secret]) => text.toLowerCase().includes(secret.toLowerCase()))
     .map(([name]) => name);
+const found = foundOf(SECRETS);
+
+/**
+ * Searches every run of these workflows' histories, raw (ciphertext, as a backup holds it) and
+ * decoded through the operators' codec endpoint, then the API's and the worker's logs and every
+ * e-mail; says where each needle was found.
+ */
+async function search(workflowIds: string[], find: (text: string) => string[]) {
+  const histories = await historiesOf(h.env.client, workflowIds);
+  const leaks: string[] = [];
+  let decodedText = '';
+  let payloadCount = 0;
+  for (const { workflowId, runId, history } of histories) {
+    const where = `${workflowId}/${runId}`;
+    // Raw: the history's bytes exactly as the server sends (and stores) them.
+    for (const name of find(rawBytes(history).toString('utf8'))) leaks.push(`${where} raw: ${name}`);
+    // Decoded: every payload, through the operators' codec endpoint.
+    const payloads = payloadsOf(history.events);
+    payloadCount += payloads.length;
+    const encrypted = payloads.filter((p) => encodingOf(p) === 'binary/encrypted');
+    const plain = payloads.filter((p) => encodingOf(p) !== 'binary/encrypted');
+    const res = await api.post<{ payloads: PayloadJson[] }>('/codec/decode', {
+      as: OPERATIONS,
+      body: { payloads: encrypted.map(toCodecJson) },
+      headers: { 'X-Namespace': 'default' },
+    });
+    expect(res.status).toBe(200);
+    const decoded = [...res.body.payloads, ...plain.map(toCodecJson)]
+      .map((p) => `${Object.values(p.metadata).map(fromBase64).join(' ')} ${fromBase64(p.data)}`)
+      .join('\n');
+    for (const name of find(decoded)) leaks.push(`${where} decoded: ${name}`);
+    decodedText += decoded;
+  }
+  const apiLogs = api.logs.join('\n');
+  for (const name of find(apiLogs)) leaks.push(`API log: ${name}`);
+  const workerLogs = worker.output();
+  for (const name of find(workerLogs)) leaks.push(`worker log: ${name}`);
+  const mails = h.smtp.messages.map((m) => m.raw.toString('utf8')).join('\n');
+  for (const name of find(mails)) leaks.push(`e-mail: ${name}`);
+  return { histories, leaks, decodedText, payloadCount, apiLogs, workerLogs, mails };
+}
 
 it('finds the child nowhere in the workflow histories (raw or decoded), the logs or the e-mails', async () => {
   const first = await walkTheCircuit();
@@ -233,39 +403,11 @@ it('finds the child nowhere in the workflow histories (raw or decoded), the logs
     caseWorkflowId(second.caseId),
     ...referralIds.map(referralWorkflowId),
   ];
-  const histories = await historiesOf(h.env.client, workflowIds);
+  const { histories, leaks, decodedText, payloadCount, apiLogs, workerLogs, mails } = await search(
+    workflowIds,
+    found,
+  );
   expect(histories.length).toBeGreaterThanOrEqual(workflowIds.length + 1);
-
-  const leaks: string[] = [];
-  let decodedText = '';
-  let payloadCount = 0;
-  for (const { workflowId, runId, history } of histories) {
-    const where = `${workflowId}/${runId}`;
-    // Raw: the history's bytes exactly as the server sends (and stores) them.
-    for (const name of found(rawBytes(history).toString('utf8'))) leaks.push(`${where} raw: ${name}`);
-    // Decoded: every payload, through the operators' codec endpoint.
-    const payloads = payloadsOf(history.events);
-    payloadCount += payloads.length;
-    const encrypted = payloads.filter((p) => encodingOf(p) === 'binary/encrypted');
-    const plain = payloads.filter((p) => encodingOf(p) !== 'binary/encrypted');
-    const res = await api.post<{ payloads: PayloadJson[] }>('/codec/decode', {
-      as: OPERATIONS,
-      body: { payloads: encrypted.map(toCodecJson) },
-      headers: { 'X-Namespace': 'default' },
-    });
-    expect(res.status).toBe(200);
-    const decoded = [...res.body.payloads, ...plain.map(toCodecJson)]
-      .map((p) => `${Object.values(p.metadata).map(fromBase64).join(' ')} ${fromBase64(p.data)}`)
-      .join('\n');
-    for (const name of found(decoded)) leaks.push(`${where} decoded: ${name}`);
-    decodedText += decoded;
-  }
-  const apiLogs = api.logs.join('\n');
-  for (const name of found(apiLogs)) leaks.push(`API log: ${name}`);
-  const workerLogs = worker.output();
-  for (const name of found(workerLogs)) leaks.push(`worker log: ${name}`);
-  const mails = h.smtp.messages.map((m) => m.raw.toString('utf8')).join('\n');
-  for (const name of found(mails)) leaks.push(`e-mail: ${name}`);
 
   expect(leaks).toEqual([]);
 
@@ -344,4 +486,42 @@ it("shows operators the decrypted history in Temporal's own CLI through the code
   expect(text).toContain(`"reference":"${first.reference}"`);
   expect(found(text)).toEqual([]);
   expect(found(decoded.stdout)).toEqual([]);
+});
+
+it("finds the young person of a leaving-care pathway nowhere: not their name, not either birth date, while the pathway's history holds its milestones", async () => {
+  const walkedPathway = await walkTheLeavingCarePathway();
+  // The identity (the rectified birth date) really is in the case database.
+  const child = await h.db.prisma.child.findUniqueOrThrow({ where: { id: walkedPathway.childId } });
+  expect([child.firstName, child.birthDate.toISOString()]).toEqual([
+    YOUTH.firstName,
+    '2010-04-27T00:00:00.000Z',
+  ]);
+  const pathwayWorkflow = leavingCareWorkflowId(walkedPathway.childId);
+  const workflowIds = [
+    pathwayWorkflow,
+    caseWorkflowId(walkedPathway.caseId),
+    referralWorkflowId(walkedPathway.referralId),
+  ];
+  const { histories, leaks, decodedText, mails, workerLogs } = await search(
+    workflowIds,
+    foundOf(YOUTH_SECRETS),
+  );
+  expect(histories.map((x) => x.workflowId)).toEqual(expect.arrayContaining(workflowIds));
+  expect(leaks).toEqual([]);
+
+  // The searches looked where the data would be: the pathway's history holds its id, the
+  // milestones planned from the birth date (the first 18th birthday and the rectified one), the
+  // placement that enrolled it; the worker logged the pathway; mail went out about the referral.
+  const pathwayText = decodedText;
+  for (const expected of [
+    walkedPathway.pathwayId,
+    '2028-05-22T23:00:00.000Z',
+    walkedPathway.exitAt,
+    'placement',
+    'partner-demo-careInstitution',
+  ]) {
+    expect([expected, pathwayText.includes(expected)]).toEqual([expected, true]);
+  }
+  expect(workerLogs).toContain(pathwayWorkflow);
+  expect(mails).toContain('careinstitution@partners.demo.example');
 });

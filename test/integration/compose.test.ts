@@ -306,19 +306,25 @@ describe("the worker container's health check", () => {
   });
 
   /** The command docker-compose.yml runs in the worker container (its working directory is the repository's root). */
-  const check = () => {
+  const check = (port: string | null = String(metricsPort)) => {
     const test = project().services.worker?.healthcheck?.test ?? [];
     expect(test.slice(0, 2)).toEqual(['CMD', 'node']);
     const run = spawnSync(process.execPath, test.slice(2), {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', WORKER_METRICS_PORT: String(metricsPort) },
+      env: { PATH: process.env.PATH ?? '', ...(port === null ? {} : { WORKER_METRICS_PORT: port }) },
       encoding: 'utf8',
       timeout: 15_000,
     });
     return { status: run.status, stderr: run.stderr.trim() };
   };
 
-  it('passes while the worker polls, and fails when it is frozen or stopped', async () => {
+  it('passes while the worker polls, and fails when it is unreachable, frozen or stopped', async () => {
+    // A container started without the port to ask is unhealthy, not healthy by default.
+    expect(check(null)).toEqual({
+      status: 1,
+      stderr: 'worker health check: WORKER_METRICS_PORT is not set',
+    });
+    // No worker listening yet: unreachable.
     expect(check()).toMatchObject({ status: 1, stderr: expect.stringContaining('fetch failed') });
     worker = await startWorkerChild({
       ...h.temporalEnv,

@@ -323,6 +323,19 @@ describe('provincial statistics of October 2026 (DEMO)', () => {
     });
     const after = await provincialStatistics(db.prisma, 'DEMO', october());
     expect(after).toEqual(before);
+    // …and those are still October's hand-worked figures, not merely equal to each other.
+    expect(after).toMatchObject({
+      reports: { total: 6 },
+      cases: { opened: 4, closed: 1 },
+      escalations: { total: 20 },
+      judicialNotifications: { required: 3, acknowledged: 2, onTime: 1, pending: 1 },
+    });
+    expect(after.steps.find((x) => x.step === 'screening')).toMatchObject({
+      opened: 6,
+      onTime: 3,
+      openAtEnd: 1,
+    });
+    expect(after.steps.find((x) => x.step === 'assessment')).toMatchObject({ openAtEnd: 2, completed: 3 });
     // …while November does see them.
     const november = await provincialStatistics(
       db.prisma,

@@ -126,3 +126,19 @@ export async function insertPlan(
   });
   return { planId, items };
 }
+
+/**
+ * Moves the time-skipping server's clock forward to a fixed instant, so that a test's expected
+ * deadlines can be written out by hand from the protocol and the calendar. Fails, rather than
+ * silently testing other dates, if the clock is already past it.
+ */
+export async function clockAt(
+  env: { currentTimeMs(): Promise<number>; sleep(ms: number): Promise<void> },
+  iso: string,
+): Promise<void> {
+  const target = Date.parse(iso);
+  const now = await env.currentTimeMs();
+  if (now > target)
+    throw new Error(`the test server's clock (${new Date(now).toISOString()}) is past ${iso}`);
+  await env.sleep(target - now);
+}

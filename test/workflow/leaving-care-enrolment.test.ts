@@ -4,7 +4,6 @@
  * family-centred services are usable in plans and referrals like any other.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { addWorkingDays, loadCalendar } from '../../protocol';
 import {
   caseViewQuery,
   closureApprovalUpdate,
@@ -20,7 +19,7 @@ import {
 } from '../../workflows/leaving-care/definitions';
 import { acknowledgementUpdate, referralWorkflowId, startUpdate } from '../../workflows/referral/definitions';
 import { driveToFollowUp, HANDLER, SUPERVISOR, waitForDeadline } from '../support/case-steps';
-import { startCase } from '../support/cases';
+import { clockAt, startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
 import { birthDateAged, pathwayView, resultWithoutSkipping } from '../support/leaving-care';
 import { eventually } from '../support/wait';
@@ -180,6 +179,7 @@ describe('leaving-care enrolment', () => {
   });
 
   it('refers the family-centred services of §5 to their partners with their own start deadlines', async () => {
+    await clockAt(h.env, '2030-09-03T08:00:00.000Z'); // Tue 3 Sep 2030, 09:00 local
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     const view = await driveToFollowUp(h.db.prisma, handle, 'LOW', [
       { serviceType: 'schoolSupport', partnerId: 'partner-demo-association' },
@@ -195,17 +195,17 @@ describe('leaving-care enrolment', () => {
       ['schoolSupport', 'partner-demo-association', 'started'],
       ['civilRegistration', 'partner-demo-civilRegistry', 'started'],
     ]);
-    // Service start: 10 working days for school support, 15 for civil registration (protocol v1).
-    const cal = loadCalendar();
-    for (const [serviceType, workingDays] of [
-      ['schoolSupport', 10],
-      ['civilRegistration', 15],
+    // Service start, from the acknowledgement on Tue 3 Sep 2030 (no holiday in September 2030):
+    // school support 10 working days -> end of Tue 17 Sep; civil registration 15 -> end of Tue 24 Sep.
+    for (const [serviceType, dueAt] of [
+      ['schoolSupport', '2030-09-17T23:00:00.000Z'],
+      ['civilRegistration', '2030-09-24T23:00:00.000Z'],
     ] as const) {
       const referral = rows.find((r) => r.serviceType === serviceType)!;
       const step = await h.db.prisma.stepRecord.findFirstOrThrow({
         where: { caseId, step: 'serviceStart', subjectId: referral.id },
       });
-      expect(step.dueAt.toISOString()).toBe(addWorkingDays(step.openedAt, workingDays, cal).toISOString());
+      expect(step.dueAt.toISOString()).toBe(dueAt);
       expect(step.outcome).toBe('done');
     }
     // Neither is a placement: no leaving-care pathway for this child.

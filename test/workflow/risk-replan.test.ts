@@ -1,12 +1,13 @@
 /**
  * Concerns and risk (issue 13, items 6–8) on the time-skipping server: urgency belongs to each
  * report; a change of risk re-plans every open deadline that depends on risk from its own clock;
- * a plan's stricter review frequency is honoured. Working-day instants are worked out with the
- * protocol package from the instant each step opened (as in test/support/step-ladder.ts); clock
- * hours and days are written out here.
+ * a plan's stricter review frequency is honoured. Every expected instant is written out by hand
+ * from protocol v1 and the 2030 calendar: items 7 and 8 first move the server's clock to a fixed
+ * Tuesday in September / October 2030 (09:00 local, UTC+1; no holiday and no clock change until
+ * 22 December 2030).
  */
 import { randomUUID } from 'node:crypto';
-import { loadCalendar, loadProtocol, planDeadline, type RiskLevel, type StepCode } from '../../protocol';
+import type { RiskLevel } from '../../protocol';
 import {
   assessmentUpdate,
   caseViewQuery,
@@ -24,7 +25,7 @@ import {
 } from '../../workflows/referral/definitions';
 import { RiskLevelKey } from '../../workflows/search-attributes';
 import { driveToFollowUp, HANDLER, SUPERVISOR, waitForDeadline } from '../support/case-steps';
-import { insertPlan, serverNow, startCase } from '../support/cases';
+import { clockAt, insertPlan, serverNow, startCase } from '../support/cases';
 import { createHarness, type Harness } from '../support/harness';
 import { auditActions, DAY, endQuietly, HOUR, rejection, stepRecords, viewWhen } from '../support/safety';
 import { eventually } from '../support/wait';
@@ -37,9 +38,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const MINUTE = 60_000;
-const protocol = loadProtocol({ version: 1, province: 'DEMO' });
-const due = (step: StepCode, risk: RiskLevel, from: Date) =>
-  planDeadline(protocol, loadCalendar(), { step, risk, from }).dueAt;
+/** A day-counted deadline: the same local time n days on (no clock change in these tests' spans). */
+const daysAfter = (from: Date, days: number) => new Date(from.getTime() + days * DAY).toISOString();
 
 const screening = (risk: RiskLevel) => ({
   actorId: HANDLER,
@@ -114,6 +114,7 @@ describe('concerns and risk', () => {
   });
 
   it('item 7: a change of risk re-plans every open deadline that depends on risk; at review, a change with continue is refused', async () => {
+    await clockAt(h.env, '2030-09-03T08:00:00.000Z'); // Tue 3 Sep 2030, 09:00 local
     const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
     const approved = await driveToFollowUp(h.db.prisma, handle, 'MEDIUM', [
       { serviceType: 'medical', partnerId: 'partner-demo-health' },
@@ -128,8 +129,11 @@ describe('concerns and risk', () => {
       });
       return r ?? undefined;
     });
-    expect(review!.dueAt.toISOString()).toBe(due('review', 'MEDIUM', review!.openedAt));
-    expect(ack.dueAt.toISOString()).toBe(due('referralAcknowledgement', 'MEDIUM', ack.openedAt));
+    // MEDIUM review: every 60 days, from the approval on Tue 3 Sep 2030 -> Sat 2 Nov, same local time.
+    expect(review!.dueAt.toISOString()).toBe(daysAfter(review!.openedAt, 60));
+    expect(review!.dueAt.toISOString()).toMatch(/^2030-11-02T08:/);
+    // MEDIUM acknowledgement: 2 working days from Tue 3 Sep -> end of Thu 5 Sep (midnight local).
+    expect(ack.dueAt.toISOString()).toBe('2030-09-05T23:00:00.000Z');
     const ackDue = async () =>
       ((await referral.query(referralViewQuery)) as ReferralView).openDeadlines.find(
         (d) => d.step === 'referralAcknowledgement',
@@ -155,7 +159,9 @@ describe('concerns and risk', () => {
     await waitForDeadline(handle, 'screening');
     const lower = await handle.executeUpdate(screeningUpdate, { args: [screening('LOW')] });
     expect(lower.step).toBe('followUp');
-    const lowReview = due('review', 'LOW', review!.openedAt);
+    // LOW: every 90 days from the same opening -> Mon 2 Dec 2030, same local time.
+    const lowReview = daysAfter(review!.openedAt, 90);
+    expect(lowReview).toMatch(/^2030-12-02T08:/);
     expect(lowReview).not.toBe(review!.dueAt.toISOString());
     expect(lower.openDeadlines.find((d) => d.step === 'review')?.dueAt).toBe(lowReview);
     expect((await stepRecords(h, caseId, 'review')).map((r) => [r.id, r.dueAt.toISOString()])).toEqual([
@@ -168,7 +174,8 @@ describe('concerns and risk', () => {
     await waitForDeadline(handle, 'screening');
     const higher = await handle.executeUpdate(screeningUpdate, { args: [screening('HIGH')] });
     expect(higher.step).toBe('assessment');
-    const highAck = due('referralAcknowledgement', 'HIGH', ack.openedAt);
+    // HIGH: 1 working day from the referral sent on Tue 3 Sep -> end of Wed 4 Sep.
+    const highAck = '2030-09-04T23:00:00.000Z';
     expect(highAck).not.toBe(ack.dueAt.toISOString());
     await eventually('the acknowledgement re-planned', async () => (await ackDue()) === highAck);
     expect(
@@ -198,10 +205,13 @@ describe('concerns and risk', () => {
       const r = await stepRecords(h, caseId, 'review');
       return r.length === 2 ? r : undefined;
     });
-    expect(reviews[1]!.dueAt.toISOString()).toBe(due('review', 'MEDIUM', reviews[1]!.openedAt));
+    // MEDIUM again: 60 days from this approval (still Tue 3 Sep 2030) -> Sat 2 Nov.
+    expect(reviews[1]!.dueAt.toISOString()).toBe(daysAfter(reviews[1]!.openedAt, 60));
+    expect(reviews[1]!.dueAt.toISOString()).toMatch(/^2030-11-02T08:/);
   });
 
   it("item 8: the plan's reviewFrequencyDays is honoured when stricter than the protocol's interval", async () => {
+    await clockAt(h.env, '2030-10-01T08:00:00.000Z'); // Tue 1 Oct 2030, 09:00 local
     const planned = async (reviewFrequencyDays: number) => {
       const { handle, caseId } = await startCase(h.env.client, h.db.prisma, h.taskQueue);
       await waitForDeadline(handle, 'screening');
@@ -224,6 +234,8 @@ describe('concerns and risk', () => {
     expect(strict.dueAt.getTime() - strict.openedAt.getTime()).toBe(14 * DAY);
     // Every 100 days is laxer than the protocol: the protocol's 60 days stand.
     const lax = await planned(100);
-    expect(lax.dueAt.toISOString()).toBe(due('review', 'MEDIUM', lax.openedAt));
+    // 60 days from Tue 1 Oct 2030 -> Sat 30 Nov, same local time (UTC+1 throughout).
+    expect(lax.dueAt.getTime() - lax.openedAt.getTime()).toBe(60 * DAY);
+    expect(lax.dueAt.toISOString()).toMatch(/^2030-11-30T08:/);
   });
 });

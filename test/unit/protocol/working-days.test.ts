@@ -78,15 +78,17 @@ describe('addWorkingDays: the deadline is the end of the n-th working day', () =
   it('treats exact local midnight as the end of the previous day, so sums compose', () => {
     const due = at('2025-11-05T23:00:00Z'); // 00:00 Thu 6 Nov local = end of Wed 5 Nov
     expect(iso(addWorkingDays(due, 0, cal, TZ))).toBe(iso(due));
+    // From Thu 30 Oct 2025 (Fri 31 Oct and Thu 6 Nov are holidays), each sum in two parts lands
+    // where the whole count does: 3+1 -> end of Fri 7 Nov; 3+5 -> end of Thu 13 Nov; 1+14 -> end
+    // of Tue 25 Nov (18 Nov is Independence Day).
     const start = at('2025-10-30T10:00:00Z');
-    for (const [a, b] of [
-      [3, 1],
-      [3, 5],
-      [1, 14],
+    for (const [a, b, expected] of [
+      [3, 1, '2025-11-07T23:00:00.000Z'],
+      [3, 5, '2025-11-13T23:00:00.000Z'],
+      [1, 14, '2025-11-25T23:00:00.000Z'],
     ] as const) {
-      expect(iso(addWorkingDays(addWorkingDays(start, a, cal, TZ), b, cal, TZ))).toBe(
-        iso(addWorkingDays(start, a + b, cal, TZ)),
-      );
+      expect(iso(addWorkingDays(addWorkingDays(start, a, cal, TZ), b, cal, TZ))).toBe(expected);
+      expect(iso(addWorkingDays(start, a + b, cal, TZ))).toBe(expected);
     }
   });
 
@@ -186,10 +188,28 @@ describe('lateness', () => {
     expect(workingDaysLate(clockDue, at('2025-11-05T23:00:00Z'), cal, TZ)).toBe(1);
   });
 
-  it('is the inverse of addWorkingDays', () => {
-    for (let k = 0; k <= 12; k += 1) {
-      expect(workingDaysLate(due, addWorkingDays(due, k, cal, TZ), cal, TZ)).toBe(k);
-    }
+  it('counts k at the end of the k-th working day after the deadline, for k up to 12', () => {
+    // The ends of the working days after Wed 5 Nov 2025 (Thu 6 and Tue 18 Nov are holidays).
+    const ends = [
+      '2025-11-05T23:00:00Z', // 0: the deadline itself
+      '2025-11-07T23:00:00Z', // 1: Fri 7
+      '2025-11-10T23:00:00Z', // 2: Mon 10
+      '2025-11-11T23:00:00Z', // 3: Tue 11
+      '2025-11-12T23:00:00Z', // 4: Wed 12
+      '2025-11-13T23:00:00Z', // 5: Thu 13
+      '2025-11-14T23:00:00Z', // 6: Fri 14
+      '2025-11-17T23:00:00Z', // 7: Mon 17
+      '2025-11-19T23:00:00Z', // 8: Wed 19
+      '2025-11-20T23:00:00Z', // 9: Thu 20
+      '2025-11-21T23:00:00Z', // 10: Fri 21
+      '2025-11-24T23:00:00Z', // 11: Mon 24
+      '2025-11-25T23:00:00Z', // 12: Tue 25
+    ];
+    ends.forEach((end, k) => {
+      expect(workingDaysLate(due, at(end), cal, TZ)).toBe(k);
+      expect(workingDaysLate(due, new Date(Date.parse(end) - 1), cal, TZ)).toBe(Math.max(0, k - 1));
+      expect(iso(addWorkingDays(due, k, cal, TZ))).toBe(iso(at(end)));
+    });
   });
 
   it('measures clock lateness in milliseconds', () => {
