@@ -53,7 +53,9 @@ const WORDS = {
     screeningDue: /dans 23 heures/,
     nextRung: /^Prochain palier : niveau 0 \(travailleur social chargé du dossier\) — dans 23 heures\n/,
     exact: 'Échéance exacte',
-    oneCase: '1 dossier — aucun en retard',
+    oneCase: '1 tâche — aucune en retard',
+    unassignedKind: 'Dossier de l’unité sans référent (1)',
+    badge: '1 (1 tâche)',
     rejected: 'Cette étape ne peut pas être faite maintenant.',
     invalid: 'Vérifiez les champs signalés.',
     future: 'ne doit pas être dans le futur',
@@ -87,7 +89,9 @@ const WORDS = {
     screeningDue: /خلال 23 ساعة/,
     nextRung: /^درجة التصعيد المقبلة: المستوى 0 \(المساعد الاجتماعي المكلف بالملف\) — خلال 23 ساعة\n/,
     exact: 'الأجل بالضبط',
-    oneCase: 'ملف واحد — لا شيء متأخر',
+    oneCase: 'مهمة واحدة — لا شيء متأخر',
+    unassignedKind: 'ملف للوحدة دون مكلَّف (1)',
+    badge: '1 (مهمة واحدة)',
     rejected: 'لا يمكن إنجاز هذه المرحلة الآن.',
     invalid: 'يرجى مراجعة الحقول المشار إليها.',
     future: 'يجب ألا يكون في المستقبل',
@@ -345,7 +349,18 @@ async function walk(language: Language): Promise<void> {
   await handler.click('nav a[href="/desk"]');
   expect(await handler.locator('[data-testid="work-counts"]').innerText()).toBe(w.oneCase);
   expect(await handler.locator('table.work-list').innerText()).toContain(reference);
+  // Read from GET /work: a step of my unit's case with nobody assigned, its kind and count in the
+  // filter, the total on the navigation's badge.
+  expect(await handler.locator('table.work-list tbody tr').getAttribute('data-kind')).toBe('unassignedStep');
+  expect(await handler.locator('[data-testid="work-badge"]').textContent()).toBe(w.badge);
+  await handler.selectOption('select[name="kind"]', 'unassignedStep');
+  await handler.waitForURL(/[?&]kind=unassignedStep/);
+  expect(await handler.locator('select[name="kind"] option:checked').innerText()).toBe(w.unassignedKind);
+  expect(await handler.locator('table.work-list').innerText()).toContain(reference);
   await visit(handler, language, 'work-one-case');
+  // Not overdue: nothing left when only the late ones are shown.
+  await handler.check('input[name="overdue"]');
+  await handler.getByText(w.empty).waitFor();
 
   // --- screening, assessment, plan --------------------------------------------------------------
   await step(handler, caseId, 'screening');

@@ -176,18 +176,14 @@ export const ar: Record<MessageId, string> = {
   'login.error.unavailable': 'خدمة الهوية التابعة للوزارة لا تجيب. أعيدوا المحاولة بعد قليل.',
 
   'work.title': 'عملي',
-  'work.intro': 'الملفات المسندة إليكم والمراحل المفتوحة، الأقرب أجلاً أولاً.',
+  'work.intro':
+    'ما عليكم القيام به: مراحل ملفاتكم، وحسب دوركم المصادقات والتحويلات والتصعيدات والتوجيهات؛ الأقرب أجلاً أولاً.',
   'work.count':
     '{count, plural, =0 {لا يوجد أي ملف} zero {# ملف} one {ملف واحد} two {ملفان} few {# ملفات} many {# ملفاً} other {# ملف}}',
   'work.overdueCount':
     '{count, plural, =0 {لا شيء متأخر} zero {# متأخر} one {ملف واحد متأخر} two {ملفان متأخران} few {# ملفات متأخرة} many {# ملفاً متأخراً} other {# ملف متأخر}}',
   'work.filters': 'عوامل التصفية',
-  'work.filter.step': 'المرحلة',
-  'work.filter.risk': 'الخطورة',
   'work.filter.overdue': 'المتأخرة فقط',
-  'work.filter.scope': 'الملفات',
-  'work.scope.mine': 'المسندة إليّ',
-  'work.scope.province': 'كل الإقليم',
   'work.any': 'الكل',
   'work.col.case': 'الملف',
   'work.col.step': 'المرحلة',
@@ -195,7 +191,30 @@ export const ar: Record<MessageId, string> = {
   'work.col.due': 'الأجل',
   'work.col.opened': 'تاريخ الفتح',
   'work.empty': 'لا شيء للقيام به حالياً.',
-  'work.partial': 'عرض {shown} من {total} ملف محمّل.',
+  'work.partial': 'عرض {shown} من أصل {total, number} مهمة.',
+  'work.items':
+    '{count, plural, =0 {لا توجد أي مهمة} zero {# مهمة} one {مهمة واحدة} two {مهمتان} few {# مهام} many {# مهمة} other {# مهمة}}',
+  'work.itemsOverdue':
+    '{count, plural, =0 {لا شيء متأخر} zero {# مهمة متأخرة} one {مهمة واحدة متأخرة} two {مهمتان متأخرتان} few {# مهام متأخرة} many {# مهمة متأخرة} other {# مهمة متأخرة}}',
+  'work.filter.kind': 'المطلوب',
+  'work.kind.all': 'الكل ({count, number})',
+  'work.kind.withCount': '{kind} ({count, number})',
+  'work.what': '{kind}: {step}',
+  'work.col.what': 'المطلوب',
+  'work.badge':
+    '{count, plural, =0 {لا شيء للقيام به} zero {# مهمة} one {مهمة واحدة} two {مهمتان} few {# مهام} many {# مهمة} other {# مهمة}}',
+  'work.kind.caseStep': 'مرحلة من ملفاتي',
+  'work.kind.unassignedStep': 'ملف للوحدة دون مكلَّف',
+  'work.kind.approval': 'للمصادقة',
+  'work.kind.transferAcceptance': 'تحويل للقبول',
+  'work.kind.lateStep': 'مرحلة متأخرة في الوحدة',
+  'work.kind.escalation': 'تصعيد',
+  'work.kind.latePartner': 'شريك متأخر',
+  'work.kind.referralToAcknowledge': 'توجيه لتأكيد الاستلام',
+  'work.kind.referralToStart': 'خدمة للبدء',
+  'work.kind.referralToClose': 'خدمة للإغلاق (النتيجة)',
+  'work.kind.pathwayStep': 'مرحلة من مسار أرافقه',
+  'work.kind.unassignedPathwayStep': 'مسار دون وسيط',
 
   'risk.IMMEDIATE': 'فوري',
   'risk.HIGH': 'مرتفع',
