@@ -4,7 +4,7 @@
  * time up to 1,000; the counts come with the first page and cover every kind, whatever the filter.
  */
 import { Checkbox, Group, NativeSelect, Stack, Text } from '@mantine/core';
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, call, type Result, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
@@ -77,8 +77,11 @@ export function WorkPage() {
     setParams(next, { replace: true });
   };
   const { value, reload } = useLoad(() => loadWork(kind), [kind]);
-  const counts = value.state === 'ok' ? value.data.counts : [];
-  const total = value.state === 'ok' ? value.data.total : null;
+  // The last counts known stay shown while another kind loads (they cover every kind anyway).
+  const known = useRef<{ counts: Schemas['WorkCount'][]; total: number } | null>(null);
+  if (value.state === 'ok') known.current = value.data;
+  const counts = known.current?.counts ?? [];
+  const total = known.current?.total ?? 0;
   return (
     <Stack>
       <PageTitle title={t('work.title')}>{t('work.title')}</PageTitle>
@@ -92,7 +95,7 @@ export function WorkPage() {
             value={kind}
             onChange={(e) => set('kind', e.currentTarget.value)}
             data={[
-              { value: '', label: t('work.kind.all', { count: total ?? 0 }) },
+              { value: '', label: t('work.kind.all', { count: total }) },
               // Every kind the person has work of, with its count; the chosen one even when empty.
               ...workKindValues
                 .filter((k) => k === kind || counts.some((c) => c.kind === k))
