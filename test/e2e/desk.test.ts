@@ -54,6 +54,7 @@ const WORDS = {
     nextRung: /^Prochain palier : niveau 0 \(travailleur social chargé du dossier\) — dans 23 heures\n/,
     exact: 'Échéance exacte',
     oneCase: '1 tâche — aucune en retard',
+    health: 'santé',
     unassignedKind: 'Dossier de l’unité sans référent (1)',
     badge: '1 (1 tâche)',
     rejected: 'Cette étape ne peut pas être faite maintenant.',
@@ -90,6 +91,7 @@ const WORDS = {
     nextRung: /^درجة التصعيد المقبلة: المستوى 0 \(المساعد الاجتماعي المكلف بالملف\) — خلال 23 ساعة\n/,
     exact: 'الأجل بالضبط',
     oneCase: 'مهمة واحدة — لا شيء متأخر',
+    health: 'الصحة',
     unassignedKind: 'ملف للوحدة دون مكلَّف (1)',
     badge: '1 (مهمة واحدة)',
     rejected: 'لا يمكن إنجاز هذه المرحلة الآن.',
@@ -377,7 +379,15 @@ async function walk(language: Language): Promise<void> {
 
   await step(handler, caseId, 'plan');
   await handler.selectOption('[name="body.items[0].serviceType"]', 'medical');
-  await handler.fill('[name="body.items[0].partnerId"]', 'partner-demo-health');
+  // The partner is chosen by name (GET /partners, grouped by type); its id is what is sent.
+  const partnerPicker = handler.locator('select[name="body.items[0].partnerId"]');
+  await partnerPicker.waitFor();
+  expect(
+    await partnerPicker
+      .locator(`optgroup[label="${w.health}"] option[value="partner-demo-health"]`)
+      .innerText(),
+  ).toBe('Centre de santé (démo)');
+  await partnerPicker.selectOption('partner-demo-health');
   await handler.fill('[name="body.items[0].objective"]', 'Soigner l’infection.');
   await visit(handler, language, 'step-plan');
   await submitStep(handler, language);

@@ -14,6 +14,10 @@ export interface FieldProps {
   nested?: boolean;
 }
 
+/** A select's option, or a group of them (shown as an optgroup). */
+export type Choice =
+  { value: string; label: string } | { group: string; items: { value: string; label: string }[] };
+
 const ids = (path: string) => `field-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
 export function TextField(
@@ -43,9 +47,7 @@ export function TextField(
   );
 }
 
-export function SelectField(
-  p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
-) {
+export function SelectField(p: FieldProps & { value: string; onChange(v: string): void; options: Choice[] }) {
   const { fieldError } = useReasons();
   return (
     <NativeSelect

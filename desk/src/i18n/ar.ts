@@ -377,7 +377,11 @@ export const ar: Record<MessageId, string> = {
   'field.accept': 'قبول التحويل',
   'transfer.accept': 'قبول',
   'transfer.refuse': 'رفض',
-  'field.assigneeId': 'إسناد إلى (المعرّف)',
+  'field.assigneeId': 'إسناد إلى',
+  'picker.pick': '— اختاروا —',
+  'picker.unlisted': '{id} (لم يعد في القائمة)',
+  'picker.loading': 'جارٍ تحميل القائمة: {what}',
+  'picker.unavailable': 'تعذّر تحميل القائمة حالياً؛ ستُعاد المحاولة تلقائياً.',
   'field.replaces': 'يعوّض التوجيه المرفوض',
 
   'report.title': 'التبليغ عن وضعية',

@@ -365,7 +365,11 @@ export const fr = {
   'field.accept': 'Accepter le transfert',
   'transfer.accept': 'Accepter',
   'transfer.refuse': 'Refuser',
-  'field.assigneeId': 'Attribuer à (identifiant)',
+  'field.assigneeId': 'Attribuer à',
+  'picker.pick': '— Choisir —',
+  'picker.unlisted': '{id} (plus dans la liste)',
+  'picker.loading': 'Chargement de la liste : {what}',
+  'picker.unavailable': 'La liste ne peut pas être chargée pour l’instant ; nouvel essai automatique.',
   'field.replaces': 'Remplace l’orientation refusée',
 
   'report.title': 'Signaler une situation',
