@@ -562,6 +562,50 @@ it('walks a case from report to closure through the desk, in Arabic, right to le
   await walk('ar');
 }, 600_000);
 
+it('reports a concern for a child whose name is not known: an alias and an estimated age', async () => {
+  const handler = await browserFor();
+  await login(handler, 'fr', HANDLER, `${base}/desk/report`);
+  await headingIs(handler, WORDS.fr.report);
+  // The names and the birth date give way to an alias and an estimated age.
+  await handler.getByLabel('Nom de l’enfant inconnu').check();
+  expect(await handler.locator('[name="body.child.firstName"]').count()).toBe(0);
+  expect(await handler.locator('[name="body.child.birthDate"]').count()).toBe(0);
+  const alias = `Garçon de la gare ${Date.now().toString(36)}`;
+  await handler.fill('[name="body.child.alias"]', alias);
+  await handler.fill('[name="body.child.estimatedAge"]', '25');
+  await handler.selectOption('[name="body.child.sex"]', 'male');
+  await handler.selectOption('[name="body.report.channel"]', 'mobileUnit');
+  await handler.fill('[name="body.report.reporterName"]', 'Équipe mobile');
+  await handler.fill('[name="body.report.narrative"]', 'Dort près de la gare routière.');
+  await handler.check('input[name="body.report.categories"][value="streetSituation"]');
+  // Older than the API accepts (20): its error beside the age, the alias kept.
+  await handler.click('form button[type="submit"]');
+  const age = handler.locator('[name="body.child.estimatedAge"][aria-invalid="true"]');
+  await age.waitFor();
+  const ageError = (await age.getAttribute('aria-describedby'))
+    ?.split(' ')
+    .find((id) => id.endsWith('-error'));
+  expect(await handler.locator(`[id="${ageError}"]`).innerText()).toBe('au plus 20');
+  expect(await handler.inputValue('[name="body.child.alias"]')).toBe(alias);
+  await visit(handler, 'fr', 'report-alias-error');
+  await handler.fill('[name="body.child.estimatedAge"]', '12');
+  await handler.click('form button[type="submit"]');
+  await handler.waitForURL(/\/desk\/cases\/[0-9a-f-]{36}$/);
+  const caseId = /\/desk\/cases\/([0-9a-f-]{36})$/.exec(handler.url())?.[1] ?? '';
+  const name = handler.locator('[data-testid="child-name"]');
+  await name.waitFor();
+  expect(await name.innerText()).toBe(`${alias} (surnom ou description, nom inconnu)`);
+  // Recorded as the API says: no names, born 1 January of (this year − 12), approximate.
+  const child = await db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, include: { child: true } });
+  expect([child.child.firstName, child.child.lastName, child.child.birthDateApproximate]).toEqual([
+    null,
+    null,
+    true,
+  ]);
+  expect(child.child.birthDate.toISOString().slice(0, 10)).toBe(`${new Date().getUTCFullYear() - 12}-01-01`);
+  await visit(handler, 'fr', 'case-alias');
+}, 300_000);
+
 it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {
   // Two DEMO cases whose handler asks OTHR to take them over (through the API: the desk's own
   // transfer form is the step walk's business); the transfer steps open in their workflows.

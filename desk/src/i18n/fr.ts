@@ -376,6 +376,12 @@ export const fr = {
   'report.intro':
     'Un nouveau dossier est ouvert, ou le signalement rejoint le dossier ouvert du même enfant.',
   'report.child': 'L’enfant',
+  'report.nameUnknown': 'Nom de l’enfant inconnu',
+  'report.alias': 'Surnom ou description',
+  'report.aliasHint':
+    'Comment on l’appelle, ou une courte description (« garçon d’environ 12 ans qui dort près de la gare routière »).',
+  'report.estimatedAge': 'Âge estimé (en années)',
+  'case.alias': '(surnom ou description, nom inconnu)',
   'report.firstName': 'Prénom',
   'report.lastName': 'Nom',
   'report.birthDate': 'Date de naissance',
