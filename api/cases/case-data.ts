@@ -71,8 +71,10 @@ export interface CaseData {
   assignee: { id: string; displayName: string; role: string; active: boolean } | null;
   child: {
     id: string;
-    firstName: string;
-    lastName: string;
+    firstName: string | null;
+    lastName: string | null;
+    /** While the names are not known (a child reported by description). */
+    alias: string | null;
     birthDate: string;
     birthDateApproximate: boolean;
     sex: string;
@@ -221,7 +223,7 @@ export function caseDataQuery(caseId: string, identity: boolean): Prisma.Sql {
                      FROM "staff" a WHERE a."id" = c."assignee_id"),
       'child', CASE WHEN ${identity} THEN (
         SELECT json_build_object('id', k."id", 'firstName', k."first_name", 'lastName', k."last_name",
-          'birthDate', ${day('k."birth_date"')}, 'birthDateApproximate', k."birth_date_approximate", 'sex', k."sex",
+          'alias', k."alias", 'birthDate', ${day('k."birth_date"')}, 'birthDateApproximate', k."birth_date_approximate", 'sex', k."sex",
           'nationality', k."nationality", 'migrantStatus', k."migrant_status", 'civilRegistration', k."civil_registration")
           FROM "children" k WHERE k."id" = c."child_id") END,
       'reports', ${list(

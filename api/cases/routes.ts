@@ -243,6 +243,7 @@ export function caseRoutes(routes: Routes, deps: ApiDeps): void {
                   childId: child.id,
                   firstName: child.firstName,
                   lastName: child.lastName,
+                  alias: child.alias,
                   birthDate: child.birthDate,
                   birthDateApproximate: child.birthDateApproximate,
                   sex: child.sex,
