@@ -10,6 +10,7 @@ import pino from 'pino';
 import { StackError } from '../devstack/ports';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
+import { checkProtocolPins } from '../lib/protocol-pins';
 import { connectClient } from '../lib/temporal';
 import { createApp } from './app';
 import { startPendingStepSweep } from './steps/pending';
@@ -31,6 +32,13 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<Ru
     );
   });
   const prisma = createPrismaClient(config.DATABASE_URL);
+  try {
+    // A used protocol file edited under running cases stops start-up (the difference is named).
+    await checkProtocolPins(prisma);
+  } catch (err) {
+    await Promise.allSettled([prisma.$disconnect(), temporal.connection.close()]);
+    throw err;
+  }
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const closeClients = async () => {
     mailer.close();

@@ -6,9 +6,13 @@ export {
   calendarDir,
   clearProtocolCaches,
   loadCalendar,
+  listProtocolVersions,
   loadProtocol,
   protocolDir,
   readCalendarFiles,
+  selectProtocol,
   type LoadCalendarOptions,
   type LoadProtocolOptions,
+  type SelectProtocolOptions,
 } from './load';
+export { canonicalJson, describeChanges, protocolHash, rulesDifference, type RulesChange } from './pins';

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type ProtocolDefinition } from './definition';
 import { CalendarDefinitionError, type DefinitionIssue, ProtocolDefinitionError, valueAt } from './errors';
+import { localDateOf } from './local-time';
 import { buildHolidayCalendar, type CalendarFile, type HolidayCalendar } from './holiday-calendar';
 import { checkProtocol, deepFreeze, deepMerge, parseCalendarFile, parseProtocol } from './parse';
 
@@ -21,6 +22,8 @@ export interface LoadProtocolOptions {
   province?: string;
   /** Defaults to env PROTOCOL_DIR, then this folder. */
   dir?: string;
+  /** Read the files again, past the cache (the start-up check compares what is on disk now). */
+  fresh?: boolean;
 }
 
 export interface LoadCalendarOptions {
@@ -72,13 +75,19 @@ export function protocolDir(dir?: string): string {
 // A new protocol version is a deployment: the newest version of a folder is read once per process.
 const latestVersions = new Map<string, number>();
 
+/** The version numbers of a folder's versions/v<N>.json, ascending. */
+export function listProtocolVersions(dir?: string): number[] {
+  return listDir(path.join(protocolDir(dir), 'versions'))
+    .map((f) => /^v([1-9]\d*)\.json$/.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
 function latestVersion(root: string): number {
   const known = latestVersions.get(root);
   if (known !== undefined) return known;
-  const versions = listDir(path.join(root, 'versions'))
-    .map((f) => /^v([1-9]\d*)\.json$/.exec(f)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number);
+  const versions = listProtocolVersions(root);
   if (versions.length === 0) {
     throw new ProtocolDefinitionError([
       {
@@ -104,7 +113,7 @@ export function loadProtocol(options: LoadProtocolOptions = {}): ProtocolDefinit
   const root = protocolDir(options.dir);
   const version = options.version ?? latestVersion(root);
   const key = JSON.stringify([root, version, options.province ?? null]);
-  const cached = protocolCache.get(key);
+  const cached = options.fresh ? undefined : protocolCache.get(key);
   if (cached) return cached;
 
   if (!Number.isInteger(version) || version < 1) {
@@ -126,7 +135,8 @@ export function loadProtocol(options: LoadProtocolOptions = {}): ProtocolDefinit
   }
 
   let result: ProtocolDefinition;
-  const override = options.province === undefined ? undefined : readProvince(root, options.province, fail);
+  const override =
+    options.province === undefined ? undefined : readProvince(root, options.province, version, fail);
   if (override === undefined) {
     result = parseProtocol(base, baseName);
   } else {
@@ -148,10 +158,46 @@ export function loadProtocol(options: LoadProtocolOptions = {}): ProtocolDefinit
   return result;
 }
 
-/** A province's override file; undefined when the province has none (it runs the version as is). */
+export interface SelectProtocolOptions {
+  province: string;
+  /** The instant the case opens; its local date in the rules' time zone is compared with effectiveFrom. */
+  at: Date;
+  dir?: string;
+}
+
+/**
+ * The rules a new case opens under: the highest version whose effectiveFrom (the province's file may
+ * set its own) is on or before the case's local date in that version's time zone. A version dated in
+ * the future is there for the deployment, not yet for cases; running cases keep the version they pinned.
+ */
+export function selectProtocol(options: SelectProtocolOptions): ProtocolDefinition {
+  const root = protocolDir(options.dir);
+  const versions = listProtocolVersions(root);
+  if (versions.length === 0) latestVersion(root); // throws the 'no protocol version' error
+  for (const version of [...versions].reverse()) {
+    const protocol = loadProtocol({ dir: root, version, province: options.province });
+    if (localDateOf(options.at, protocol.timezone) >= protocol.effectiveFrom) return protocol;
+  }
+  const earliest = loadProtocol({ dir: root, version: versions[0], province: options.province });
+  throw new ProtocolDefinitionError([
+    {
+      source: display(path.join(root, 'versions')),
+      path: 'effectiveFrom',
+      message: `no protocol version is in effect on ${localDateOf(options.at, earliest.timezone)} in province ${options.province} (the earliest starts ${earliest.effectiveFrom})`,
+      value: earliest.effectiveFrom,
+    },
+  ]);
+}
+
+/**
+ * A province's override file for a version: provinces/<code>.v<N>.json if there is one (a province
+ * adopting version N on its own terms, e.g. a later effectiveFrom), else provinces/<code>.json; undefined
+ * when the province has neither (it runs the version as is).
+ */
 function readProvince(
   root: string,
   province: string,
+  version: number,
   fail: (issues: DefinitionIssue[]) => Error,
 ): { name: string; value: Record<string, unknown> } | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(province)) {
@@ -159,7 +205,8 @@ function readProvince(
       `province code must be letters, digits, '-' or '_', got ${JSON.stringify(province)}`,
     );
   }
-  const file = path.join(root, 'provinces', `${province}.json`);
+  const scoped = path.join(root, 'provinces', `${province}.v${version}.json`);
+  const file = existsSync(scoped) ? scoped : path.join(root, 'provinces', `${province}.json`);
   if (!existsSync(file)) return undefined;
   const name = display(file);
   const value = readJson(file, fail);

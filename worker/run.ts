@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
+import { checkProtocolPins } from '../lib/protocol-pins';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../lib/temporal';
 import { bundleWorkflows } from './bundle';
@@ -26,6 +27,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   const warning = calendarCoverageWarning(loadCalendar(), new Date());
   if (warning) console.warn(warning);
   const prisma = createPrismaClient(config.DATABASE_URL);
+  try {
+    // Before anything polls: a used protocol file edited under running cases stops start-up.
+    await checkProtocolPins(prisma);
+  } catch (err) {
+    await prisma.$disconnect();
+    throw err;
+  }
   const mailer = nodemailer.createTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const { Client, Connection } = await import('@temporalio/client');

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { pinRules } from '../../lib/protocol-pins';
 import { confirmStepWrites } from '../../lib/step-writes';
 import {
   dependsOnRisk,
@@ -108,6 +109,14 @@ async function applyChange(
       // The receiving province's duty unit takes the case over until someone is assigned.
       const unitId = await dutyUnit(tx, input.province);
       if (unitId) await tx.case.update({ where: { id: input.caseId }, data: { unitId } });
+      // Its new deadlines follow the receiving province's rules: the case pins those from now on.
+      const kase = await tx.case.findUniqueOrThrow({
+        where: { id: input.caseId },
+        select: { protocolVersion: true },
+      });
+      const rules = loadProtocol({ version: kase.protocolVersion, province: input.province });
+      const protocolHash = await pinRules(tx, rules, input.province);
+      await tx.case.update({ where: { id: input.caseId }, data: { protocolHash } });
       await tx.stepRecord.updateMany({
         where: { id: { in: change.deadlineIds }, completedAt: null },
         data: { provinceCode: input.province },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { confirmStepWrites } from '../../lib/step-writes';
+import { pinRules } from '../../lib/protocol-pins';
 import { addDuration, loadCalendar, loadProtocol, planLadder } from '../../protocol';
 import { planAccompaniment, planMilestones } from '../../protocol/leaving-care';
 import type { Prisma } from '../../generated/prisma/client';
@@ -185,8 +186,11 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
         const pathwayId = randomUUID();
         const ref = { pathwayId, caseId: input.caseId, actorId: input.actorId };
         row = await prisma.$transaction(async (tx) => {
+          // The pathway runs under its case's version: pinned with the hash of those rules.
+          const protocolHash = await pinRules(tx, protocol, kase.provinceCode);
           const created = await tx.leavingCarePathway.create({
             data: {
+              protocolHash,
               id: pathwayId,
               childId: input.childId,
               caseId: input.caseId,

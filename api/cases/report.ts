@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
-import { loadProtocol } from '../../protocol';
+import { pinRules } from '../../lib/protocol-pins';
+import { selectProtocol } from '../../protocol';
 import { caseWorkflowId, concernSignal } from '../../workflows/case/definitions';
 import type { caseWorkflow } from '../../workflows/case/workflow';
 import { allows, authorize, type Actor } from '../auth/policy';
@@ -216,7 +217,9 @@ async function openCase(
       },
     });
   }
-  const protocol = loadProtocol({ province });
+  // The version in effect on the case's local date (effectiveFrom), pinned with the hash of its rules.
+  const protocol = selectProtocol({ province, at: new Date() });
+  const protocolHash = await pinRules(tx, protocol, province);
   const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('case_reference_seq') AS n`;
   const reference = `${province}-${yearIn(protocol.timezone, new Date())}-${String(seq?.n ?? 0).padStart(6, '0')}`;
   await tx.case.create({
@@ -232,6 +235,7 @@ async function openCase(
       categories: body.report.categories,
       status: 'open',
       protocolVersion: protocol.version,
+      protocolHash,
     },
   });
   await tx.report.create({ data: reportRow(ids.reportId, ids.caseId, body.report, actor) });
@@ -299,7 +303,7 @@ export async function reportCase(
 
   const receivedAt = body.report.receivedAt ? new Date(body.report.receivedAt) : new Date();
   const birth = body.child
-    ? recordedBirthDate(body.child, receivedAt, loadProtocol({ province }).timezone)
+    ? recordedBirthDate(body.child, receivedAt, selectProtocol({ province, at: new Date() }).timezone)
     : null;
   // Twice at most: a concurrent report may open the child's case between our read and our insert.
   for (let attempt = 0; ; attempt += 1) {

@@ -5,6 +5,7 @@
  * audited by what it showed; the timeline gives each step's deadline and lateness, each rung as
  * planned and as fired, and each message's delivery.
  */
+import { CaseDetails } from '../../api/cases/schemas';
 import { newChildReport, startTestApi, waitForOpenStep, type TestApi } from '../support/api';
 import { createHarness, type Harness } from '../support/harness';
 import { eventually } from '../support/wait';
@@ -120,6 +121,9 @@ it('reads back every record of a circuit, content for content readers only, and 
   const since = (await api.prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
   const handler = await api.get<CaseFile>(`/cases/${caseId}`, { as: HANDLER });
   expect(handler.status).toBe(200);
+  // The answer is what /openapi.json documents (strictly: no field missing, none undocumented).
+  const documented = CaseDetails.strict().safeParse(handler.body);
+  expect(documented.success ? [] : documented.error.issues.map((i) => i.path.join('.'))).toEqual([]);
   const f = handler.body;
   expect([f.step, f.status, f.closedAt !== null]).toEqual(['closed', 'closed', true]);
   expect(f.reports).toEqual([expect.objectContaining({ channel: 'school', narrative: TEXT.narrative })]);

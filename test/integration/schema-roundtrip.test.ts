@@ -118,6 +118,7 @@ const FIXTURES: Fixtures = {
     categories: ['neglect', 'streetSituation'],
     status: 'transferred',
     protocolVersion: 3,
+    protocolHash: 'c'.repeat(64),
     openedAt: t(3),
     openedProvinceCode: 'RTP',
     closedAt: t(4),
@@ -380,6 +381,7 @@ const FIXTURES: Fixtures = {
     provinceCode: 'RTP',
     workflowId: 'leaving-care-rt-child',
     protocolVersion: 3,
+    protocolHash: 'c'.repeat(64),
     phase: 'accompaniment',
     trigger: 'placement',
     notEnrolledReason: 'reason RT',
@@ -439,6 +441,13 @@ const FIXTURES: Fixtures = {
     recordedById: 'rt-staff',
     notes: 'Contact notes RT',
   },
+  ProtocolVersion: {
+    hash: 'c'.repeat(64),
+    version: 3,
+    provinceCode: 'RTP',
+    rules: { version: 3, steps: { assessment: { deadline: { workingDays: 10 } } } },
+    recordedAt: t(64),
+  },
   LeavingCareOutcome: {
     id: 'rt-outcome',
     pathwayId: 'rt-pathway',
@@ -474,6 +483,7 @@ const uniqueWhere = (model: ModelName, created: Row): Row => {
   if (model === 'ApiIdempotency') return { actorId_key: { actorId: created.actorId, key: created.key } };
   if (model === 'PendingStepWrite') return { updateId: created.updateId };
   if (model === 'StaffSession') return { idHash: created.idHash };
+  if (model === 'ProtocolVersion') return { hash: created.hash };
   return { id: created.id };
 };
 
