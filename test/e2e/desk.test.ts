@@ -233,6 +233,8 @@ async function scan(page: Page, language: Language, name: string): Promise<void>
   await page.screenshot({
     path: path.join(OUT, `${language}-${String(shot).padStart(2, '0')}-${name}.png`),
     fullPage: true,
+    // A full page of 1,000 rows takes long to capture on a shared machine (it measures nothing).
+    timeout: 120_000,
   });
 }
 
@@ -361,7 +363,7 @@ async function walk(language: Language): Promise<void> {
   expect(await handler.locator('table.work-list').innerText()).toContain(reference);
   await visit(handler, language, 'work-one-case');
   // Not overdue: nothing left when only the late ones are shown.
-  await handler.check('input[name="overdue"]');
+  await handler.click('input[name="overdue"]');
   await handler.getByText(w.empty).waitFor();
 
   // --- screening, assessment, plan --------------------------------------------------------------
@@ -604,6 +606,22 @@ it('reports a concern for a child whose name is not known: an alias and an estim
   ]);
   expect(child.child.birthDate.toISOString().slice(0, 10)).toBe(`${new Date().getUTCFullYear() - 12}-01-01`);
   await visit(handler, 'fr', 'case-alias');
+}, 300_000);
+
+it("shows the province's organisation to its administrator, and says why they cannot deactivate themselves", async () => {
+  const admin = await browserFor();
+  await login(admin, 'fr', 'staff-demo-admin', `${base}/desk/organisation`);
+  await headingIs(admin, 'Organisation');
+  const staff = admin.locator('[data-testid="org-staff"]');
+  await staff.waitFor();
+  expect(await staff.locator(`tr[data-staff="${HANDLER}"] td`).first().innerText()).toBe(
+    'Assistante sociale (démo)',
+  );
+  await admin.getByRole('button', { name: 'Désactiver Administration provinciale (démo)' }).click();
+  const refused = admin.getByRole('alert');
+  await refused.waitFor();
+  expect(await refused.innerText()).toContain('you cannot deactivate yourself');
+  await visit(admin, 'fr', 'organisation-refused');
 }, 300_000);
 
 it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {

@@ -529,8 +529,27 @@ export const fr = {
   'stats.chartAlt.casesPerStep': 'Graphique : dossiers par étape à la fin du mois',
 
   'org.title': 'Organisation',
-  'org.waiting':
-    'Les pages d’administration attendent les routes de l’organisation (/provinces, /units, /staff, /partners).',
+  'org.intro': 'Les unités, le personnel et les partenaires de la province {province}.',
+  'org.units': 'Unités',
+  'org.staff': 'Personnel',
+  'org.partners': 'Partenaires',
+  'org.active': 'actif',
+  'org.inactive': 'désactivé',
+  'org.col.name': 'Nom',
+  'org.col.role': 'Rôle',
+  'org.col.unit': 'Unité',
+  'org.col.status': 'État',
+  'org.col.action': 'Action',
+  'org.deactivate': 'Désactiver',
+  'org.reactivate': 'Réactiver',
+  'org.deactivateWho': 'Désactiver {name}',
+  'org.reactivateWho': 'Réactiver {name}',
+  'org.deactivated': '{name} est désactivé(e).',
+  'org.reactivated': '{name} est réactivé(e).',
+  'org.openCases':
+    '{count, plural, =0 {Aucun dossier ouvert ne lui était attribué.} one {# dossier ouvert lui était attribué : son unité le prend en charge jusqu’à sa réattribution.} other {# dossiers ouverts lui étaient attribués : son unité les prend en charge jusqu’à leur réattribution.}}',
+  'org.pathways':
+    '{count, plural, other {# parcours de sortie de placement à confier à un autre médiateur.}}',
 } as const;
 
 export type MessageId = keyof typeof fr;
