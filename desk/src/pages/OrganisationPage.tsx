@@ -45,7 +45,7 @@ function StaffRow({ person, onChanged }: { person: Staff; onChanged(r: Schemas['
       <td>
         <Button
           size="xs"
-          variant="outline"
+          variant="default"
           loading={submission.pending}
           aria-label={t(person.active ? 'org.deactivateWho' : 'org.reactivateWho', {
             name: person.displayName,
