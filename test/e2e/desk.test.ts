@@ -359,7 +359,12 @@ async function walk(language: Language): Promise<void> {
   expect(await handler.locator('[data-testid="work-badge"]').textContent()).toBe(w.badge);
   await handler.selectOption('select[name="kind"]', 'unassignedStep');
   await handler.waitForURL(/[?&]kind=unassignedStep/);
-  expect(await handler.locator('select[name="kind"] option:checked').innerText()).toBe(w.unassignedKind);
+  // The select shows the chosen kind a render after the address changes.
+  await eventually('the chosen kind in the filter', async () =>
+    (await handler.locator('select[name="kind"] option:checked').innerText()) === w.unassignedKind
+      ? true
+      : undefined,
+  );
   expect(await handler.locator('table.work-list').innerText()).toContain(reference);
   await visit(handler, language, 'work-one-case');
   // Not overdue: nothing left when only the late ones are shown.
