@@ -53,7 +53,10 @@ const WORDS = {
     screeningDue: /dans 23 heures/,
     nextRung: /^Prochain palier : niveau 0 \(travailleur social chargé du dossier\) — dans 23 heures\n/,
     exact: 'Échéance exacte',
-    oneCase: '1 dossier — aucun en retard',
+    oneCase: '1 tâche — aucune en retard',
+    health: 'santé',
+    unassignedKind: 'Dossier de l’unité sans référent (1)',
+    badge: '1 (1 tâche)',
     rejected: 'Cette étape ne peut pas être faite maintenant.',
     invalid: 'Vérifiez les champs signalés.',
     future: 'ne doit pas être dans le futur',
@@ -87,7 +90,10 @@ const WORDS = {
     screeningDue: /خلال 23 ساعة/,
     nextRung: /^درجة التصعيد المقبلة: المستوى 0 \(المساعد الاجتماعي المكلف بالملف\) — خلال 23 ساعة\n/,
     exact: 'الأجل بالضبط',
-    oneCase: 'ملف واحد — لا شيء متأخر',
+    oneCase: 'مهمة واحدة — لا شيء متأخر',
+    health: 'الصحة',
+    unassignedKind: 'ملف للوحدة دون مكلَّف (1)',
+    badge: '1 (مهمة واحدة)',
     rejected: 'لا يمكن إنجاز هذه المرحلة الآن.',
     invalid: 'يرجى مراجعة الحقول المشار إليها.',
     future: 'يجب ألا يكون في المستقبل',
@@ -227,6 +233,8 @@ async function scan(page: Page, language: Language, name: string): Promise<void>
   await page.screenshot({
     path: path.join(OUT, `${language}-${String(shot).padStart(2, '0')}-${name}.png`),
     fullPage: true,
+    // A full page of 1,000 rows takes long to capture on a shared machine (it measures nothing).
+    timeout: 120_000,
   });
 }
 
@@ -345,7 +353,23 @@ async function walk(language: Language): Promise<void> {
   await handler.click('nav a[href="/desk"]');
   expect(await handler.locator('[data-testid="work-counts"]').innerText()).toBe(w.oneCase);
   expect(await handler.locator('table.work-list').innerText()).toContain(reference);
+  // Read from GET /work: a step of my unit's case with nobody assigned, its kind and count in the
+  // filter, the total on the navigation's badge.
+  expect(await handler.locator('table.work-list tbody tr').getAttribute('data-kind')).toBe('unassignedStep');
+  expect(await handler.locator('[data-testid="work-badge"]').textContent()).toBe(w.badge);
+  await handler.selectOption('select[name="kind"]', 'unassignedStep');
+  await handler.waitForURL(/[?&]kind=unassignedStep/);
+  // The select shows the chosen kind a render after the address changes.
+  await eventually('the chosen kind in the filter', async () =>
+    (await handler.locator('select[name="kind"] option:checked').innerText()) === w.unassignedKind
+      ? true
+      : undefined,
+  );
+  expect(await handler.locator('table.work-list').innerText()).toContain(reference);
   await visit(handler, language, 'work-one-case');
+  // Not overdue: nothing left when only the late ones are shown.
+  await handler.click('input[name="overdue"]');
+  await handler.getByText(w.empty).waitFor();
 
   // --- screening, assessment, plan --------------------------------------------------------------
   await step(handler, caseId, 'screening');
@@ -362,7 +386,15 @@ async function walk(language: Language): Promise<void> {
 
   await step(handler, caseId, 'plan');
   await handler.selectOption('[name="body.items[0].serviceType"]', 'medical');
-  await handler.fill('[name="body.items[0].partnerId"]', 'partner-demo-health');
+  // The partner is chosen by name (GET /partners, grouped by type); its id is what is sent.
+  const partnerPicker = handler.locator('select[name="body.items[0].partnerId"]');
+  await partnerPicker.waitFor();
+  expect(
+    await partnerPicker
+      .locator(`optgroup[label="${w.health}"] option[value="partner-demo-health"]`)
+      .innerText(),
+  ).toBe('Centre de santé (démo)');
+  await partnerPicker.selectOption('partner-demo-health');
   await handler.fill('[name="body.items[0].objective"]', 'Soigner l’infection.');
   await visit(handler, language, 'step-plan');
   await submitStep(handler, language);
@@ -536,6 +568,66 @@ it('walks a case from report to closure through the desk, in French', async () =
 it('walks a case from report to closure through the desk, in Arabic, right to left', async () => {
   await walk('ar');
 }, 600_000);
+
+it('reports a concern for a child whose name is not known: an alias and an estimated age', async () => {
+  const handler = await browserFor();
+  await login(handler, 'fr', HANDLER, `${base}/desk/report`);
+  await headingIs(handler, WORDS.fr.report);
+  // The names and the birth date give way to an alias and an estimated age.
+  await handler.getByLabel('Nom de l’enfant inconnu').check();
+  expect(await handler.locator('[name="body.child.firstName"]').count()).toBe(0);
+  expect(await handler.locator('[name="body.child.birthDate"]').count()).toBe(0);
+  const alias = `Garçon de la gare ${Date.now().toString(36)}`;
+  await handler.fill('[name="body.child.alias"]', alias);
+  await handler.fill('[name="body.child.estimatedAge"]', '25');
+  await handler.selectOption('[name="body.child.sex"]', 'male');
+  await handler.selectOption('[name="body.report.channel"]', 'mobileUnit');
+  await handler.fill('[name="body.report.reporterName"]', 'Équipe mobile');
+  await handler.fill('[name="body.report.narrative"]', 'Dort près de la gare routière.');
+  await handler.check('input[name="body.report.categories"][value="streetSituation"]');
+  // Older than the API accepts (20): its error beside the age, the alias kept.
+  await handler.click('form button[type="submit"]');
+  const age = handler.locator('[name="body.child.estimatedAge"][aria-invalid="true"]');
+  await age.waitFor();
+  const ageError = (await age.getAttribute('aria-describedby'))
+    ?.split(' ')
+    .find((id) => id.endsWith('-error'));
+  expect(await handler.locator(`[id="${ageError}"]`).innerText()).toBe('au plus 20');
+  expect(await handler.inputValue('[name="body.child.alias"]')).toBe(alias);
+  await visit(handler, 'fr', 'report-alias-error');
+  await handler.fill('[name="body.child.estimatedAge"]', '12');
+  await handler.click('form button[type="submit"]');
+  await handler.waitForURL(/\/desk\/cases\/[0-9a-f-]{36}$/);
+  const caseId = /\/desk\/cases\/([0-9a-f-]{36})$/.exec(handler.url())?.[1] ?? '';
+  const name = handler.locator('[data-testid="child-name"]');
+  await name.waitFor();
+  expect(await name.innerText()).toBe(`${alias} (surnom ou description, nom inconnu)`);
+  // Recorded as the API says: no names, born 1 January of (this year − 12), approximate.
+  const child = await db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, include: { child: true } });
+  expect([child.child.firstName, child.child.lastName, child.child.birthDateApproximate]).toEqual([
+    null,
+    null,
+    true,
+  ]);
+  expect(child.child.birthDate.toISOString().slice(0, 10)).toBe(`${new Date().getUTCFullYear() - 12}-01-01`);
+  await visit(handler, 'fr', 'case-alias');
+}, 300_000);
+
+it("shows the province's organisation to its administrator, and says why they cannot deactivate themselves", async () => {
+  const admin = await browserFor();
+  await login(admin, 'fr', 'staff-demo-admin', `${base}/desk/organisation`);
+  await headingIs(admin, 'Organisation');
+  const staff = admin.locator('[data-testid="org-staff"]');
+  await staff.waitFor();
+  expect(await staff.locator(`tr[data-staff="${HANDLER}"] td`).first().innerText()).toBe(
+    'Assistante sociale (démo)',
+  );
+  await admin.getByRole('button', { name: 'Désactiver Administration provinciale (démo)' }).click();
+  const refused = admin.getByRole('alert');
+  await refused.waitFor();
+  expect(await refused.innerText()).toContain('you cannot deactivate yourself');
+  await visit(admin, 'fr', 'organisation-refused');
+}, 300_000);
 
 it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {
   // Two DEMO cases whose handler asks OTHR to take them over (through the API: the desk's own

@@ -1,6 +1,7 @@
 /** Header (who, language, logout), the navigation of the person's role, and the page. */
 import { Burger, Button, NativeSelect } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { api, call } from '../api/client';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LANGUAGES, useLabel, useLanguage, useT, type DeskLanguage } from '../i18n/i18n';
 import type { MessageId } from '../i18n/fr';
@@ -40,6 +41,25 @@ export function LanguageSwitch() {
   );
 }
 
+/**
+ * The work list's total for the navigation's badge: the first item of GET /work carries the counts
+ * of every kind; read again on each page change (a step done there changes it).
+ */
+function useWorkTotal(enabled: boolean, pathname: string): number | null {
+  const [total, setTotal] = useState<number | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    void call(api.GET('/work', { params: { query: { limit: 1 } } })).then((r) => {
+      if (current && r.ok) setTotal(r.data.total);
+    });
+    return () => {
+      current = false;
+    };
+  }, [enabled, pathname]);
+  return total;
+}
+
 export function Layout() {
   const t = useT();
   const label = useLabel();
@@ -49,6 +69,10 @@ export function Layout() {
   const location = useLocation();
   const [open, setOpen] = useState(false);
   const items = NAV.filter((n) => staff.can(n.action));
+  const workTotal = useWorkTotal(
+    items.some((n) => n.to === '/'),
+    location.pathname,
+  );
   return (
     <CalendarProvider>
       <a className="skip-link" href="#main">
@@ -85,6 +109,12 @@ export function Layout() {
               <li key={n.to}>
                 <NavLink to={n.to} end={n.to === '/'} onClick={() => setOpen(false)}>
                   {t(n.label)}
+                  {n.to === '/' && workTotal !== null && workTotal > 0 && (
+                    <span className="nav-badge" data-testid="work-badge">
+                      <span aria-hidden="true">{workTotal}</span>
+                      <span className="visually-hidden"> ({t('work.badge', { count: workTotal })})</span>
+                    </span>
+                  )}
                 </NavLink>
               </li>
             ))}

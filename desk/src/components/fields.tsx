@@ -12,7 +12,13 @@ export interface FieldProps {
   description?: string;
   /** Also show the errors of the field's parts (a list typed in one box: body.axes[0].objectives[1]). */
   nested?: boolean;
+  /** Errors the API gives elsewhere that this field answers (the birth date's, beside the estimated age). */
+  alsoPaths?: readonly string[];
 }
+
+/** A select's option, or a group of them (shown as an optgroup). */
+export type Choice =
+  { value: string; label: string } | { group: string; items: { value: string; label: string }[] };
 
 const ids = (path: string) => `field-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
@@ -32,7 +38,11 @@ export function TextField(
     label: p.label,
     description: p.description,
     required: p.required ?? false,
-    error: fieldError(p.failure, p.path, p.nested),
+    error:
+      [p.path, ...(p.alsoPaths ?? [])]
+        .map((path, i) => fieldError(p.failure, path, i === 0 ? p.nested : false))
+        .filter(Boolean)
+        .join('; ') || undefined,
     value: p.value,
     dir: p.dir ?? 'auto',
   };
@@ -43,9 +53,7 @@ export function TextField(
   );
 }
 
-export function SelectField(
-  p: FieldProps & { value: string; onChange(v: string): void; options: { value: string; label: string }[] },
-) {
+export function SelectField(p: FieldProps & { value: string; onChange(v: string): void; options: Choice[] }) {
   const { fieldError } = useReasons();
   return (
     <NativeSelect

@@ -4,7 +4,7 @@ import { api, call, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
 import { Loaded, PageTitle } from '../components/feedback';
 import { useT } from '../i18n/i18n';
-import { WorkList } from './WorkPage';
+import { CaseList } from '../components/CaseList';
 
 function Waiting({ step, title }: { step: Schemas['CaseStep']; title: string }) {
   const t = useT();
@@ -19,7 +19,7 @@ function Waiting({ step, title }: { step: Schemas['CaseStep']; title: string }) 
       </Title>
       <Loaded load={list.value} reload={list.reload}>
         {(page) =>
-          page.items.length ? <WorkList items={page.items} /> : <Text>{t('approvals.empty')}</Text>
+          page.items.length ? <CaseList items={page.items} /> : <Text>{t('approvals.empty')}</Text>
         }
       </Loaded>
     </section>

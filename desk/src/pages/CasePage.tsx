@@ -166,7 +166,13 @@ function ChildSection({ c }: { c: Case }) {
         <dl className="facts">
           <dt>{t('case.childName')}</dt>
           <dd data-testid="child-name">
-            {child.firstName} {child.lastName}
+            {child.firstName || child.lastName ? (
+              `${child.firstName ?? ''} ${child.lastName ?? ''}`.trim()
+            ) : (
+              <>
+                {child.alias} <span className="hint">{t('case.alias')}</span>
+              </>
+            )}
           </dd>
           <dt>{t('case.birthDate')}</dt>
           <dd>

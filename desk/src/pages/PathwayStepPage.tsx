@@ -161,7 +161,7 @@ function Mediator({ p }: { p: Pathway }) {
           path="body.mediatorId"
           failure={f}
           required
-          staffRole="mediator"
+          staffRoles={['mediator']}
           province={p.province}
           value={mediatorId}
           onChange={setMediator}

@@ -14,6 +14,10 @@ import { useT } from '../i18n/i18n';
 import { emptyReport, REPORT_PATHS, reportBody, ReportFieldsEditor, type ReportFields } from './StepPage';
 
 interface Child {
+  /** The names and birth date are not known: an alias and an estimated age stand in for them. */
+  nameUnknown: boolean;
+  alias: string;
+  estimatedAge: string;
   firstName: string;
   lastName: string;
   birthDate: string;
@@ -24,6 +28,8 @@ interface Child {
   civilRegistration: string;
 }
 const CHILD_PATHS = [
+  'alias',
+  'estimatedAge',
   'firstName',
   'lastName',
   'birthDate',
@@ -38,6 +44,9 @@ export default function ReportPage() {
   const t = useT();
   const navigate = useNavigate();
   const [child, setChild] = useState<Child>({
+    nameUnknown: false,
+    alias: '',
+    estimatedAge: '',
     firstName: '',
     lastName: '',
     birthDate: '',
@@ -60,10 +69,19 @@ export default function ReportPage() {
     failure?.kind === 'problem' && failure.status === 409 ? failure.problem.childId : undefined;
   const set = (patch: Partial<Child>) => setChild((c) => ({ ...c, ...patch }));
   const childBody = (): Schemas['ChildIdentityInput'] => ({
-    firstName: child.firstName,
-    lastName: child.lastName,
-    birthDate: child.birthDate,
-    birthDateApproximate: child.birthDateApproximate,
+    // Sent as typed (even empty): the API's error then names the field beside which it is shown.
+    ...(child.nameUnknown
+      ? {
+          alias: child.alias,
+          birthDateApproximate: true,
+          ...(child.estimatedAge.trim() ? { estimatedAge: Number(child.estimatedAge) } : {}),
+        }
+      : {
+          firstName: child.firstName,
+          lastName: child.lastName,
+          birthDate: child.birthDate,
+          birthDateApproximate: child.birthDateApproximate,
+        }),
     sex: child.sex as Schemas['ChildIdentityInput']['sex'],
     ...(child.nationality ? { nationality: child.nationality } : {}),
     migrantStatus: child.migrantStatus as Schemas['ChildIdentityInput']['migrantStatus'],
@@ -88,38 +106,72 @@ export default function ReportPage() {
               <Alert color="blue">{t('report.knownChild')}</Alert>
             ) : (
               <Stack>
-                <TextField
-                  label={t('report.firstName')}
-                  path="body.child.firstName"
-                  failure={failure}
-                  required
-                  value={child.firstName}
-                  onChange={(v) => set({ firstName: v })}
-                />
-                <TextField
-                  label={t('report.lastName')}
-                  path="body.child.lastName"
-                  failure={failure}
-                  required
-                  value={child.lastName}
-                  onChange={(v) => set({ lastName: v })}
-                />
-                <TextField
-                  label={t('report.birthDate')}
-                  path="body.child.birthDate"
-                  failure={failure}
-                  required
-                  type="date"
-                  value={child.birthDate}
-                  onChange={(v) => set({ birthDate: v })}
-                />
                 <CheckField
-                  label={t('report.birthDateApproximate')}
-                  path="body.child.birthDateApproximate"
-                  failure={failure}
-                  checked={child.birthDateApproximate}
-                  onChange={(v) => set({ birthDateApproximate: v })}
+                  label={t('report.nameUnknown')}
+                  path="nameUnknown"
+                  failure={null}
+                  checked={child.nameUnknown}
+                  onChange={(v) => set({ nameUnknown: v })}
                 />
+                {child.nameUnknown ? (
+                  <>
+                    <TextField
+                      label={t('report.alias')}
+                      description={t('report.aliasHint')}
+                      path="body.child.alias"
+                      failure={failure}
+                      required
+                      value={child.alias}
+                      onChange={(v) => set({ alias: v })}
+                    />
+                    <TextField
+                      label={t('report.estimatedAge')}
+                      // Without an age the API names the birth date: said here, beside the age.
+                      path="body.child.estimatedAge"
+                      alsoPaths={['body.child.birthDate', 'body.child']}
+                      failure={failure}
+                      required
+                      type="number"
+                      value={child.estimatedAge}
+                      onChange={(v) => set({ estimatedAge: v })}
+                    />
+                  </>
+                ) : (
+                  <>
+                    <TextField
+                      label={t('report.firstName')}
+                      path="body.child.firstName"
+                      failure={failure}
+                      required
+                      value={child.firstName}
+                      onChange={(v) => set({ firstName: v })}
+                    />
+                    <TextField
+                      label={t('report.lastName')}
+                      path="body.child.lastName"
+                      failure={failure}
+                      required
+                      value={child.lastName}
+                      onChange={(v) => set({ lastName: v })}
+                    />
+                    <TextField
+                      label={t('report.birthDate')}
+                      path="body.child.birthDate"
+                      failure={failure}
+                      required
+                      type="date"
+                      value={child.birthDate}
+                      onChange={(v) => set({ birthDate: v })}
+                    />
+                    <CheckField
+                      label={t('report.birthDateApproximate')}
+                      path="body.child.birthDateApproximate"
+                      failure={failure}
+                      checked={child.birthDateApproximate}
+                      onChange={(v) => set({ birthDateApproximate: v })}
+                    />
+                  </>
+                )}
                 <SelectField
                   label={t('report.sex')}
                   path="body.child.sex"
@@ -177,7 +229,7 @@ export default function ReportPage() {
             <FailureNotice
               failure={failure}
               submission={submission}
-              shownPaths={[...CHILD_PATHS, ...REPORT_PATHS('body.report')]}
+              shownPaths={[...CHILD_PATHS, 'body.child', ...REPORT_PATHS('body.report')]}
             />
           )}
           {knownFromProblem && !knownChildId && (

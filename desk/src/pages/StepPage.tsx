@@ -17,6 +17,7 @@ import { api, call, type Result, type Schemas } from '../api/client';
 import { useLoad, useSubmit, type Submission } from '../api/hooks';
 import { FailureNotice, Loaded, PageTitle } from '../components/feedback';
 import { CheckField, ChecksField, RadioField, SelectField, TextField } from '../components/fields';
+import { PartnerPicker, StaffPicker } from '../components/pickers';
 import { useCode, useLabel, useT } from '../i18n/i18n';
 import type { MessageId } from '../i18n/fr';
 import { FORM_TITLE } from './CasePage';
@@ -377,13 +378,12 @@ function Plan({ c }: { c: Case }) {
                   onChange={(v) => update(i, { serviceType: v })}
                   options={[...o.pick, ...o.services]}
                 />
-                <TextField
+                <PartnerPicker
                   label={t('field.partnerId')}
                   path={`body.items[${i}].partnerId`}
                   failure={f}
                   required
-                  dir="ltr"
-                  description="partner-demo-health"
+                  province={c.province}
                   value={item.partnerId}
                   onChange={(v) => update(i, { partnerId: v })}
                 />
@@ -553,12 +553,12 @@ function Referral({ c }: { c: Case }) {
             onChange={setService}
             options={[...o.pick, ...o.services]}
           />
-          <TextField
+          <PartnerPicker
             label={t('field.partnerId')}
             path="body.partnerId"
             failure={f}
             required
-            dir="ltr"
+            province={c.province}
             value={partnerId}
             onChange={setPartner}
           />
@@ -758,12 +758,13 @@ function Assignment({ c }: { c: Case }) {
       }
     >
       {(f) => (
-        <TextField
+        <StaffPicker
           label={t('field.assigneeId')}
           path="body.assigneeId"
           failure={f}
           required
-          dir="ltr"
+          staffRoles={['handler', 'supervisor']}
+          province={c.province}
           value={assigneeId}
           onChange={setAssignee}
         />

@@ -7,6 +7,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { FIELD_FORMS, REASON_FORMS } from '../../../api/http/reasons';
 import { ar } from '../../../desk/src/i18n/ar';
 import { fr } from '../../../desk/src/i18n/fr';
+import { workKindValues } from '../../../desk/generated/api';
 
 const format = (locale: string, message: string, values: Record<string, number>) =>
   new IntlMessageFormat(message, locale).format(values) as string;
@@ -55,6 +56,25 @@ it('counts the work list in both languages', () => {
   // Morocco's locales group thousands with a dot (CLDR), in Arabic and in French.
   expect(format('ar-MA', ar['work.count'], { count: 1000 })).toBe('1.000 ملف');
   expect(format('fr-MA', fr['work.count'], { count: 1000 })).toBe('1.000 dossiers');
+});
+
+it("counts the work list's tasks and names each kind of work in both languages", () => {
+  expect(format('ar-MA', ar['work.items'], { count: 0 })).toBe('لا توجد أي مهمة');
+  expect(format('ar-MA', ar['work.items'], { count: 1 })).toBe('مهمة واحدة');
+  expect(format('ar-MA', ar['work.items'], { count: 2 })).toBe('مهمتان');
+  expect(format('ar-MA', ar['work.items'], { count: 4 })).toBe('4 مهام');
+  expect(format('ar-MA', ar['work.items'], { count: 11 })).toBe('11 مهمة');
+  expect(format('ar-MA', ar['work.itemsOverdue'], { count: 2 })).toBe('مهمتان متأخرتان');
+  expect(format('fr-MA', fr['work.items'], { count: 1 })).toBe('1 tâche');
+  expect(format('fr-MA', fr['work.items'], { count: 1000 })).toBe('1.000 tâches');
+  expect(format('fr-MA', fr['work.itemsOverdue'], { count: 0 })).toBe('aucune en retard');
+  const kind = (locale: string, message: string, k: string, count: number) =>
+    new IntlMessageFormat(message, locale).format({ kind: k, count }) as string;
+  expect(kind('fr-MA', fr['work.kind.withCount'], fr['work.kind.approval'], 3)).toBe('À valider (3)');
+  expect(kind('ar-MA', ar['work.kind.withCount'], ar['work.kind.escalation'], 12)).toBe('تصعيد (12)');
+  for (const k of workKindValues) {
+    expect([k, `work.kind.${k}` in fr, `work.kind.${k}` in ar]).toEqual([k, true, true]);
+  }
 });
 
 it('says every coded reason and field error of the API in both languages (api/http/reasons.ts)', () => {
