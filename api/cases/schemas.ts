@@ -15,7 +15,10 @@ const protocol = loadProtocol();
 const codes = (values: readonly string[]) => values as [string, ...string[]];
 
 export const RiskLevel = z.enum(RISK_LEVELS).openapi('RiskLevel');
-/** Not yet screened: null. Its own schema, so the registered RiskLevel (an input) stays non-nullable. */
+/**
+ * Not yet screened (or unchanged): null. Its own inline schema: the registered RiskLevel stays
+ * non-nullable for inputs, and a nullable $ref would not accept null in JSON Schema validators.
+ */
 const RiskOrNone = z.enum(RISK_LEVELS).nullable();
 export const Category = z.enum(codes(protocol.categories)).openapi('Category');
 export const Channel = z.enum(codes(protocol.channels)).openapi('Channel');
@@ -421,7 +424,7 @@ export const JudicialNotificationRecord = z
 export const AssessmentRecord = z
   .object({
     assessmentId: z.string(),
-    riskAfter: RiskLevel.nullable(),
+    riskAfter: RiskOrNone,
     assessedAt: z.string(),
     assessedById: z.string(),
     social: contentOnly(Text_),
@@ -484,7 +487,7 @@ export const ReviewRecord = z
     reviewId: z.string(),
     reviewedAt: z.string(),
     reviewedById: z.string(),
-    riskBefore: RiskLevel.nullable(),
+    riskBefore: RiskOrNone,
     riskAfter: RiskLevel,
     decision: z.enum(['continue', 'reassess', 'revisePlan']),
     notes: contentOnly(Text_),

@@ -30,7 +30,8 @@ export const WorkItem = z
     caseId: z.string(),
     caseReference: z.string(),
     province: z.string(),
-    risk: RiskLevel.nullable(),
+    // Inline, not the registered RiskLevel: a nullable $ref is not null-able for JSON Schema validators.
+    risk: z.enum(RiskLevel.options).nullable(),
     assigneeId: z.string().nullable(),
     stepRecordId: z.string().nullable(),
     referralId: z.string().nullable(),
