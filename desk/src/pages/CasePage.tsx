@@ -9,6 +9,7 @@ import { api, call, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
 import { availableSteps } from '../case/steps';
 import { timelineLines } from '../case/timeline';
+import { OpenEscalations } from '../components/escalations';
 import { Loaded, PageTitle } from '../components/feedback';
 import { Due, Instant } from '../components/time';
 import { useCode, useLabel, useT } from '../i18n/i18n';
@@ -216,22 +217,7 @@ function Deadlines({ c }: { c: Case }) {
           ))}
         </ul>
       )}
-      <Title order={3} size="h4" mt="sm">
-        {t('case.escalations')}
-      </Title>
-      {c.openEscalations.length === 0 ? (
-        <Text>{t('case.noEscalations')}</Text>
-      ) : (
-        <ul>
-          {c.openEscalations.map((e) => (
-            <li key={`${e.deadlineId}-${e.level}`}>
-              {label('steps', e.step)} —{' '}
-              {t('case.escalation.level', { level: e.level, role: label('roles', e.role) })} —{' '}
-              <Instant at={e.firedAt} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <OpenEscalations escalations={c.openEscalations} />
     </Section>
   );
 }

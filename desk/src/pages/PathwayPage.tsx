@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
+import { OpenEscalations } from '../components/escalations';
 import { Loaded, PageTitle } from '../components/feedback';
 import { Due, Instant } from '../components/time';
 import { useCode, useLabel, useT } from '../i18n/i18n';
@@ -182,22 +183,7 @@ function Deadlines({ p }: { p: Pathway }) {
           ))}
         </ul>
       )}
-      <Title order={3} size="h4" mt="sm">
-        {t('case.escalations')}
-      </Title>
-      {p.openEscalations.length === 0 ? (
-        <Text>{t('case.noEscalations')}</Text>
-      ) : (
-        <ul>
-          {p.openEscalations.map((e) => (
-            <li key={`${e.deadlineId}-${e.level}`}>
-              {label('steps', e.step)} —{' '}
-              {t('case.escalation.level', { level: e.level, role: label('roles', e.role) })} —{' '}
-              <Instant at={e.firedAt} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <OpenEscalations escalations={p.openEscalations} />
     </Section>
   );
 }
