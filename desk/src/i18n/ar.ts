@@ -81,6 +81,14 @@ export const ar: Record<MessageId, string> = {
   'reason.pathway.givenTwice': 'قيمة مكررة ({value}).',
   'reason.pathway.unknownValue': 'قيمة غير معروفة لـ {item} ({value}).',
   'reason.pathway.missing': 'ناقص: {missing}.',
+  'reason.staff.selfDeactivation': 'لا يمكنكم تعطيل حسابكم بأنفسكم: اطلبوا ذلك من مسؤول آخر.',
+  'reason.staff.emailTaken': 'عنوان البريد الإلكتروني هذا هو عنوان الموظف {staff}.',
+  'reason.staff.nationalAdminOnly': 'وحده المسؤول الوطني يمكنه تعيين أو تعديل مسؤول وطني.',
+  'reason.unit.exists': 'توجد وحدة بالمعرّف {id}.',
+  'reason.staff.exists': 'يوجد موظف بالمعرّف {id}.',
+  'reason.partner.exists': 'يوجد شريك بالمعرّف {id}.',
+  'reason.unit.notEmpty':
+    'ما تزال الوحدة {unit} تضم {staff, plural, zero {# موظف نشيط} one {موظفاً نشيطاً واحداً} two {موظفَين نشيطَين} few {# موظفين نشيطين} many {# موظفاً نشيطاً} other {# موظف نشيط}} و{cases, plural, zero {# ملف مفتوح} one {ملفاً مفتوحاً واحداً} two {ملفين مفتوحين} few {# ملفات مفتوحة} many {# ملفاً مفتوحاً} other {# ملف مفتوح}}: انقلوهم أولاً.',
   'reason.workflow.gone': 'مسار هذا الملف أو هذا التوجيه لم يعد جارياً.',
 
   'fieldError.required': 'إلزامي',
@@ -536,7 +544,9 @@ export const ar: Record<MessageId, string> = {
 
   'stats.title': 'إحصائيات اللجنة الإقليمية',
   'stats.intro': 'أرقام الإقليم لشهر واحد، دون ذكر اسم أي طفل.',
-  'stats.month': 'الشهر',
+  'stats.month': 'شهر الإحصائيات',
+  'stats.monthName': 'الشهر',
+  'stats.year': 'السنة',
   'stats.province': 'الإقليم',
   'stats.show': 'عرض',
   'stats.csv': 'تحميل بصيغة CSV',

@@ -84,6 +84,16 @@ export const fr = {
   'reason.pathway.givenTwice': 'Valeur donnée deux fois ({value}).',
   'reason.pathway.unknownValue': 'Valeur inconnue pour {item} ({value}).',
   'reason.pathway.missing': 'Il manque : {missing}.',
+  'reason.staff.selfDeactivation':
+    'Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.',
+  'reason.staff.emailTaken': 'Cette adresse e-mail est déjà celle du membre du personnel {staff}.',
+  'reason.staff.nationalAdminOnly':
+    'Seul un administrateur national peut nommer ou modifier un administrateur national.',
+  'reason.unit.exists': 'Une unité {id} existe déjà.',
+  'reason.staff.exists': 'Un membre du personnel {id} existe déjà.',
+  'reason.partner.exists': 'Un partenaire {id} existe déjà.',
+  'reason.unit.notEmpty':
+    'L’unité {unit} compte encore {staff, plural, =0 {aucun membre actif} one {# membre actif} other {# membres actifs}} et {cases, plural, =0 {aucun dossier ouvert} one {# dossier ouvert} other {# dossiers ouverts}} : déplacez-les d’abord.',
   'reason.workflow.gone': 'Le processus de ce dossier ou de cette orientation n’est plus en cours.',
 
   'fieldError.required': 'obligatoire',
@@ -528,7 +538,9 @@ export const fr = {
 
   'stats.title': 'Statistiques du comité provincial',
   'stats.intro': 'Chiffres de la province pour un mois, sans nommer aucun enfant.',
-  'stats.month': 'Mois',
+  'stats.month': 'Mois des statistiques',
+  'stats.monthName': 'Mois',
+  'stats.year': 'Année',
   'stats.province': 'Province',
   'stats.show': 'Afficher',
   'stats.csv': 'Télécharger en CSV',
