@@ -670,6 +670,105 @@ it("shows the province's organisation to its administrator, and says why they ca
   );
   expect(await refused.innerText()).not.toContain('you cannot deactivate yourself');
   await visit(admin, 'fr', 'organisation-refused');
+
+  // A unit created: the API's field errors beside the empty fields first, then saved and listed.
+  await admin.goto(`${base}/desk/`);
+  await admin.click('nav a[href="/desk/organisation"]');
+  await headingIs(admin, 'Organisation');
+  await admin.getByRole('button', { name: 'Nouvelle unité' }).click();
+  const unitForm = admin.locator('[data-testid="unit-form"]');
+  await unitForm.locator('button[type="submit"]').click();
+  await unitForm.locator('[name="body.name"][aria-invalid="true"]').waitFor();
+  expect(await unitForm.locator('[name="body.kind"]').getAttribute('aria-invalid')).toBe('true');
+  await unitForm.locator('[name="body.unitId"]').fill('unit-demo-desk');
+  await unitForm.locator('[name="body.name"]').fill('Unité créée au bureau');
+  await unitForm.locator('[name="body.kind"]').selectOption('mobileUnit');
+  await unitForm.locator('button[type="submit"]').click();
+  await admin
+    .locator('[data-testid="org-saved"]')
+    .filter({ hasText: 'Unité créée au bureau : enregistré.' })
+    .waitFor();
+  const unitRow = admin.locator('tr[data-unit="unit-demo-desk"]');
+  await unitRow.waitFor();
+  expect(await unitRow.locator('td').allInnerTexts()).toEqual(
+    expect.arrayContaining(['Unité créée au bureau', 'Unité mobile', 'unit-demo-desk', 'actif']),
+  );
+  // Renamed, then deactivated (nobody in it yet).
+  await admin.getByRole('button', { name: 'Modifier Unité créée au bureau' }).click();
+  await unitForm.locator('[name="body.name"]').fill('Unité mobile du bureau');
+  await unitForm.locator('button[type="submit"]').click();
+  await admin.locator('tr[data-unit="unit-demo-desk"] td', { hasText: 'Unité mobile du bureau' }).waitFor();
+  await admin.getByRole('button', { name: 'Désactiver Unité mobile du bureau' }).click();
+  await admin.locator('tr[data-unit="unit-demo-desk"] td', { hasText: 'désactivé' }).waitFor();
+  expect(await db.prisma.unit.findUniqueOrThrow({ where: { id: 'unit-demo-desk' } })).toMatchObject({
+    provinceCode: 'DEMO',
+    kind: 'mobileUnit',
+    name: 'Unité mobile du bureau',
+    active: false,
+  });
+  expect(
+    (
+      await db.prisma.auditEvent.findMany({
+        where: { entity: 'unit', entityId: 'unit-demo-desk' },
+        orderBy: { at: 'asc' },
+      })
+    ).map((e) => [e.action, e.actorId]),
+  ).toEqual([
+    ['unit.created', 'staff-demo-admin'],
+    ['unit.updated', 'staff-demo-admin'],
+    ['unit.deactivated', 'staff-demo-admin'],
+  ]);
+  // A partner service, and a person created in a unit of the province.
+  await admin.getByRole('button', { name: 'Nouveau partenaire' }).click();
+  const partnerForm = admin.locator('[data-testid="partner-form"]');
+  await partnerForm.locator('[name="body.partnerId"]').fill('partner-demo-desk');
+  await partnerForm.locator('[name="body.name"]').fill('Association du bureau');
+  await partnerForm.locator('[name="body.partnerType"]').selectOption('association');
+  await partnerForm.locator('[name="body.focalEmail"]').fill('not-an-address');
+  await partnerForm.locator('button[type="submit"]').click();
+  await partnerForm.locator('[name="body.focalEmail"][aria-invalid="true"]').waitFor();
+  expect(await partnerForm.locator('[name="body.name"]').inputValue()).toBe('Association du bureau');
+  await partnerForm.locator('[name="body.focalEmail"]').fill('bureau@partners.demo.example');
+  await partnerForm.locator('button[type="submit"]').click();
+  await admin.locator('tr[data-partner="partner-demo-desk"]').waitFor();
+  await admin.getByRole('button', { name: 'Nouveau membre du personnel' }).click();
+  const staffForm = admin.locator('[data-testid="staff-form"]');
+  await staffForm.locator('[name="body.staffId"]').fill('staff-demo-desk');
+  await staffForm.locator('[name="body.displayName"]').fill('Assistant social du bureau');
+  await staffForm.locator('[name="body.email"]').fill('bureau@demo.example');
+  await staffForm.locator('[name="body.role"]').selectOption('handler');
+  await staffForm.locator('[name="body.unitId"]').selectOption('unit-demo-mobile');
+  await staffForm.locator('[name="body.language"]').selectOption('ar');
+  await staffForm.locator('button[type="submit"]').click();
+  await admin.locator('tr[data-staff="staff-demo-desk"]').waitFor();
+  expect(await db.prisma.staff.findUniqueOrThrow({ where: { id: 'staff-demo-desk' } })).toMatchObject({
+    provinceCode: 'DEMO',
+    unitId: 'unit-demo-mobile',
+    role: 'handler',
+    displayName: 'Assistant social du bureau',
+    language: 'ar',
+    active: true,
+  });
+  // A unit that still has people is not deactivated: the reason, in words, with its counts.
+  await admin.getByRole('button', { name: 'Désactiver Unité mobile d’aide sociale (démo)' }).click();
+  await admin
+    .getByRole('alert')
+    .filter({
+      hasText:
+        'L’unité unit-demo-mobile compte encore 1 membre actif et aucun dossier ouvert : déplacez-les d’abord.',
+    })
+    .waitFor();
+  await visit(admin, 'fr', 'organisation-managed');
+
+  // The ministry's administrator chooses the province; another province's organisation is shown.
+  const national = await browserFor();
+  await login(national, 'fr', 'staff-demo-nationalAdmin', `${base}/desk/organisation`);
+  await national.locator('select[name="province"]').selectOption('OTHR');
+  await national.waitForURL(/[?&]province=OTHR/);
+  await national.locator('tr[data-unit="unit-othr-upe"]').waitFor();
+  expect(await national.locator('tr[data-unit="unit-demo-upe"]').count()).toBe(0);
+  expect(await national.locator('tr[data-staff="staff-othr-handler"]').count()).toBe(1);
+  await visit(national, 'fr', 'organisation-national');
 }, 300_000);
 
 it('lets the receiving supervisor refuse one transfer and accept another from the transfers page', async () => {
