@@ -750,7 +750,7 @@ it("shows the province's organisation to its administrator, and says why they ca
     active: true,
   });
   // A unit that still has people is not deactivated: the reason, in words, with its counts.
-  await admin.getByRole('button', { name: 'Désactiver Unité mobile d’aide sociale (démo)' }).click();
+  await admin.getByRole('button', { name: "Désactiver Unité mobile d'aide sociale (démo)" }).click();
   await admin
     .getByRole('alert')
     .filter({
