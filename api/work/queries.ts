@@ -1,8 +1,10 @@
 /**
  * GET /work as SQL: the caller's sources (sources.ts) as one UNION ALL over the read model, sorted
  * soonest deadline first (items without a deadline last), paged by (deadline, item id), with the
- * count per kind computed from the same rows in the same statement. Only the page's 25 or so
- * items are then completed with what a screen shows (case reference, risk, partner, child).
+ * count per kind computed from the same rows in the same statement, then filtered (kind, overdue,
+ * the case's step and risk) and counted again (`matched`). Only the page's items (25 by default,
+ * a whole desk list of 1,000 at most) are then completed with what a screen shows (case
+ * reference, risk, partner, child).
  * The partial indexes on open step records and open escalations keep it fast with 10,000 open
  * cases in a province (`npm run bench`, line (f)).
  */
