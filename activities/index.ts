@@ -1,3 +1,4 @@
+import { calendarActivities } from './calendar/activities';
 import { caseActivities } from './cases/activities';
 import type { ActivityDeps } from './context';
 import { deadlineActivities } from './deadlines/activities';
@@ -13,6 +14,7 @@ export type { ActivityDeps } from './context';
 /** Every activity the worker registers, bound to its dependencies (database, mail). */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...calendarActivities(deps),
     ...caseActivities(deps),
     ...deadlineActivities(deps),
     ...leavingCareActivities(deps),

@@ -22,6 +22,7 @@ import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporal
 import type { createActivities } from '../../activities';
 import type { DeadlineStep, OpenDeadline, RiskLevel } from '../deadlines/types';
 import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
+import { calendarChangedSignal, replanForCalendarChange } from '../deadlines/calendar';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
 import {
   issuesOf,
@@ -188,6 +189,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       ...(deadline.subjectId ? { subjectId: deadline.subjectId } : {}),
       deadlineId: deadline.id,
       dueAt: deadline.dueAt,
+      ladder: deadline.ladder,
+      fired: deadline.fired,
       ...(onlyIfEarlier ? { onlyIfEarlier } : {}),
       because,
       actorId,
@@ -930,6 +933,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     const withdrawal = await withdrawClosure(concern);
     await screenConcern(concern);
     await notice(withdrawal, ['supervisor']);
+  });
+
+  // The holiday calendar changed: every open deadline it touches moves (issue 16).
+  setHandler(calendarChangedSignal, async (change) => {
+    await condition(() => loaded);
+    await replanForCalendarChange(
+      state.caseId,
+      change,
+      () => state.deadlines,
+      (before, moved) => {
+        state.deadlines = state.deadlines.map((d) => (d === before ? moved : d));
+        watch(moved);
+        publish();
+      },
+    );
   });
 
   setHandler(referralChangedSignal, async (change) => {

@@ -15,6 +15,7 @@ import {
 import type { createActivities } from '../../activities';
 import type { LeavingCareStep, OpenDeadline } from '../deadlines/types';
 import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
+import { calendarChangedSignal, replanForCalendarChange } from '../deadlines/calendar';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
 import { ProvinceKey } from '../search-attributes';
 import { onUpdate } from '../updates';
@@ -442,6 +443,21 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       },
     },
   );
+
+  // The holiday calendar changed: every open deadline it touches moves (issue 16).
+  setHandler(calendarChangedSignal, async (change) => {
+    await condition(() => loaded);
+    await replanForCalendarChange(
+      state.caseId,
+      change,
+      () => state.deadlines,
+      (before, moved) => {
+        state.deadlines = state.deadlines.map((d) => (d === before ? moved : d));
+        watch(moved);
+        publish();
+      },
+    );
+  });
 
   setHandler(protectionCaseClosedSignal, async (closed) => {
     await condition(() => loaded);

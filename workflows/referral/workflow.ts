@@ -12,6 +12,7 @@ import type { createActivities } from '../../activities';
 import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
 import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
 import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
+import { calendarChangedSignal, replanForCalendarChange } from '../deadlines/calendar';
 import { atDeadline, watchDeadline } from '../deadlines/watch';
 import { ProvinceKey, RiskLevelKey } from '../search-attributes';
 import { onUpdate } from '../updates';
@@ -110,6 +111,8 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       ...request(step, deadline.openedAt),
       deadlineId: deadline.id,
       dueAt: deadline.dueAt,
+      ladder: deadline.ladder,
+      fired: deadline.fired,
       because: 'riskChanged',
       actorId,
     });
@@ -234,6 +237,18 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
       if (step) await replan(deadline, step, change.actorId);
     }
   });
+  // The holiday calendar changed: every open deadline it touches moves (issue 16).
+  setHandler(calendarChangedSignal, (change) =>
+    replanForCalendarChange(
+      input.caseId,
+      change,
+      () => deadlines,
+      (before, moved) => {
+        deadlines = deadlines.map((d) => (d === before ? moved : d));
+        watch(moved);
+      },
+    ),
+  );
   setHandler(referralProvinceSignal, ({ province: next }) => {
     // Open deadlines keep their instants but now climb the receiving province's ladder.
     province = next;
