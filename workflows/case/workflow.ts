@@ -25,7 +25,7 @@ import { transfer } from './steps/transfer';
 type Activities = ReturnType<typeof createActivities>;
 
 // Case storage: PostgreSQL outages are retried without limit; each call is idempotent.
-const { loadCase } = proxyActivities<Activities>({
+const { loadCaseState } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
@@ -58,7 +58,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   // 1. Report: the case is opened at the duty unit, its screening clock running. Steps sent right
   // after wait until it is fully open (its screening deadline exists): `loaded` turns true below.
-  c.state = input.carried ?? (await loadCase({ caseId: input.caseId }));
+  c.state = input.carried ?? (await loadCaseState({ caseId: input.caseId }));
   const openingNotice = input.carried ? Promise.resolve() : await openCase(c);
   c.loaded = true;
   if (input.carried) c.deadlines.resume();
