@@ -59,7 +59,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // 1. Report: the case is opened at the duty unit, its screening clock running. Steps sent right
   // after wait until it is fully open (its screening deadline exists): `loaded` turns true below.
   c.state = input.carried ?? (await loadCaseState({ caseId: input.caseId }));
-  const openingNotice = input.carried ? Promise.resolve() : await openCase(c);
+  const openingNotice = input.carried ? Promise.resolve() : (await openCase(c)).notice;
   c.loaded = true;
   if (input.carried) c.deadlines.resume();
   c.publish();

@@ -15,10 +15,11 @@ const { notifyCaseOpened } = proxyActivities<Activities>({
 
 /**
  * protocol.md §3 step 1: a report opens the case at the province's duty unit, and the screening
- * clock starts from its receipt. Returns the "case opened" notice, still on its way (the screening
- * clock runs whatever the mail server is doing).
+ * clock starts from its receipt. Returns the "case opened" notice still on its way, wrapped (an
+ * async function returning a bare promise would wait for it): the screening clock runs whatever
+ * the mail server is doing.
  */
-export async function openCase(c: CaseContext): Promise<Promise<void>> {
+export async function openCase(c: CaseContext): Promise<{ notice: Promise<void> }> {
   await c.record('case.opened', 'system');
   const roles = ['supervisor', 'handler'] as const;
   const notice = notifyCaseOpened({ caseId: c.state.caseId }).then(
@@ -27,5 +28,5 @@ export async function openCase(c: CaseContext): Promise<Promise<void>> {
       c.noteIssues([{ about: 'caseOpened', level: null, problem: 'failed', roles: [...roles], at: c.now() }]),
   );
   await c.open('screening', { ...screeningFrom(c, c.state.reportReceivedAt), urgent: c.state.urgent });
-  return notice;
+  return { notice };
 }
