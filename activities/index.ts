@@ -1,11 +1,11 @@
 import { calendarActivities } from './calendar/activities';
-import { caseActivities } from './cases/activities';
+import { caseActivities } from './case/activities';
 import type { ActivityDeps } from './context';
 import { deadlineActivities } from './deadlines/activities';
 import { leavingCareActivities } from './leaving-care/activities';
 import { notificationActivities } from './notifications/activities';
 import { digestActivities } from './notifications/digest';
-import { referralActivities } from './referrals/activities';
+import { referralActivities } from './referral/activities';
 import { reportActivities } from './reports/activities';
 import { retentionActivities } from './retention/activities';
 

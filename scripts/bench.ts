@@ -579,7 +579,7 @@ async function main(): Promise<void> {
       // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
       // ladder's reminder with it — the same code path as any case after continue-as-new.
       await pool(deadlineCases, CONCURRENCY, async (caseId) => {
-        const state: CaseState = await activities.loadCase({ caseId });
+        const state: CaseState = await activities.loadCaseState({ caseId });
         state.deadlines = [
           {
             id: stepIds.get(caseId) as string,
@@ -659,7 +659,7 @@ async function main(): Promise<void> {
       const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
       const dueAt = new Date(Date.now() + 86_400_000).toISOString();
       await pool(quiet, 50, async (caseId) => {
-        const state: CaseState = await activities.loadCase({ caseId });
+        const state: CaseState = await activities.loadCaseState({ caseId });
         state.deadlines = [
           {
             id: randomUUID(),

@@ -91,6 +91,9 @@ export interface OpenDeadlineRequest {
   atMost?: Duration;
 }
 
+/** Why open deadlines are planned again: the case's risk changed, an urgent concern came in. */
+export type ReplanReason = 'riskChanged' | 'urgentConcern';
+
 /** A deadline planned again from its own clock (a change of risk, an urgent concern). */
 export interface ReplanDeadlineRequest extends OpenDeadlineRequest {
   deadlineId: string;
@@ -98,8 +101,8 @@ export interface ReplanDeadlineRequest extends OpenDeadlineRequest {
   dueAt: string;
   /** Move it only if the new plan is earlier (an urgent concern never gives more time). */
   onlyIfEarlier?: boolean;
-  /** Why, for the audit trail: 'riskChanged' or 'urgentConcern'. */
-  because: 'riskChanged' | 'urgentConcern';
+  /** Why, for the audit trail. */
+  because: ReplanReason;
   actorId: string;
   /** The rungs the workflow holds now: a move of the rungs alone (not yet fired) is a move too. */
   ladder?: DeadlineRung[];

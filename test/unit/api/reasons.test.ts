@@ -117,8 +117,14 @@ describe('reason codes', () => {
   });
 
   it('knows a form for every reason the workflows reject a step with', () => {
+    // The case's steps live in a module each (workflows/case/steps), sharing checks in its context.
+    const steps = fs
+      .readdirSync(path.join(ROOT, 'workflows/case/steps'))
+      .map((f) => `workflows/case/steps/${f}`);
+    expect(steps).toContain('workflows/case/steps/screening.ts');
     const files = [
-      'workflows/case/workflow.ts',
+      'workflows/case/context.ts',
+      ...steps,
       'workflows/referral/workflow.ts',
       'workflows/leaving-care/workflow.ts',
     ];
