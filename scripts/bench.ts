@@ -173,45 +173,49 @@ async function insertCases(prisma: PrismaClient, province: string, n: number): P
   const ids = Array.from({ length: n }, () => ({ caseId: randomUUID(), childId: randomUUID() }));
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    await prisma.$transaction([
-      prisma.child.createMany({
-        data: chunk.map((c) => ({
-          id: c.childId,
-          firstName: 'Bench',
-          lastName: c.childId.slice(0, 8),
-          birthDate: new Date('2014-03-01'),
-          sex: 'female',
-          migrantStatus: 'none',
-          civilRegistration: 'registered',
-        })),
-      }),
-      prisma.case.createMany({
-        data: chunk.map((c) => ({
-          id: c.caseId,
-          reference: `${province}-BENCH-${c.caseId.slice(0, 13)}`,
-          workflowId: caseWorkflowId(c.caseId),
-          childId: c.childId,
-          provinceCode: province,
-          unitId: unit.id,
-          step: 'screening',
-          urgent: false,
-          categories: [],
-          status: 'open',
-          protocolVersion: 1,
-        })),
-      }),
-      prisma.report.createMany({
-        data: chunk.map((c) => ({
-          id: randomUUID(),
-          caseId: c.caseId,
-          channel: 'hotline',
-          receivedAt: new Date(),
-          urgent: false,
-          anonymous: true,
-          categories: [],
-        })),
-      }),
-    ]);
+    await prisma.$transaction(
+      [
+        prisma.child.createMany({
+          data: chunk.map((c) => ({
+            id: c.childId,
+            firstName: 'Bench',
+            lastName: c.childId.slice(0, 8),
+            birthDate: new Date('2014-03-01'),
+            sex: 'female',
+            migrantStatus: 'none',
+            civilRegistration: 'registered',
+          })),
+        }),
+        prisma.case.createMany({
+          data: chunk.map((c) => ({
+            id: c.caseId,
+            reference: `${province}-BENCH-${c.caseId.slice(0, 13)}`,
+            workflowId: caseWorkflowId(c.caseId),
+            childId: c.childId,
+            provinceCode: province,
+            unitId: unit.id,
+            step: 'screening',
+            urgent: false,
+            categories: [],
+            status: 'open',
+            protocolVersion: 1,
+          })),
+        }),
+        prisma.report.createMany({
+          data: chunk.map((c) => ({
+            id: randomUUID(),
+            caseId: c.caseId,
+            channel: 'hotline',
+            receivedAt: new Date(),
+            urgent: false,
+            anonymous: true,
+            categories: [],
+          })),
+        }),
+        // A loaded machine (the bench shares it) may take longer than the default 5 s.
+      ],
+      { timeout: 120_000 },
+    );
   }
   return ids.map((c) => c.caseId);
 }

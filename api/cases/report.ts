@@ -300,6 +300,14 @@ export async function reportCase(
   requestIds: RequestIdentity,
 ): Promise<{ status: 200 | 201; body: Created }> {
   const province = body.province ?? actor.province;
+  const receivedAt = body.report.receivedAt ? new Date(body.report.receivedAt) : new Date();
+  const birth = body.child
+    ? recordedBirthDate(body.child, receivedAt, selectProtocol({ province, at: new Date() }).timezone)
+    : null;
+  // Asked at once with the unit (one round trip of waiting, not two); its answer is used only once
+  // the province checks below have passed, so their errors come first as before.
+  const firstLookup = findChild(deps.prisma, actor, body, birth?.birthDate ?? null);
+  firstLookup.catch(() => undefined);
   // The province's duty unit; the province itself is looked up only when there is none. An unknown
   // province is bad input (400) before it is someone else's province (403).
   const unit = await deps.prisma.unit.findFirst({
@@ -313,13 +321,11 @@ export async function reportCase(
   authorize(actor, 'case.report', { province });
   if (!unit) throw invalidField('body.province', 'this province has no child-protection unit');
 
-  const receivedAt = body.report.receivedAt ? new Date(body.report.receivedAt) : new Date();
-  const birth = body.child
-    ? recordedBirthDate(body.child, receivedAt, selectProtocol({ province, at: new Date() }).timezone)
-    : null;
   // Twice at most: a concurrent report may open the child's case between our read and our insert.
   for (let attempt = 0; ; attempt += 1) {
-    const { child, elsewhere } = await findChild(deps.prisma, actor, body, birth?.birthDate ?? null);
+    const { child, elsewhere } = await (attempt === 0
+      ? firstLookup
+      : findChild(deps.prisma, actor, body, birth?.birthDate ?? null));
     if (child) {
       const open = await deps.prisma.case.findFirst({
         where: { childId: child.id, provinceCode: province, status: 'open' },
