@@ -22,7 +22,6 @@ import { caseActivities } from '../../activities/cases/activities';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
-import { loadCalendar, loadProtocol, planDeadline } from '../../protocol';
 import { caseWorkflowId } from '../../workflows/case/definitions';
 import { runWorker, type RunningWorker } from '../../worker/run';
 import { insertCase } from '../support/cases';
@@ -80,15 +79,20 @@ afterAll(async () => {
 /** A case whose screening falls due at `dueAt`, started as a continued-as-new run carrying it. */
 async function caseDueAt(province: 'DEMO' | 'OTHR', dueAt: number): Promise<string> {
   const { caseId } = await insertCase(db.prisma, { province });
-  const protocol = loadProtocol({ province });
-  const from = new Date(dueAt - 24 * 3_600_000); // screening: 24 clock hours for a report not urgent
-  const plan = planDeadline(protocol, loadCalendar(), {
-    step: 'screening',
-    risk: 'LOW',
-    from,
-    urgent: false,
-  });
-  expect(Date.parse(plan.dueAt)).toBe(dueAt);
+  // protocol v1: a report not urgent is screened within 24 clock hours, on the clock-hour ladder
+  // (handler, supervisor and coordinator at the deadline, the committee 2 hours later).
+  const HOUR = 3_600_000;
+  const from = new Date(dueAt - 24 * HOUR);
+  const at = (ms: number) => new Date(ms).toISOString();
+  const plan = {
+    dueAt: at(dueAt),
+    ladder: [
+      { level: 0, role: 'handler' as const, at: at(dueAt) },
+      { level: 1, role: 'supervisor' as const, at: at(dueAt) },
+      { level: 2, role: 'coordinator' as const, at: at(dueAt) },
+      { level: 3, role: 'committee' as const, at: at(dueAt + 2 * HOUR) },
+    ],
+  };
   const id = randomUUID();
   await db.prisma.stepRecord.create({
     data: { id, caseId, step: 'screening', openedAt: from, dueAt: new Date(plan.dueAt) },

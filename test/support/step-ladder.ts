@@ -4,21 +4,18 @@
  * the deadline: no escalation and no e-mail; left undone: each rung of the ladder at its planned
  * instant (not a minute before), exactly once, with one e-mail per rung recipient.
  *
- * The expected instants are worked out here from the protocol file and the holiday calendar with
- * the protocol package's functions, from the instant the step opened; nothing is read from the
- * workflow but that opening instant (itself checked to fall within the action that opened it).
+ * The expected instants are written out by hand from protocol v1 (EXPECTED below), never computed
+ * with the protocol package: clock-hour and day-counted spans as hours or days after the step's
+ * clock started; working-day spans as the local midnight that ends a day counted from a fixed
+ * Monday the step opens on. Those Mondays (2033–2034) begin weekday windows with no holiday and
+ * one UTC offset (+01:00), so the count is plain weekday arithmetic; the test server's clock is
+ * moved to them. Nothing is read from the workflow but the opening instant (itself checked to
+ * fall within the action that opened it, on the chosen Monday).
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
-import {
-  loadCalendar,
-  loadProtocol,
-  planDeadline,
-  type DeadlinePlan,
-  type RiskLevel,
-  type StepCode,
-} from '../../protocol';
+import type { RiskLevel, StepCode } from '../../protocol';
 import {
   assessmentUpdate,
   caseViewQuery,
@@ -43,7 +40,7 @@ import {
   referralWorkflowId,
   startUpdate,
 } from '../../workflows/referral/definitions';
-import { insertPlan, serverNow, startCase } from './cases';
+import { clockAt, insertPlan, serverNow, startCase } from './cases';
 import type { Harness } from './harness';
 import { eventually } from './wait';
 
@@ -547,16 +544,191 @@ async function sleepUntil(h: Harness, instant: number): Promise<void> {
   if (instant > now) await h.env.sleep(instant - now);
 }
 
-/** The deadline and ladder the protocol gives this step, from the instant it opened. */
-export function expectedPlan(c: StepCase, from: Date): DeadlinePlan {
-  const protocol = loadProtocol({ version: 1, province: c.province });
-  return planDeadline(protocol, loadCalendar(), {
-    step: c.step,
-    risk: c.risk,
-    from,
-    urgent: c.urgent ?? false,
-    ...(c.service ? { service: c.service } : {}),
-  });
+// --- the expected deadlines, by hand ------------------------------------------------------------
+
+const HOUR = 60 * MINUTE;
+/** An expected instant: a span after the step's clock started, or the end of a local day. */
+type At =
+  | { hours: number }
+  /** Calendar days keeping the local wall-clock time (no change of UTC offset in these windows). */
+  | { days: number }
+  /** The local midnight that ends day `n` of the window (day 0 is the Monday the step opens on). */
+  | { endOfDay: number };
+
+interface Expected {
+  /** Working-day steps: the Mondays (local) the step opens on, for each of the two checks. */
+  opensOn?: { doneOnTime: string; leftUndone: string };
+  due: At;
+  /** Each rung: level, role, instant, and the roles it also tells. */
+  rungs: Array<[number, string, At, string[]?]>;
+}
+
+/** protocol v1's clock-hour ladder: handler, supervisor and coordinator at the deadline, committee 2 h after. */
+const clockHours = (h: number): Expected => ({
+  due: { hours: h },
+  rungs: [
+    [0, 'handler', { hours: h }],
+    [1, 'supervisor', { hours: h }],
+    [2, 'coordinator', { hours: h }],
+    [3, 'committee', { hours: h + 2 }],
+  ],
+});
+
+/**
+ * protocol v1's working-day ladder: the handler at the deadline, the supervisor after 1 working
+ * day, the coordinator after 3, the committee after 5 (the days each ends, counted by hand below).
+ */
+const workingDayLadder = (due: At, supervisor: number, coordinator: number, committee: number) =>
+  [
+    [0, 'handler', due],
+    [1, 'supervisor', { endOfDay: supervisor }],
+    [2, 'coordinator', { endOfDay: coordinator }],
+    [3, 'committee', { endOfDay: committee }],
+  ] satisfies Expected['rungs'];
+
+/**
+ * Every case's deadline and ladder, from protocol v1 (protocol/versions/v1.json) and the demo
+ * province (no overrides of these steps). Days of a window: Mon 0, Tue 1, Wed 2, Thu 3, Fri 4,
+ * (Sat 5, Sun 6), Mon 7 … ; "ends day n" is the local midnight starting day n+1.
+ */
+export const EXPECTED: Record<string, Expected> = {
+  // Urgent reports are screened within 2 hours, others within 24; emergency protection within 4;
+  // the judicial notification within 24: all on the clock-hour ladder.
+  'screening (urgent)': clockHours(2),
+  'screening (normal)': clockHours(24),
+  'screening (new concern, urgent)': clockHours(2),
+  emergency: clockHours(4),
+  judicialNotification: clockHours(24),
+  // 3 working days from Monday: Tue, Wed, Thu → ends day 3. Rungs: +1 Fri (4); +3 Fri, Mon, Tue
+  // (8); +5 Fri, Mon, Tue, Wed, Thu (10).
+  'assessment (IMMEDIATE)': {
+    opensOn: { doneOnTime: '2033-01-17', leftUndone: '2033-01-31' },
+    due: { endOfDay: 3 },
+    rungs: workingDayLadder({ endOfDay: 3 }, 4, 8, 10),
+  },
+  'assessment (HIGH)': {
+    opensOn: { doneOnTime: '2033-02-28', leftUndone: '2033-03-14' },
+    due: { endOfDay: 3 },
+    rungs: workingDayLadder({ endOfDay: 3 }, 4, 8, 10),
+  },
+  // 7 working days: Tue 1 … Fri 4, Mon 7, Tue 8, Wed 9 → ends day 9. Rungs: +1 Thu (10); +3 Thu,
+  // Fri, Mon (14); +5 Thu, Fri, Mon, Tue, Wed (16).
+  'assessment (MEDIUM)': {
+    opensOn: { doneOnTime: '2033-04-11', leftUndone: '2033-05-02' },
+    due: { endOfDay: 9 },
+    rungs: workingDayLadder({ endOfDay: 9 }, 10, 14, 16),
+  },
+  // 15 working days: 4 in the first week, 5, 5, then Mon 21 → ends day 21. Rungs: +1 Tue (22);
+  // +3 Tue, Wed, Thu (24); +5 Tue … Fri, Mon 28 (28).
+  'assessment (LOW)': {
+    opensOn: { doneOnTime: '2033-06-13', leftUndone: '2033-07-18' },
+    due: { endOfDay: 21 },
+    rungs: workingDayLadder({ endOfDay: 21 }, 22, 24, 28),
+  },
+  // 5 working days: Tue … Fri, Mon 7 → ends day 7. Rungs: +1 Tue (8); +3 Tue, Wed, Thu (10);
+  // +5 Tue … Fri, Mon 14 (14).
+  planDraft: {
+    opensOn: { doneOnTime: '2033-01-17', leftUndone: '2033-02-07' },
+    due: { endOfDay: 7 },
+    rungs: workingDayLadder({ endOfDay: 7 }, 8, 10, 14),
+  },
+  // 2 working days: Tue, Wed → ends day 2. Rungs: +1 Thu (3); +3 Thu, Fri, Mon (7); +5 … Wed (9).
+  planApproval: {
+    opensOn: { doneOnTime: '2033-03-07', leftUndone: '2033-03-21' },
+    due: { endOfDay: 2 },
+    rungs: workingDayLadder({ endOfDay: 2 }, 3, 7, 9),
+  },
+  // HIGH: 1 working day, Tue → ends day 1, on the referral ladder: the partner (and the handler)
+  // at the deadline, the coordinator after 1 working day (Wed, 2), the committee after 5 (Wed,
+  // Thu, Fri, Mon, Tue: 8).
+  referralAcknowledgement: {
+    opensOn: { doneOnTime: '2033-04-11', leftUndone: '2033-04-25' },
+    due: { endOfDay: 1 },
+    rungs: [
+      [0, 'partner', { endOfDay: 1 }, ['handler']],
+      [2, 'coordinator', { endOfDay: 2 }],
+      [3, 'committee', { endOfDay: 8 }],
+    ],
+  },
+  // familySupport starts within 5 working days of the referral: ends day 7; referral ladder:
+  // +1 Tue (8), +5 Tue … Fri, Mon 14 (14).
+  serviceStart: {
+    opensOn: { doneOnTime: '2033-05-16', leftUndone: '2033-06-13' },
+    due: { endOfDay: 7 },
+    rungs: [
+      [0, 'partner', { endOfDay: 7 }, ['handler']],
+      [2, 'coordinator', { endOfDay: 8 }],
+      [3, 'committee', { endOfDay: 14 }],
+    ],
+  },
+  // 2 working days after the decline: ends day 2; as planApproval.
+  referralReassignment: {
+    opensOn: { doneOnTime: '2033-07-11', leftUndone: '2033-07-25' },
+    due: { endOfDay: 2 },
+    rungs: workingDayLadder({ endOfDay: 2 }, 3, 7, 9),
+  },
+  // MEDIUM: every 60 days, at the same local time: Friday of the ninth week (day 60). Rungs count
+  // working days from that Friday: +1 Mon 63 (63); +3 Mon, Tue, Wed (65); +5 Mon … Fri (67).
+  review: {
+    opensOn: { doneOnTime: '2033-01-10', leftUndone: '2033-03-28' },
+    due: { days: 60 },
+    rungs: workingDayLadder({ days: 60 }, 63, 65, 67),
+  },
+  // 2 working days: ends day 2; as planApproval.
+  closureApproval: {
+    opensOn: { doneOnTime: '2033-06-20', leftUndone: '2033-07-04' },
+    due: { endOfDay: 2 },
+    rungs: workingDayLadder({ endOfDay: 2 }, 3, 7, 9),
+  },
+  // 5 working days: ends day 7, on the receiving province's supervisors first, then its
+  // coordinator after 1 working day (Tue, 8) and committee after 5 (Tue … Fri, Mon 14: 14).
+  transferAcceptance: {
+    opensOn: { doneOnTime: '2033-07-25', leftUndone: '2033-08-15' },
+    due: { endOfDay: 7 },
+    rungs: [
+      [0, 'supervisor', { endOfDay: 7 }],
+      [2, 'coordinator', { endOfDay: 8 }],
+      [3, 'committee', { endOfDay: 14 }],
+    ],
+  },
+  // HIGH closed: a check-back 90 days later, a Sunday (day 90). Rungs from that Sunday: +1 Mon 91
+  // (91); +3 Mon, Tue, Wed (93); +5 Mon … Fri (95).
+  closureCheckBack: {
+    opensOn: { doneOnTime: '2033-12-26', leftUndone: '2034-04-10' },
+    due: { days: 90 },
+    rungs: workingDayLadder({ days: 90 }, 91, 93, 95),
+  },
+};
+
+/** The anchor Mondays' UTC offset (outside Ramadan time, Africa/Casablanca is UTC+1). */
+const LOCAL_OFFSET_MS = HOUR;
+
+interface Plan {
+  dueAt: string;
+  ladder: Array<{ level: number; role: string; at: string; alsoTell?: string[] }>;
+}
+
+/** The hand-written plan of this case, as instants, from the step's clock start and its Monday. */
+export function expectedPlan(c: StepCase, from: Date, monday?: string): Plan {
+  const e = EXPECTED[c.name];
+  if (!e) throw new Error(`no expected deadline written for ${c.name}`);
+  const instant = (at: At): string => {
+    if ('hours' in at) return new Date(from.getTime() + at.hours * HOUR).toISOString();
+    if ('days' in at) return new Date(from.getTime() + at.days * DAY).toISOString();
+    if (!monday) throw new Error(`${c.name}: a working-day span needs the Monday it opened on`);
+    return new Date(
+      Date.parse(`${monday}T00:00:00.000Z`) - LOCAL_OFFSET_MS + (at.endOfDay + 1) * DAY,
+    ).toISOString();
+  };
+  return {
+    dueAt: instant(e.due),
+    ladder: e.rungs.map(([level, role, at, alsoTell]) => ({
+      level,
+      role,
+      at: instant(at),
+      ...(alsoTell ? { alsoTell } : {}),
+    })),
+  };
 }
 
 const escalationsOf = (h: Harness, reached: Reached) =>
@@ -576,7 +748,10 @@ async function mailsOf(h: Harness, reached: Reached) {
 }
 
 /** Reaches the step and checks that it opened when it was opened, due when the protocol says. */
-async function reachAndPlan(h: Harness, c: StepCase) {
+async function reachAndPlan(h: Harness, c: StepCase, check: 'doneOnTime' | 'leftUndone') {
+  // A working-day step opens on its Monday, 10:00 local: the window its expected days count in.
+  const monday = EXPECTED[c.name]?.opensOn?.[check];
+  if (monday) await clockAt(h.env, `${monday}T09:00:00.000Z`);
   const reached = await c.reach(h);
   const openedAt = reached.record.openedAt.getTime();
   if (reached.from) {
@@ -585,7 +760,8 @@ async function reachAndPlan(h: Harness, c: StepCase) {
     expect(openedAt).toBeGreaterThanOrEqual(reached.openedAfter);
     expect(openedAt).toBeLessThanOrEqual(reached.openedBefore);
   }
-  const plan = expectedPlan(c, reached.from ?? reached.record.openedAt);
+  if (monday) expect(reached.record.openedAt.toISOString().slice(0, 10)).toBe(monday);
+  const plan = expectedPlan(c, reached.from ?? reached.record.openedAt, monday);
   expect(reached.record.dueAt.toISOString()).toBe(plan.dueAt);
   return { reached, plan };
 }
@@ -616,7 +792,7 @@ async function cleanUp(reached: Reached) {
 
 /** Done shortly before the deadline: the step closes on time; no rung ever fires, no e-mail goes. */
 export async function doneOnTime(h: Harness, c: StepCase): Promise<void> {
-  const { reached, plan } = await reachAndPlan(h, c);
+  const { reached, plan } = await reachAndPlan(h, c, 'doneOnTime');
   try {
     await sleepUntil(h, Date.parse(plan.dueAt) - 2 * MINUTE);
     expect(await escalationsOf(h, reached)).toEqual([]);
@@ -638,7 +814,7 @@ export async function doneOnTime(h: Harness, c: StepCase): Promise<void> {
 
 /** Left undone: each rung at its instant (none a minute before), exactly once, one e-mail per recipient. */
 export async function leftUndone(h: Harness, c: StepCase): Promise<void> {
-  const { reached, plan } = await reachAndPlan(h, c);
+  const { reached, plan } = await reachAndPlan(h, c, 'leftUndone');
   try {
     const rungs = plan.ladder;
     expect(rungs.length).toBeGreaterThan(0);

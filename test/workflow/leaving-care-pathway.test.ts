@@ -1,10 +1,13 @@
 /**
  * The leaving-care pathway (protocol.md §4) on Temporal's time-skipping server, across real years:
- * every stage on the right day, measured against dates worked out here from the date of birth.
+ * every stage on the right day. Each test moves the server's clock to a fixed instant and enrols a
+ * child with a fixed date of birth, so every expected date is written out here by hand: local
+ * midnights of Africa/Casablanca, UTC+1, or UTC+0 in the Ramadan weeks (7 Feb–14 Mar 2027,
+ * 30 Dec 2029–10 Feb 2030, 22 Dec 2030–26 Jan 2031, 14 Dec 2031–18 Jan 2032).
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { simpleParser } from 'mailparser';
-import { addLocalMonths, loadCalendar, loadProtocol, localDateOf, planLadder, toLocal } from '../../protocol';
+import { localDateOf, toLocal } from '../../protocol';
 import {
   accompanimentUpdate,
   exitPlanUpdate,
@@ -16,16 +19,13 @@ import {
   type LeavingCareView,
 } from '../../workflows/leaving-care/definitions';
 import { createHarness, type Harness } from '../support/harness';
+import { clockAt } from '../support/cases';
 import {
-  addDaysToDate,
-  addMonthsToDate,
   allAxes,
   allItems,
-  birthDateAged,
   DAY,
   HANDLER,
   historyOfAllRuns,
-  localMidnight,
   MEDIATOR,
   MINUTE,
   pathwayView,
@@ -51,19 +51,21 @@ const stepRecords = (pathwayId: string, step: string) =>
 // Tests run in order on one server clock: the short ones first, the five-year pathway last.
 describe('leaving-care pathway', () => {
   it('starts preparation at once for a child enrolled at 16, and rejects out-of-order or invalid steps with a reason, changing nothing', async () => {
-    const birthDate = birthDateAged(await h.env.currentTimeMs(), 16, 2);
-    const eighteenth = `${Number(birthDate.slice(0, 4)) + 18}${birthDate.slice(4)}`;
+    // Mon 4 Jan 2027, 10:00 local: a child of 16 years and 2 months, 18 on 4 Nov 2028.
+    await clockAt(h.env, '2027-01-04T09:00:00.000Z');
+    const birthDate = '2010-11-04';
     const { handle } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, { birthDate });
     const view = await waitForPhase(handle, 'preparation');
     const { pathwayId } = view;
     const row = await h.db.prisma.leavingCarePathway.findUniqueOrThrow({ where: { id: pathwayId } });
     expect(view.phaseSince).toBe(row.enrolledAt.toISOString());
     expect(view.milestones?.preparationAt).toBe(row.enrolledAt.toISOString());
-    expect(view.milestones?.exitPlanDueAt).toBe(localMidnight(addMonthsToDate(eighteenth, -6)));
+    expect(view.milestones?.exitPlanDueAt).toBe('2028-05-03T23:00:00.000Z'); // 4 May 2028, 6 months before 18
     const [programme] = await stepRecords(pathwayId, 'programme');
     expect(programme?.openedAt.toISOString()).toBe(row.enrolledAt.toISOString());
-    expect(localDateOf(programme!.dueAt, TZ)).toBe(addDaysToDate(localDateOf(row.enrolledAt, TZ), 30));
-    expect(toLocal(programme!.dueAt, TZ).hour).toBe(toLocal(row.enrolledAt, TZ).hour);
+    expect(localDateOf(row.enrolledAt, TZ)).toBe('2027-01-04');
+    // 30 days later at the same local time (3 Feb 2027, still UTC+1): exactly 30 × 24 hours.
+    expect(programme!.dueAt.getTime() - row.enrolledAt.getTime()).toBe(30 * DAY);
 
     const counts = async () => ({
       audit: await h.db.prisma.auditEvent.count({ where: { entityId: pathwayId } }),
@@ -148,7 +150,7 @@ describe('leaving-care pathway', () => {
     });
     expect(longer.accompanimentMonths).toBe(18);
     expect(longer.milestones?.contactDueAt).toHaveLength(18);
-    expect(longer.milestones?.accompanimentEndsAt).toBe(localMidnight(addMonthsToDate(eighteenth, 18)));
+    expect(longer.milestones?.accompanimentEndsAt).toBe('2030-05-03T23:00:00.000Z'); // 4 May 2030, 18 months after 18
     expect((await counts()).axes).toEqual(Array<string>(5).fill('inProgress'));
     expect(
       await h.db.prisma.leavingCarePathway.findUniqueOrThrow({ where: { id: pathwayId } }),
@@ -157,7 +159,7 @@ describe('leaving-care pathway', () => {
   });
 
   it('does not enrol a young person past 18, and records why', async () => {
-    const birthDate = birthDateAged(await h.env.currentTimeMs(), 18, 1);
+    const birthDate = '2008-12-04'; // 18 years and 1 month on the clock of the test before (Jan 2027)
     const { handle, caseId } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, { birthDate });
     const result = await resultWithoutSkipping<LeavingCareView>(h.env, handle);
     expect(result).toMatchObject({
@@ -177,18 +179,15 @@ describe('leaving-care pathway', () => {
   });
 
   it('gives a child born on 29 February the birthdays of 1 March in non-leap years', async () => {
-    // The next 15th birthday of someone born on 29 February: 15 and 18 years later are never leap years.
-    const now = await h.env.currentTimeMs();
-    let year = 2000;
-    while (Date.parse(localMidnight(`${year + 15}-03-01`)) <= now + DAY) year += 4;
+    // Born 29 Feb 2012 (the clock is in Jan 2027): 15 in 2027 and 18 in 2030, neither a leap year.
     const { handle } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, {
-      birthDate: `${year}-02-29`,
+      birthDate: '2012-02-29',
     });
     const m = (await pathwayView(handle)).milestones!;
-    expect(m.preparationAt).toBe(localMidnight(`${year + 15}-03-01`));
-    expect(m.exitAt).toBe(localMidnight(`${year + 18}-03-01`));
-    expect(m.exitPlanDueAt).toBe(localMidnight(`${year + 17}-09-01`));
-    expect(m.contactDueAt[0]).toBe(localMidnight(`${year + 18}-04-01`));
+    expect(m.preparationAt).toBe('2027-03-01T00:00:00.000Z'); // 1 Mar 2027, Ramadan time (UTC+0)
+    expect(m.exitAt).toBe('2030-02-28T23:00:00.000Z'); // 1 Mar 2030
+    expect(m.exitPlanDueAt).toBe('2029-08-31T23:00:00.000Z'); // 1 Sep 2029
+    expect(m.contactDueAt[0]).toBe('2030-03-31T23:00:00.000Z'); // 1 Apr 2030
     // Still waiting at the last minute of 28 February; preparing from the first of 1 March.
     await sleepUntil(h.env, Date.parse(m.preparationAt) - MINUTE);
     expect(toLocal(new Date(await h.env.currentTimeMs()), TZ)).toMatchObject({ month: 2, day: 28, hour: 23 });
@@ -196,7 +195,7 @@ describe('leaving-care pathway', () => {
     await sleepUntil(h.env, Date.parse(m.preparationAt) + MINUTE);
     const preparing = await waitForPhase(handle, 'preparation');
     expect(preparing.phaseSince).toBe(m.preparationAt);
-    expect(localDateOf(new Date(preparing.phaseSince), TZ)).toBe(`${year + 15}-03-01`);
+    expect(localDateOf(new Date(preparing.phaseSince), TZ)).toBe('2027-03-01');
     await handle.terminate('test done');
   });
 
@@ -212,7 +211,9 @@ describe('leaving-care pathway', () => {
         language: 'fr',
       },
     });
-    const birthDate = birthDateAged(await h.env.currentTimeMs(), 17, 11);
+    // Mon 22 Mar 2027, 10:00 local: 17 years and 11 months, 18 on 22 Apr 2027.
+    await clockAt(h.env, '2027-03-22T09:00:00.000Z');
+    const birthDate = '2009-04-22';
     const { handle, caseId, reference } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, {
       birthDate,
     });
@@ -227,21 +228,23 @@ describe('leaving-care pathway', () => {
     await handle.executeUpdate(exitPlanUpdate, {
       args: [{ actorId: 'staff-demo-mediator-2', items: allItems('achieved') }],
     });
+    expect(m.exitAt).toBe('2027-04-21T23:00:00.000Z'); // 22 Apr 2027
     await sleepUntil(h.env, Date.parse(m.exitAt) + MINUTE);
     await waitForPhase(handle, 'accompaniment');
 
-    // No contact in the first month. The ladder: mediator at the deadline, then the supervisor,
-    // coordinator and committee 1, 3 and 5 working days later.
-    const due = m.contactDueAt[0]!;
+    // No contact in the first month, due at the end of Fri 21 May 2027 (midnight starting Sat 22).
+    // The ladder: the mediator at the deadline, then the supervisor, coordinator and committee 1, 3
+    // and 5 working days later: the ends of Mon 24, Wed 26 and Fri 28 May.
+    const due = '2027-05-21T23:00:00.000Z';
+    expect(m.contactDueAt[0]).toBe(due);
     const [period] = await stepRecords(pathwayId, 'mediatorContact');
     expect(period?.dueAt.toISOString()).toBe(due);
-    const ladder = planLadder(loadProtocol({ version: 1 }), loadCalendar(), 'leavingCare', new Date(due));
-    expect(ladder.map((r) => [r.level, r.role])).toEqual([
-      [0, 'mediator'],
-      [1, 'supervisor'],
-      [2, 'coordinator'],
-      [3, 'committee'],
-    ]);
+    const ladder = [
+      { level: 0, at: due },
+      { level: 1, at: '2027-05-24T23:00:00.000Z' },
+      { level: 2, at: '2027-05-26T23:00:00.000Z' },
+      { level: 3, at: '2027-05-28T23:00:00.000Z' },
+    ];
     const escalations = () =>
       h.db.prisma.escalation.findMany({ where: { stepRecordId: period!.id }, orderBy: { level: 'asc' } });
     for (const [i, rung] of ladder.entries()) {
@@ -304,10 +307,9 @@ describe('leaving-care pathway', () => {
   });
 
   it('takes a child enrolled at 13 years 11 months from the 15th birthday to the outcome a year after exit, each stage on its day', async () => {
-    const birthDate = birthDateAged(await h.env.currentTimeMs(), 13, 11);
-    const [year, mm, dd] = birthDate.split('-');
-    const fifteenth = `${Number(year) + 15}-${mm}-${dd}`;
-    const eighteenth = `${Number(year) + 18}-${mm}-${dd}`;
+    // Mon 5 Jul 2027, 10:00 local: 13 years and 11 months; 15 on 5 Aug 2028, 18 on 5 Aug 2031.
+    await clockAt(h.env, '2027-07-05T09:00:00.000Z');
+    const birthDate = '2013-08-05';
     const { handle, caseId } = await startPathway(h.env.client, h.db.prisma, h.taskQueue, {
       birthDate,
       maxHistoryEvents: 250,
@@ -318,13 +320,25 @@ describe('leaving-care pathway', () => {
     const enrolled = await pathwayView(handle);
     expect(enrolled.phase).toBe('waiting');
     const m = enrolled.milestones!;
-    expect(m.preparationAt).toBe(localMidnight(fifteenth));
-    expect(m.exitAt).toBe(localMidnight(eighteenth));
-    expect(m.exitPlanDueAt).toBe(localMidnight(addMonthsToDate(eighteenth, -6)));
-    expect(m.contactDueAt).toEqual(
-      Array.from({ length: 12 }, (_, k) => localMidnight(addMonthsToDate(eighteenth, k + 1))),
-    );
-    expect(m.accompanimentEndsAt).toBe(localMidnight(addMonthsToDate(eighteenth, 12)));
+    expect(m.preparationAt).toBe('2028-08-04T23:00:00.000Z'); // 5 Aug 2028
+    expect(m.exitAt).toBe('2031-08-04T23:00:00.000Z'); // 5 Aug 2031
+    expect(m.exitPlanDueAt).toBe('2031-02-04T23:00:00.000Z'); // 5 Feb 2031
+    // The 5th of each month from Sep 2031 to Aug 2032 (5 Jan 2032 in Ramadan time).
+    expect(m.contactDueAt).toEqual([
+      '2031-09-04T23:00:00.000Z',
+      '2031-10-04T23:00:00.000Z',
+      '2031-11-04T23:00:00.000Z',
+      '2031-12-04T23:00:00.000Z',
+      '2032-01-05T00:00:00.000Z',
+      '2032-02-04T23:00:00.000Z',
+      '2032-03-04T23:00:00.000Z',
+      '2032-04-04T23:00:00.000Z',
+      '2032-05-04T23:00:00.000Z',
+      '2032-06-04T23:00:00.000Z',
+      '2032-07-04T23:00:00.000Z',
+      '2032-08-04T23:00:00.000Z',
+    ]);
+    expect(m.accompanimentEndsAt).toBe('2032-08-04T23:00:00.000Z'); // 5 Aug 2032
     const { pathwayId } = enrolled;
     const row = await h.db.prisma.leavingCarePathway.findUniqueOrThrow({ where: { id: pathwayId } });
     expect(row).toMatchObject({ caseId, phase: 'waiting', trigger: 'api', accompanimentMonths: 12 });
@@ -350,7 +364,7 @@ describe('leaving-care pathway', () => {
     expect(preparing.phaseSince).toBe(m.preparationAt);
     const [programme] = await stepRecords(pathwayId, 'programme');
     expect(programme?.openedAt.toISOString()).toBe(m.preparationAt);
-    expect(programme?.dueAt.toISOString()).toBe(localMidnight(addDaysToDate(fifteenth, 30)));
+    expect(programme?.dueAt.toISOString()).toBe('2028-09-03T23:00:00.000Z'); // 4 Sep 2028, 30 days on
     const [exitPlan] = await stepRecords(pathwayId, 'exitPlan');
     expect(exitPlan?.dueAt.toISOString()).toBe(m.exitPlanDueAt);
 
@@ -379,13 +393,30 @@ describe('leaving-care pathway', () => {
         });
       }
     }
-    expect(view.reviews).toBeGreaterThanOrEqual(11);
-    expect(view.exitPlanAt).not.toBeNull();
+    expect(view.reviews).toBe(12);
+    // Recorded when it was done (to the minute: the update runs some milliseconds after the clock
+    // was moved): 5 days before it was due.
+    const toMinute = (iso: string | Date) => new Date(iso).toISOString().slice(0, 16);
+    expect(toMinute(view.exitPlanAt!)).toBe('2031-01-30T23:00');
+    // Each review due 3 calendar months after the one before was answered (2 days before it was
+    // due), at the same local time: 00:00, or 23:00 of the day before when the answer fell in
+    // Ramadan time and the due date outside it (and the other way round).
     const reviews = await stepRecords(pathwayId, 'programmeReview');
-    for (const r of reviews) {
-      // Each review is due 3 calendar months after the one before, at the same local time.
-      expect(r.dueAt.toISOString()).toBe(addLocalMonths(r.openedAt, 3, TZ).toISOString());
-    }
+    expect(reviews.map((r) => [toMinute(r.openedAt), toMinute(r.dueAt)])).toEqual([
+      ['2028-08-14T23:00', '2028-11-14T23:00'], // the programme, 15 Aug 2028 → 15 Nov
+      ['2028-11-12T23:00', '2029-02-13T00:00'], // 13 Nov → 13 Feb 2029 (UTC+0)
+      ['2029-02-11T00:00', '2029-05-10T23:00'], // 11 Feb → 11 May
+      ['2029-05-08T23:00', '2029-08-08T23:00'], // 9 May → 9 Aug
+      ['2029-08-06T23:00', '2029-11-06T23:00'], // 7 Aug → 7 Nov
+      ['2029-11-04T23:00', '2030-02-05T00:00'], // 5 Nov → 5 Feb 2030 (UTC+0)
+      ['2030-02-03T00:00', '2030-05-02T23:00'], // 3 Feb → 3 May
+      ['2030-04-30T23:00', '2030-07-31T23:00'], // 1 May → 1 Aug
+      ['2030-07-29T23:00', '2030-10-29T23:00'], // 30 Jul → 30 Oct
+      ['2030-10-27T23:00', '2031-01-27T23:00'], // 28 Oct → 28 Jan 2031
+      ['2031-01-25T23:00', '2031-04-25T22:00'], // 25 Jan 23:00 (UTC+0) → 25 Apr 23:00
+      ['2031-04-23T22:00', '2031-07-23T22:00'], // 23 Apr 23:00 → 23 Jul 23:00
+      ['2031-07-21T22:00', '2031-10-21T22:00'], // superseded by the exit on 5 Aug
+    ]);
 
     // The 18th birthday: exit. The review that would fall after it is superseded, not missed.
     await sleepUntil(h.env, Date.parse(m.exitAt) - MINUTE);
@@ -422,9 +453,7 @@ describe('leaving-care pathway', () => {
     const ending = await waitForPhase(handle, 'outcome');
     expect(ending.phaseSince).toBe(m.accompanimentEndsAt);
     const [outcomeStep] = await stepRecords(pathwayId, 'integrationOutcome');
-    expect(outcomeStep?.dueAt.toISOString()).toBe(
-      localMidnight(addDaysToDate(addMonthsToDate(eighteenth, 12), 30)),
-    );
+    expect(outcomeStep?.dueAt.toISOString()).toBe('2032-09-03T23:00:00.000Z'); // 4 Sep 2032, 30 days on
     await sleepUntil(h.env, Date.parse(m.accompanimentEndsAt) + 7 * DAY);
     const outcomes = [
       { axis: 'health', outcome: 'integrated' },
@@ -436,7 +465,8 @@ describe('leaving-care pathway', () => {
     await handle.executeUpdate(integrationOutcomeUpdate, { args: [{ actorId: MEDIATOR, outcomes }] });
     const final = await handle.result();
     expect(final).toMatchObject({ phase: 'completed', stepsLate: 0, stepsMissed: 0, openDeadlines: [] });
-    expect(final.stepsOnTime).toBe(1 + 1 + reviews.length - 1 + 12 + 1);
+    // The programme, the exit plan, 12 reviews (the 13th superseded), 12 contacts, the outcome.
+    expect(final.stepsOnTime).toBe(27);
 
     // Stored for the committee: the outcome per axis under the province; nothing ever escalated.
     const stored = await h.db.prisma.leavingCareOutcome.findMany({

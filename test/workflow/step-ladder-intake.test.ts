@@ -6,7 +6,14 @@
  */
 import { loadProtocol, RISK_LEVELS } from '../../protocol';
 import { createHarness, type Harness } from '../support/harness';
-import { doneOnTime, leftUndone, STEP_CASES, stepCase, STEP_LADDER_FILES } from '../support/step-ladder';
+import {
+  doneOnTime,
+  EXPECTED,
+  leftUndone,
+  STEP_CASES,
+  stepCase,
+  STEP_LADDER_FILES,
+} from '../support/step-ladder';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,6 +36,7 @@ it('covers every deadline step of protocol v1 (assessment at every risk, screeni
   const names = Object.values(STEP_LADDER_FILES).flat();
   expect(new Set(names).size).toBe(names.length);
   expect([...names].sort()).toEqual(STEP_CASES.map((c) => c.name).sort());
+  expect(Object.keys(EXPECTED).sort()).toEqual([...names].sort());
   expect([...new Set(STEP_CASES.map((c) => c.step))].sort()).toEqual(Object.keys(protocol.steps).sort());
   const assessed = STEP_CASES.filter((c) => c.step === 'assessment').map((c) => c.risk);
   expect([...assessed].sort()).toEqual([...RISK_LEVELS].sort());
