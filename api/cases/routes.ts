@@ -4,9 +4,7 @@
  * by the workflow when it accepts the step, removed when it refuses it: lib/step-writes.ts), call
  * the workflow, shape the answer.
  */
-import type { UpdateDefinition } from '@temporalio/common';
 import { type Prisma } from '../../generated/prisma/client';
-import type { StepWrite } from '../../lib/step-writes';
 import {
   assessmentUpdate,
   assignmentUpdate,
@@ -23,9 +21,9 @@ import {
   transferUpdate,
   type CaseView as WorkflowCaseView,
 } from '../../workflows/case/definitions';
-import { allows, authorize, listedProvince, type Action, type Actor } from '../auth/policy';
-import { runStep, type ApiDeps } from '../deps';
-import { requestIdentity, type RequestIdentity } from '../http/idempotency';
+import { allows, authorize, listedProvince } from '../auth/policy';
+import type { ApiDeps } from '../deps';
+import { requestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import { z } from '../openapi/zod';
@@ -36,57 +34,22 @@ import { caseFileOf, readTimeline } from './file';
 import { isOverdue } from './read-model';
 import { addConcern, reportCase } from './report';
 import * as s from './schemas';
-
-type CaseUpdate<I> = UpdateDefinition<WorkflowCaseView, [I], string>;
-
-interface StepSpec<B extends z.ZodType, I> {
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  action: Action;
-  body: B;
-  update: CaseUpdate<I>;
-  /** The update's input (IDs and codes) and the rows the step writes once accepted, if any. */
-  prepare(
-    body: z.output<B>,
-    ctx: { deps: ApiDeps; actor: Actor; kase: Awaited<ReturnType<typeof loadCase>>; ids: RequestIdentity },
-  ): Promise<{ input: I; write?: StepWrite; extra?: Record<string, unknown> }>;
-  result?: z.ZodType;
-}
+import { stepRoutes } from '../steps/route';
 
 export function caseRoutes(routes: Routes, deps: ApiDeps): void {
-  const step = <B extends z.ZodType, I>(spec: StepSpec<B, I>) =>
-    routes.route({
-      method: 'post',
-      path: `/cases/{caseId}${spec.path}`,
-      operationId: spec.operationId,
-      summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
-      tag: 'case steps',
-      request: { params: s.CaseIdParams, body: spec.body },
-      responses: {
-        200: { description: 'the step is done; the case as it is now', schema: spec.result ?? s.StepResult },
-      },
-      problems: {
-        409: "the workflow rejected the step (out of order or invalid); `detail` gives the validator's reason",
-      },
-      handle: async ({ actor, params, body, res }) => {
-        const kase = await loadCase(deps, actor, params.caseId, spec.action);
-        const ids = requestIdentity(res);
-        const { input, write, extra } = await spec.prepare(body as z.output<B>, { deps, actor, kase, ids });
-        const pending = write ? { caseId: kase.id, writes: [write] } : undefined;
-        const view = await runStep(
-          deps,
-          caseHandle(deps, kase.id),
-          spec.update,
-          input,
-          pending,
-          ids.updateId,
-        );
-        return { body: { ...extra, case: s.asDocumentedView(view) } };
-      },
-    });
+  const step = stepRoutes(routes, deps, {
+    base: '/cases/{caseId}',
+    tag: 'case steps',
+    params: s.CaseIdParams,
+    result: { schema: s.StepResult, description: 'the step is done; the case as it is now' },
+    conflict:
+      "the workflow rejected the step (out of order or invalid); `detail` gives the validator's reason",
+    load: (actor, params, action) => loadCase(deps, actor, params.caseId, action),
+    context: (kase) => ({ kase }),
+    workflow: (kase) => caseHandle(deps, kase.id),
+    caseIdOf: (kase) => kase.id,
+    answer: (view: WorkflowCaseView) => ({ case: s.asDocumentedView(view) }),
+  });
 
   // --- report, read, list, audit -------------------------------------------------------------
 

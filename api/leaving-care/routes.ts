@@ -4,7 +4,7 @@
  * pending writes of the workflow update (confirmed by the workflow when it accepts the step,
  * removed when it refuses it: lib/step-writes.ts), call the workflow, shape the answer. The workflow's activities write the pathway's own rows from their connection.
  */
-import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { StepWrite } from '../../lib/step-writes';
 import { loadProtocol } from '../../protocol';
 import {
@@ -19,11 +19,11 @@ import {
   type LeavingCareView,
 } from '../../workflows/leaving-care/definitions';
 import type { leavingCareWorkflow } from '../../workflows/leaving-care/workflow';
-import { allows, listedProvince, type Action, type Actor } from '../auth/policy';
+import { allows, listedProvince, type Actor } from '../auth/policy';
 import { loadCase } from '../cases/access';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
-import { runStep, withinDeadline, type ApiDeps } from '../deps';
-import { requestIdentity, type RequestIdentity } from '../http/idempotency';
+import { withinDeadline, type ApiDeps } from '../deps';
+import type { RequestIdentity } from '../http/idempotency';
 import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
@@ -31,9 +31,8 @@ import { loadPathway, pathwayHandle, type PathwayRow } from './access';
 import { readPathwayView } from './read-model';
 import { isOverdue } from '../cases/read-model';
 import * as s from './schemas';
+import { stepRoutes } from '../steps/route';
 import { childIdentityOf } from '../cases/schemas';
-
-type PathwayUpdate<I> = UpdateDefinition<LeavingCareView, [I], string>;
 
 /** A pathway that has ended takes no more steps (its workflow is closed). */
 const ENDED = new Set(['completed', 'notEnrolled']);
@@ -103,59 +102,26 @@ async function enrolmentCase(deps: ApiDeps, actor: Actor, body: z.output<typeof 
   return loadCase(deps, actor, chosen.id, 'leavingCare.enrol');
 }
 
-interface StepSpec<B extends z.ZodType, I> {
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  action: Action;
-  body: B;
-  update: PathwayUpdate<I>;
-  /** The update's input (IDs and codes) and the rows the step writes once accepted, if any. */
-  prepare(
-    body: z.output<B>,
-    ctx: { actor: Actor; pathway: PathwayRow; ids: RequestIdentity },
-  ): Promise<{ input: I; write?: StepWrite; extra?: Record<string, unknown> }>;
-  result?: z.ZodType;
-}
-
 export function leavingCareRoutes(routes: Routes, deps: ApiDeps): void {
-  const step = <B extends z.ZodType, I>(spec: StepSpec<B, I>) =>
-    routes.route({
-      method: 'post',
-      path: `/leaving-care/{childId}${spec.path}`,
-      operationId: spec.operationId,
-      summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
-      tag: 'leaving care',
-      request: { params: s.ChildIdParams, body: spec.body },
-      responses: {
-        200: {
-          description: 'the step is done; the pathway as it is now',
-          schema: spec.result ?? s.PathwayResult,
-        },
-      },
-      problems: {
-        409: "the workflow rejected the step (out of order or invalid; `detail` gives the validator's reason), or the pathway has ended",
-      },
-      handle: async ({ actor, params, body, res }) => {
-        const pathway = await loadPathway(deps, actor, params.childId, spec.action);
-        if (ENDED.has(pathway.phase)) {
-          throw new ProblemError('conflict', `the pathway is ${pathway.phase}: nothing more can be recorded`);
-        }
-        const ids = requestIdentity(res);
-        const { input, write, extra } = await spec.prepare(body as z.output<B>, { actor, pathway, ids });
-        const view = await runStep(
-          deps,
-          pathwayHandle(deps, pathway),
-          spec.update,
-          input,
-          write ? { caseId: pathway.caseId, writes: [write] } : undefined,
-          ids.updateId,
-        );
-        return { body: { ...extra, pathway: s.asDocumentedView(view) } };
-      },
-    });
+  const step = stepRoutes(routes, deps, {
+    base: '/leaving-care/{childId}',
+    tag: 'leaving care',
+    params: s.ChildIdParams,
+    result: { schema: s.PathwayResult, description: 'the step is done; the pathway as it is now' },
+    conflict:
+      "the workflow rejected the step (out of order or invalid; `detail` gives the validator's reason), or the pathway has ended",
+    load: async (actor, params, action) => {
+      const pathway = await loadPathway(deps, actor, params.childId, action);
+      if (ENDED.has(pathway.phase)) {
+        throw new ProblemError('conflict', `the pathway is ${pathway.phase}: nothing more can be recorded`);
+      }
+      return pathway;
+    },
+    context: (pathway) => ({ pathway }),
+    workflow: (pathway) => pathwayHandle(deps, pathway),
+    caseIdOf: (pathway) => pathway.caseId,
+    answer: (view: LeavingCareView) => ({ pathway: s.asDocumentedView(view) }),
+  });
 
   // --- enrolment, read, list ------------------------------------------------------------------
 

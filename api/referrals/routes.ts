@@ -1,5 +1,4 @@
 /** Referral routes: the handler refers; the partner the referral is addressed to acknowledges, declines, starts, reports. */
-import type { UpdateDefinition } from '@temporalio/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { referralUpdate } from '../../workflows/case/definitions';
 import { requestIdentity } from '../http/idempotency';
@@ -21,6 +20,7 @@ import { invalidField, ProblemError } from '../http/problem';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
 import * as s from './schemas';
+import { stepRoutes } from '../steps/route';
 
 async function loadReferral(deps: ApiDeps, actor: Actor, referralId: string, action: Action) {
   const row = await deps.prisma.referral.findUnique({
@@ -205,36 +205,18 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     },
   });
 
-  const partnerStep = <B extends z.ZodType, I>(spec: {
-    path: string;
-    operationId: string;
-    summary: string;
-    action: Action;
-    body: B;
-    update: UpdateDefinition<ReferralView, [I], string>;
-    input: (body: z.output<B>, actor: Actor) => I;
-  }) =>
-    routes.route({
-      method: 'post',
-      path: `/referrals/{referralId}${spec.path}`,
-      operationId: spec.operationId,
-      summary: spec.summary,
-      tag: 'referrals',
-      request: { params: s.ReferralIdParams, body: spec.body },
-      responses: { 200: { description: 'done; the referral as it is now', schema: s.ReferralStepResult } },
-      problems: { 409: "the referral workflow rejected the step; `detail` gives the validator's reason" },
-      handle: async ({ actor, params, body, res }) => {
-        const { updateId } = requestIdentity(res);
-        const row = await loadReferral(deps, actor, params.referralId, spec.action);
-        const referral = await withinDeadline(deps, () =>
-          deps.temporal.workflow.getHandle(referralWorkflowId(row.id)).executeUpdate(spec.update, {
-            args: [spec.input(body as z.output<B>, actor)],
-            ...(updateId ? { updateId } : {}),
-          }),
-        );
-        return { body: { referral } };
-      },
-    });
+  const partnerStep = stepRoutes(routes, deps, {
+    base: '/referrals/{referralId}',
+    tag: 'referrals',
+    params: s.ReferralIdParams,
+    result: { schema: s.ReferralStepResult, description: 'done; the referral as it is now' },
+    conflict: "the referral workflow rejected the step; `detail` gives the validator's reason",
+    load: (actor, params, action) => loadReferral(deps, actor, params.referralId, action),
+    context: (referral) => ({ referral }),
+    workflow: (referral) => deps.temporal.workflow.getHandle(referralWorkflowId(referral.id)),
+    caseIdOf: (referral) => referral.caseId,
+    answer: (view: ReferralView) => ({ referral: view }),
+  });
 
   partnerStep({
     path: '/acknowledgement',
@@ -243,7 +225,7 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'referral.acknowledgement',
     body: s.EmptyBody,
     update: acknowledgementUpdate,
-    input: (_body, actor) => ({ actorId: actor.id }),
+    prepare: async (_body, { actor }) => ({ input: { actorId: actor.id } }),
   });
   partnerStep({
     path: '/decline',
@@ -252,7 +234,7 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'referral.decline',
     body: s.DeclineBody,
     update: declineUpdate,
-    input: (body, actor) => ({ actorId: actor.id, reason: body.reason }),
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, reason: body.reason } }),
   });
   partnerStep({
     path: '/start',
@@ -261,7 +243,7 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'referral.start',
     body: s.EmptyBody,
     update: startUpdate,
-    input: (_body, actor) => ({ actorId: actor.id }),
+    prepare: async (_body, { actor }) => ({ input: { actorId: actor.id } }),
   });
   partnerStep({
     path: '/outcome',
@@ -270,6 +252,6 @@ export function referralRoutes(routes: Routes, deps: ApiDeps): void {
     action: 'referral.outcome',
     body: s.OutcomeBody,
     update: outcomeUpdate,
-    input: (body, actor) => ({ actorId: actor.id, outcome: body.outcome }),
+    prepare: async (body, { actor }) => ({ input: { actorId: actor.id, outcome: body.outcome } }),
   });
 }
