@@ -696,7 +696,7 @@ async function main(): Promise<void> {
         }
       });
 
-      const timerAt = new Date(Date.now() + 20_000 + DEADLINES * 40);
+      const timerAt = new Date(Date.now() + count('BENCH_TIMER_LEAD_MS', 30_000 + DEADLINES * 100));
       const timerIds = Array.from({ length: DEADLINES }, () => `bench-timer-${randomUUID()}`);
       await pool(timerIds, CONCURRENCY, async (workflowId) => {
         await client.workflow.start('benchTimerWorkflow', {
