@@ -129,7 +129,8 @@ function parents(): Map<number, number> {
  */
 function cpuSeconds(pid: number | undefined): number {
   if (!pid) return NaN;
-  const tree = parents();
+  // The bench's own process: not its children, which are the servers counted on their own lines.
+  const tree = pid === process.pid ? new Map<number, number>() : parents();
   let total = 0;
   const stack = [pid];
   for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
