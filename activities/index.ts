@@ -1,10 +1,11 @@
-import { caseActivities } from './cases/activities';
+import { calendarActivities } from './calendar/activities';
+import { caseActivities } from './case/activities';
 import type { ActivityDeps } from './context';
 import { deadlineActivities } from './deadlines/activities';
 import { leavingCareActivities } from './leaving-care/activities';
 import { notificationActivities } from './notifications/activities';
 import { digestActivities } from './notifications/digest';
-import { referralActivities } from './referrals/activities';
+import { referralActivities } from './referral/activities';
 import { reportActivities } from './reports/activities';
 import { retentionActivities } from './retention/activities';
 
@@ -13,6 +14,7 @@ export type { ActivityDeps } from './context';
 /** Every activity the worker registers, bound to its dependencies (database, mail). */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...calendarActivities(deps),
     ...caseActivities(deps),
     ...deadlineActivities(deps),
     ...leavingCareActivities(deps),

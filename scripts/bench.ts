@@ -639,7 +639,7 @@ async function main(): Promise<void> {
       // after, with time to start every run before it (BENCH_DEADLINE_LEAD_MS to set it).
       const states = new Map<string, CaseState>();
       await pool(deadlineCases, CONCURRENCY, async (caseId) => {
-        states.set(caseId, await activities.loadCase({ caseId }));
+        states.set(caseId, await activities.loadCaseState({ caseId }));
       });
       const leadMs = count('BENCH_DEADLINE_LEAD_MS', 30_000 + DEADLINES * 60);
       const at = new Date(Date.now() + leadMs);
@@ -749,7 +749,7 @@ async function main(): Promise<void> {
       const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
       const dueAt = new Date(Date.now() + 86_400_000).toISOString();
       await pool(quiet, 50, async (caseId) => {
-        const state: CaseState = await activities.loadCase({ caseId });
+        const state: CaseState = await activities.loadCaseState({ caseId });
         state.deadlines = [
           {
             id: randomUUID(),

@@ -468,7 +468,7 @@ async function main(): Promise<void> {
     const beforeRungs = await snapshot();
     const at = new Date(Date.now() + 15_000);
     for (const caseId of rungCases) {
-      const state: CaseState = await activities.loadCase({ caseId });
+      const state: CaseState = await activities.loadCaseState({ caseId });
       const id = randomUUID();
       await prisma.stepRecord.create({
         data: {

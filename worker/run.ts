@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { closeIdleSessions, smtpTarget } from '../activities/notifications/smtp';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
+import { recordCalendarChanges, startCalendarChangeWorkflows } from '../lib/calendar-changes';
 import { checkProtocolPins } from '../lib/protocol-pins';
 import { encryptedDataConverter } from '../lib/payload-codec';
 import { ensureSearchAttributes, temporalConnectionOptions } from '../lib/temporal';
@@ -31,6 +32,14 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   try {
     // Before anything polls: a used protocol file edited under running cases stops start-up.
     await checkProtocolPins(prisma);
+    // A calendar year whose days off changed since the last start (an announced Eid) is recorded
+    // before anything polls; its workflow, started below, moves the open deadlines it touches.
+    const changes = await recordCalendarChanges(prisma);
+    for (const c of changes) {
+      console.warn(
+        `holiday calendar ${c.year} changed (${c.id}): days off added ${c.added.map((d) => d.date).join(', ') || 'none'}, removed ${c.removed.map((d) => d.date).join(', ') || 'none'}`,
+      );
+    }
   } catch (err) {
     await prisma.$disconnect();
     throw err;
@@ -53,6 +62,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   if (monthly === 'unsupported') console.warn('this Temporal server has no schedules: no monthly report');
   const retention = await ensureRetentionSchedule(schedules, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (retention === 'unsupported') console.warn('this Temporal server has no schedules: no retention job');
+  await startCalendarChangeWorkflows(prisma, schedules, config.TEMPORAL_TASK_QUEUE);
   await admin.close();
   const worker = await Worker.create({
     connection,

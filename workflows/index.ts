@@ -5,3 +5,4 @@ export { supervisorDigestWorkflow } from './notifications/digest';
 export { leavingCareWorkflow } from './leaving-care/workflow';
 export { monthlyReportWorkflow } from './reports/monthly';
 export { retentionWorkflow } from './retention/workflow';
+export { calendarChangeWorkflow } from './calendar/workflow';

@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { loadCalendar, loadProtocol, planDeadline, workingDaysLate } from '../../protocol';
+import { ApplicationFailure } from '@temporalio/activity';
+import { CalendarOutOfDateError, currentCalendarFiles } from '../../lib/calendar-changes';
+import {
+  buildHolidayCalendar,
+  loadCalendar,
+  loadProtocol,
+  planDeadline,
+  workingDaysLate,
+  type HolidayCalendar,
+} from '../../protocol';
+import type { Prisma } from '../../generated/prisma/client';
 import type {
+  CalendarReplanRequest,
+  DeadlineRung,
+  LeavingCareStep,
   OpenDeadline,
   OpenDeadlineRequest,
+  PlanBasis,
   ReplanDeadlineRequest,
   ReplannedDeadline,
 } from '../../workflows/deadlines/types';
 import { activityKey, type ActivityDeps } from '../context';
+import { planPathwayDeadline } from '../leaving-care/activities';
 
 export interface CloseDeadlineInput {
   caseId: string;
@@ -17,9 +32,9 @@ export interface CloseDeadlineInput {
 }
 
 /** The protocol's deadline and ladder for a request, from its case's protocol version and province. */
-function planFor(request: OpenDeadlineRequest) {
+function planFor(request: OpenDeadlineRequest, cal: HolidayCalendar = loadCalendar()) {
   const protocol = loadProtocol({ version: request.protocolVersion, province: request.province });
-  return planDeadline(protocol, loadCalendar(), {
+  return planDeadline(protocol, cal, {
     step: request.step,
     risk: request.risk ?? 'LOW',
     from: new Date(request.from),
@@ -27,6 +42,45 @@ function planFor(request: OpenDeadlineRequest) {
     ...(request.service ? { service: request.service } : {}),
     ...(request.atMost ? { atMost: request.atMost } : {}),
   });
+}
+
+/** The rules a request plans with, kept in the deadline for a later calendar change. */
+function basisOf(request: OpenDeadlineRequest): PlanBasis {
+  return {
+    kind: 'circuit',
+    from: request.from,
+    protocolVersion: request.protocolVersion,
+    province: request.province,
+    risk: request.risk,
+    ...(request.urgent ? { urgent: true } : {}),
+    ...(request.service ? { service: request.service } : {}),
+    ...(request.atMost ? { atMost: request.atMost } : {}),
+  };
+}
+
+/** A deadline planned again from its own clock and kept rules, with the calendar as it now is. */
+function planAgain(deadline: OpenDeadline, basis: PlanBasis, cal: HolidayCalendar) {
+  if (basis.kind === 'pathway') {
+    const protocol = loadProtocol({ version: basis.protocolVersion, province: basis.province });
+    const { due, ladder } = planPathwayDeadline(
+      protocol,
+      cal,
+      deadline.step as LeavingCareStep,
+      deadline.openedAt,
+      basis.fixedDueAt,
+    );
+    return { dueAt: due.toISOString(), ladder };
+  }
+  const { kind: _kind, ...rules } = basis;
+  return planFor({ ...rules, caseId: '', step: deadline.step as OpenDeadlineRequest['step'] }, cal);
+}
+
+/** Levels whose instant differs between two ladders (a level only in one counts as moved). */
+function rungsMoved(before: readonly DeadlineRung[], after: readonly DeadlineRung[]) {
+  const old = new Map(before.map((r) => [r.level, r.at]));
+  return after
+    .filter((r) => old.get(r.level) === undefined || Date.parse(old.get(r.level)!) !== Date.parse(r.at))
+    .map((r) => ({ level: r.level, before: old.get(r.level) ?? null, after: r.at }));
 }
 
 export function deadlineActivities({ prisma }: ActivityDeps) {
@@ -63,51 +117,124 @@ export function deadlineActivities({ prisma }: ActivityDeps) {
         dueAt: plan.dueAt,
         ladder: plan.ladder,
         fired: [],
+        plannedWith: basisOf(request),
       };
     },
 
     /**
-     * Plans an open deadline again from its own clock (the case's risk changed, or an urgent concern
-     * came in) and moves its step record's due instant, audited, in one transaction. Rungs already
-     * fired stay fired (the workflow keeps them); a step already done, or a plan that would not move
-     * the deadline (earlier, when `onlyIfEarlier`), changes nothing and answers null.
+     * Plans an open deadline again from its own clock and moves its step record (due instant and
+     * ladder), audited, in one transaction: because the case's risk changed or an urgent concern came
+     * in (the rules the workflow passes), or because the holiday calendar changed (the rules the
+     * deadline was planned with, the calendar as this worker has it, refused while its files are
+     * older than the change's). Rungs already fired stay fired (the workflow keeps them; the ladder
+     * column keeps their instants). A step already done, or a plan that moves neither the due
+     * instant nor a rung not yet fired (nor earlier, when `onlyIfEarlier`), changes nothing: null.
      */
-    async replanDeadline(request: ReplanDeadlineRequest): Promise<ReplannedDeadline> {
+    async replanDeadline(request: ReplanDeadlineRequest | CalendarReplanRequest): Promise<ReplannedDeadline> {
       const key = activityKey();
-      const plan = planFor(request);
-      const [after, before] = [Date.parse(plan.dueAt), Date.parse(request.dueAt)];
-      const moves = request.onlyIfEarlier ? after < before : after !== before;
+      let plan: { dueAt: string; ladder: DeadlineRung[] };
+      let basis: PlanBasis | undefined;
+      let deadlineId: string;
+      let dueBefore: string;
+      let ladderBefore: readonly DeadlineRung[] | undefined;
+      let fired: readonly number[] = [];
+      let details: Record<string, unknown>;
+      if (request.because === 'calendarChanged') {
+        const { deadline } = request;
+        basis = deadline.plannedWith;
+        if (!basis) {
+          throw ApplicationFailure.create({
+            type: 'NoPlanningRules',
+            message: `deadline ${deadline.id} does not carry the rules it was planned with`,
+            nonRetryable: true,
+          });
+        }
+        let files;
+        try {
+          files = await currentCalendarFiles(prisma);
+        } catch (err) {
+          // Retried: another worker (or this one, restarted) has the calendar the change recorded.
+          if (err instanceof CalendarOutOfDateError)
+            throw ApplicationFailure.retryable(err.message, err.name);
+          throw err;
+        }
+        plan = planAgain(deadline, basis, buildHolidayCalendar(files));
+        [deadlineId, dueBefore, ladderBefore, fired] = [
+          deadline.id,
+          deadline.dueAt,
+          deadline.ladder,
+          deadline.fired,
+        ];
+        details = {
+          step: deadline.step,
+          ...(deadline.subjectId ? { subjectId: deadline.subjectId } : {}),
+          from: basis.kind === 'circuit' ? basis.from : deadline.openedAt,
+          calendarChangeId: request.calendarChangeId,
+        };
+      } else {
+        plan = planFor(request);
+        basis = basisOf(request);
+        [deadlineId, dueBefore, ladderBefore, fired] = [
+          request.deadlineId,
+          request.dueAt,
+          request.ladder,
+          request.fired ?? [],
+        ];
+        details = {
+          step: request.step,
+          ...(request.subjectId ? { subjectId: request.subjectId } : {}),
+          from: request.from,
+          risk: request.risk,
+        };
+      }
+      const [after, before] = [Date.parse(plan.dueAt), Date.parse(dueBefore)];
+      const rungs = ladderBefore
+        ? rungsMoved(ladderBefore, plan.ladder).filter((r) => !fired.includes(r.level))
+        : [];
+      const moves =
+        request.because === 'riskChanged' || request.because === 'urgentConcern'
+          ? request.onlyIfEarlier
+            ? after < before
+            : after !== before || rungs.length > 0
+          : after !== before || rungs.length > 0;
       if (!moves) return null;
+      // The ladder as stored: a fired rung keeps the instant it fired at, the others move.
+      const stored = plan.ladder.map((r) => {
+        const kept = fired.includes(r.level) ? ladderBefore?.find((o) => o.level === r.level) : undefined;
+        return { level: r.level, role: r.role, at: kept?.at ?? r.at };
+      });
       return prisma.$transaction(async (tx) => {
         const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (!done) {
           const moved = await tx.stepRecord.updateMany({
-            where: { id: request.deadlineId, completedAt: null },
-            data: { dueAt: new Date(plan.dueAt) },
+            where: { id: deadlineId, completedAt: null },
+            data: { dueAt: new Date(plan.dueAt), ladder: stored as Prisma.InputJsonValue },
           });
           if (moved.count === 0) return null;
           await tx.auditEvent.create({
             data: {
               idempotencyKey: key,
-              actorType: request.actorId === 'system' ? 'system' : 'staff',
-              actorId: request.actorId === 'system' ? null : request.actorId,
+              actorType:
+                request.because === 'calendarChanged' || request.actorId === 'system' ? 'system' : 'staff',
+              actorId:
+                request.because === 'calendarChanged' || request.actorId === 'system'
+                  ? null
+                  : request.actorId,
               action: 'deadline.replanned',
               caseId: request.caseId,
               entity: 'step',
-              entityId: request.deadlineId,
+              entityId: deadlineId,
               reason: request.because,
               details: {
-                step: request.step,
-                ...(request.subjectId ? { subjectId: request.subjectId } : {}),
-                from: request.from,
-                risk: request.risk,
-                dueBefore: request.dueAt,
+                ...details,
+                dueBefore,
                 dueAfter: plan.dueAt,
-              },
+                ...(rungs.length ? { rungsMoved: rungs } : {}),
+              } as Prisma.InputJsonValue,
             },
           });
         }
-        return { dueAt: plan.dueAt, ladder: plan.ladder };
+        return { dueAt: plan.dueAt, ladder: plan.ladder, ...(basis ? { plannedWith: basis } : {}) };
       });
     },
 

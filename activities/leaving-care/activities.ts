@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { confirmStepWrites } from '../../lib/step-writes';
 import { pinRules } from '../../lib/protocol-pins';
-import { addDuration, loadCalendar, loadProtocol, planLadder } from '../../protocol';
+import {
+  addDuration,
+  loadCalendar,
+  loadProtocol,
+  planLadder,
+  type HolidayCalendar,
+  type PlannedRung,
+  type ProtocolDefinition,
+} from '../../protocol';
 import { planAccompaniment, planMilestones } from '../../protocol/leaving-care';
 import type { Prisma } from '../../generated/prisma/client';
 import type { LeavingCareStep, OpenDeadline } from '../../workflows/deadlines/types';
@@ -82,6 +90,25 @@ const SPAN: Partial<Record<LeavingCareStep, 'assessmentWithin' | 'reviewEvery' |
   programmeReview: 'reviewEvery',
   integrationOutcome: 'outcomeWithin',
 };
+
+/**
+ * A pathway step's due instant and leaving-care ladder: its span from `from`, or the milestone given
+ * (a step with no span of its own). Shared by opening and by a calendar change's re-plan.
+ */
+export function planPathwayDeadline(
+  protocol: ProtocolDefinition,
+  cal: HolidayCalendar,
+  step: LeavingCareStep,
+  from: string,
+  fixedDueAt: string | undefined,
+): { due: Date; ladder: PlannedRung[] } {
+  const span = SPAN[step];
+  let due: Date;
+  if (fixedDueAt) due = new Date(fixedDueAt);
+  else if (span) due = addDuration(new Date(from), protocol.leavingCare[span], cal, protocol.timezone);
+  else throw rejected('DueAtRequired', `step ${step} needs its due instant`);
+  return { due, ladder: planLadder(protocol, cal, protocol.leavingCare.ladder, due) };
+}
 
 export function leavingCareActivities({ prisma }: ActivityDeps) {
   /** Appends the audit event unless this activity already did (retries), inside the caller's transaction. */
@@ -289,14 +316,13 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
     async openPathwayDeadline(request: OpenPathwayDeadlineInput): Promise<OpenDeadline> {
       const key = activityKey();
       const protocol = loadProtocol({ version: request.protocolVersion, province: request.province });
-      const cal = loadCalendar();
-      const span = SPAN[request.step];
-      let due: Date;
-      if (request.dueAt) due = new Date(request.dueAt);
-      else if (span) {
-        due = addDuration(new Date(request.from), protocol.leavingCare[span], cal, protocol.timezone);
-      } else throw rejected('DueAtRequired', `step ${request.step} needs its due instant`);
-      const ladder = planLadder(protocol, cal, protocol.leavingCare.ladder, due);
+      const { due, ladder } = planPathwayDeadline(
+        protocol,
+        loadCalendar(),
+        request.step,
+        request.from,
+        request.dueAt,
+      );
       const row = await prisma.stepRecord.upsert({
         where: { idempotencyKey: key },
         update: {},
@@ -322,6 +348,12 @@ export function leavingCareActivities({ prisma }: ActivityDeps) {
         ladder,
         fired: [],
         ...(request.assignee ? { assignee: request.assignee } : {}),
+        plannedWith: {
+          kind: 'pathway',
+          protocolVersion: request.protocolVersion,
+          province: request.province,
+          ...(request.dueAt ? { fixedDueAt: request.dueAt } : {}),
+        },
       };
     },
 

@@ -111,6 +111,21 @@ export const REASON_FORMS: readonly Form[] = [
     template: "{field}: '{item}' has unknown value '{value}' (expected {expected:list})",
   },
   { code: 'pathway.missing', template: '{field}: missing {missing:list}' },
+  // --- the organisation (api/organisation) -------------------------------------------------------
+  { code: 'staff.selfDeactivation', template: 'you cannot deactivate yourself: ask another administrator' },
+  { code: 'staff.emailTaken', template: 'this e-mail address is already that of staff member {staff}' },
+  {
+    code: 'staff.nationalAdminOnly',
+    template: 'only a national administrator may appoint or change a national administrator',
+  },
+  { code: 'unit.exists', template: 'a unit {id} exists' },
+  { code: 'staff.exists', template: 'a staff member {id} exists' },
+  { code: 'partner.exists', template: 'a partner {id} exists' },
+  {
+    code: 'unit.notEmpty',
+    template:
+      'unit {unit} still has {staff} active staff member(s) and {cases} open case(s): move them first',
+  },
   // --- the API ----------------------------------------------------------------------------------
   { code: 'workflow.gone', template: 'the workflow of this case or referral is no longer running' },
 ];

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
+import { selectProtocol } from '../../protocol';
 import { authorize, listedProvince, type Action, type Actor } from '../auth/policy';
 import { decodeCursor, encodeCursor } from '../cases/cursor';
 import type { ApiDeps } from '../deps';
@@ -254,10 +255,21 @@ export function organisationRoutes(routes: Routes, deps: ApiDeps): void {
     handle: async ({ actor, query }) => {
       await knownProvince(query.province, 'query.province');
       const province = listedProvince(actor, 'partner.list', query.province);
+      // The service's partner type is the province's rules' (a file per province may differ).
+      let servedBy: s.PartnerTypeCode | undefined;
+      if (query.serviceType) {
+        const { services } = selectProtocol({ province: province ?? actor.province, at: new Date() });
+        if (!Object.prototype.hasOwnProperty.call(services, query.serviceType)) {
+          throw invalidField('query.serviceType', `not a service of province ${province ?? actor.province}`);
+        }
+        servedBy = services[query.serviceType]?.partnerType;
+      }
+      // Both given: a partner of both types, so none unless they agree.
+      const types = [query.type, servedBy].filter((t) => t !== undefined);
       const rows = await prisma.partner.findMany({
         where: {
           ...(province ? { provinceCode: province } : {}),
-          ...(query.type ? { partnerType: query.type } : {}),
+          ...(types.length ? { AND: types.map((t) => ({ partnerType: t })) } : {}),
           ...(query.active ? { active: query.active === 'true' } : {}),
         },
         orderBy: { id: 'asc' },

@@ -1,5 +1,5 @@
 /** The organisation (issue 14): provinces, units, staff and partners, read by every form and kept by admins. */
-import { Cursor, Limit, PartnerId, ProvinceCode, StaffId } from '../cases/schemas';
+import { Cursor, Limit, PartnerId, ProvinceCode, ServiceType, StaffId } from '../cases/schemas';
 import { z } from '../openapi/zod';
 
 export const UNIT_KINDS = ['protectionUnit', 'supportCentre', 'mobileUnit'] as const;
@@ -29,6 +29,7 @@ export const PARTNER_TYPES = [
 export const UnitKind = z.enum(UNIT_KINDS).openapi('UnitKind');
 export const StaffRole = z.enum(STAFF_ROLES).openapi('StaffRole');
 export const PartnerType = z.enum(PARTNER_TYPES).openapi('PartnerType');
+export type PartnerTypeCode = z.infer<typeof PartnerType>;
 export const Language = z.enum(['ar', 'fr', 'en']).openapi('Language');
 export const UnitId = z
   .string()
@@ -138,6 +139,10 @@ export const PartnerQuery = z
   .strictObject({
     province: ProvinceCode.optional(),
     type: PartnerType.optional(),
+    serviceType: ServiceType.optional().openapi({
+      description:
+        "only partners of the type that gives this service under the province's rules in force today (protocol services[…].partnerType)",
+    }),
     active: BooleanQuery.optional(),
   })
   .openapi('PartnerQuery');

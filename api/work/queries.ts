@@ -1,8 +1,10 @@
 /**
  * GET /work as SQL: the caller's sources (sources.ts) as one UNION ALL over the read model, sorted
  * soonest deadline first (items without a deadline last), paged by (deadline, item id), with the
- * count per kind computed from the same rows in the same statement. Only the page's 25 or so
- * items are then completed with what a screen shows (case reference, risk, partner, child).
+ * count per kind computed from the same rows in the same statement, then filtered (kind, overdue,
+ * the case's step and risk) and counted again (`matched`). Only the page's items (25 by default,
+ * a whole desk list of 1,000 at most) are then completed with what a screen shows (case
+ * reference, risk, partner, child).
  * The partial indexes on open step records and open escalations keep it fast with 10,000 open
  * cases in a province (`npm run bench`, line (f)).
  */
@@ -161,12 +163,20 @@ export interface WorkCount {
 export async function workPage(
   prisma: PrismaClient,
   actor: Actor,
-  options: { kind?: WorkKind; limit: number; after?: { at: Date; id: string }; now: Date },
-): Promise<{ rows: WorkRow[]; counts: WorkCount[] }> {
+  options: {
+    kind?: WorkKind;
+    step?: string;
+    risk?: string;
+    overdue?: boolean;
+    limit: number;
+    after?: { at: Date; id: string };
+    now: Date;
+  },
+): Promise<{ rows: WorkRow[]; counts: WorkCount[]; matched: number }> {
   const parts = WORK[actor.role]
     .map((source) => sourceSql(source, actor, options.now))
     .filter((p): p is Prisma.Sql => p !== null);
-  if (parts.length === 0) return { rows: [], counts: [] };
+  if (parts.length === 0) return { rows: [], counts: [], matched: 0 };
   const union = join(
     parts.map((p) => sql`(${p})`),
     ' UNION ALL ',
@@ -174,13 +184,23 @@ export async function workPage(
   const after = options.after
     ? sql`AND (i.sort_at, i.item_id) > (${options.after.at}::timestamptz, ${options.after.id})`
     : empty;
-  const kind = options.kind ? sql`AND i.kind = ${options.kind}` : empty;
-  const [result] = await prisma.$queryRaw<{ page: WorkRow[]; counts: WorkCount[] }[]>`
+  // The filters: on the item (kind, overdue) and on its case (step, risk), read only when asked.
+  const filters = [
+    options.kind ? sql`AND i.kind = ${options.kind}` : empty,
+    options.overdue !== undefined ? sql`AND i.overdue = ${options.overdue}` : empty,
+    options.step ? sql`AND fc."step" = ${options.step}` : empty,
+    options.risk ? sql`AND fc."risk" = ${options.risk}::"RiskLevel"` : empty,
+  ];
+  const byCase = options.step || options.risk ? sql`JOIN "cases" fc ON fc."id" = i.case_id` : empty;
+  const [result] = await prisma.$queryRaw<{ page: WorkRow[]; counts: WorkCount[]; matched: number }[]>`
     WITH items AS MATERIALIZED (
       SELECT u.*, COALESCE(u.due_at, ${NO_DEADLINE}::timestamptz) AS sort_at FROM (${union}) u
     ),
+    filtered AS MATERIALIZED (
+      SELECT i.* FROM items i ${byCase} WHERE true ${join(filters, ' ')}
+    ),
     page AS (
-      SELECT * FROM items i WHERE true ${kind} ${after} ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
+      SELECT * FROM filtered i WHERE true ${after} ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
     )
     SELECT
       (SELECT COALESCE(json_agg(json_build_object(
@@ -200,6 +220,7 @@ export async function workPage(
       (SELECT COALESCE(json_agg(c), '[]'::json) FROM (
          SELECT kind, count(*)::int AS total, (count(*) FILTER (WHERE overdue))::int AS overdue
            FROM items GROUP BY kind ORDER BY kind
-       ) c) AS counts`;
-  return { rows: result?.page ?? [], counts: result?.counts ?? [] };
+       ) c) AS counts,
+      (SELECT count(*)::int FROM filtered) AS matched`;
+  return { rows: result?.page ?? [], counts: result?.counts ?? [], matched: result?.matched ?? 0 };
 }

@@ -29,8 +29,11 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
       authorize(actor, 'work.list', {});
       const now = new Date();
       const after = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
-      const { rows, counts } = await workPage(deps.prisma, actor, {
+      const { rows, counts, matched } = await workPage(deps.prisma, actor, {
         ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.step ? { step: query.step } : {}),
+        ...(query.risk ? { risk: query.risk } : {}),
+        ...(query.overdue ? { overdue: query.overdue === 'true' } : {}),
         limit: query.limit,
         ...(after ? { after } : {}),
         now,
@@ -68,7 +71,13 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
         entity: 'case',
         entityId: null,
         route: 'GET /work',
-        details: { kind: query.kind ?? null, caseIds: [...new Set(items.map((i) => i.caseId))] },
+        details: {
+          kind: query.kind ?? null,
+          step: query.step ?? null,
+          risk: query.risk ?? null,
+          overdue: query.overdue ?? null,
+          caseIds: [...new Set(items.map((i) => i.caseId))],
+        },
       });
       return {
         body: {
@@ -76,6 +85,7 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
           counts,
           total: counts.reduce((n, c) => n + c.total, 0),
           overdue: counts.reduce((n, c) => n + c.overdue, 0),
+          matched,
           nextCursor:
             rows.length > query.limit && last
               ? encodeCursor({ at: last.due_at ? new Date(last.sort_at) : NO_DEADLINE, id: last.item_id })

@@ -1,5 +1,5 @@
 /** GET /work: the caller's work list, in the shape a screen shows without another request. */
-import { Cursor, Limit, RiskLevel } from '../cases/schemas';
+import { CaseStep, Cursor, RiskLevel } from '../cases/schemas';
 import { z } from '../openapi/zod';
 import { WORK_KINDS } from './sources';
 
@@ -15,7 +15,14 @@ export const WorkKind = z.enum(WORK_KINDS).openapi('WorkKind', {
 export const WorkQuery = z
   .strictObject({
     kind: WorkKind.optional().openapi({ description: 'only items of this kind' }),
-    limit: Limit,
+    step: CaseStep.optional().openapi({ description: 'only items of cases at this step' }),
+    risk: RiskLevel.optional().openapi({ description: 'only items of cases at this risk level' }),
+    overdue: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'true: only items past their deadline; false: only the others' }),
+    // Larger than other lists' pages: a screen reads a whole work list (1,000 items) in one request.
+    limit: z.coerce.number().int().min(1).max(1000).default(25),
     cursor: Cursor,
   })
   .openapi('WorkQuery');
@@ -61,6 +68,10 @@ export const WorkPage = z
     counts: z.array(WorkCount).openapi({ description: 'every kind with items, whatever the page or filter' }),
     total: z.number().int(),
     overdue: z.number().int(),
+    matched: z
+      .number()
+      .int()
+      .openapi({ description: 'items matching the filters (kind, step, risk, overdue), over every page' }),
     nextCursor: z.string().nullable(),
   })
   .openapi('WorkPage');

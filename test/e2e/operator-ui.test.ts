@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { caseActivities } from '../../activities/cases/activities';
+import { caseActivities } from '../../activities/case/activities';
 import { startSmtpCapture, type SmtpCapture } from '../../devstack/smtp-capture';
 import { loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal';
@@ -97,7 +97,7 @@ async function caseDueAt(province: 'DEMO' | 'OTHR', dueAt: number): Promise<stri
   await db.prisma.stepRecord.create({
     data: { id, caseId, step: 'screening', openedAt: from, dueAt: new Date(plan.dueAt) },
   });
-  const state = await caseActivities({ prisma: db.prisma } as never).loadCase({ caseId });
+  const state = await caseActivities({ prisma: db.prisma } as never).loadCaseState({ caseId });
   await client.workflow.start('caseWorkflow', {
     taskQueue,
     workflowId: caseWorkflowId(caseId),

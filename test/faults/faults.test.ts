@@ -336,7 +336,7 @@ async function inject(): Promise<void> {
     faults.workerKilled += 1;
   };
   await pause(4_000);
-  await killWorker(w1); // cases opening: loadCase, openDeadline, case-opened mail in flight
+  await killWorker(w1); // cases opening: loadCaseState, openDeadline, case-opened mail in flight
   await pause(4_000);
   await api?.restart(); // clients retry their POSTs with the same keys
   faults.apiRestarted += 1;

@@ -120,6 +120,20 @@ describe('what every form needs', () => {
     expect(partners.body.items.map((p) => [p.partnerId, p.partnerType])).toEqual([
       ['partner-demo-health', 'health'],
     ]);
+    // By the service referred: v1 gives psychological care to health, school support to associations.
+    const byService = async (query: string) =>
+      (
+        await api.get<{ items: { partnerId: string }[] }>(`/partners?${query}`, { as: HANDLER })
+      ).body.items.map((p) => p.partnerId);
+    expect(await byService('serviceType=psychological')).toEqual(['partner-demo-health']);
+    expect(await byService('serviceType=schoolSupport')).toEqual(['partner-demo-association']);
+    expect(await byService('serviceType=legal&type=prosecutor')).toEqual(['partner-demo-prosecutor']);
+    expect(await byService('serviceType=legal&type=health')).toEqual([]);
+    const noService = await api.get<Problem>('/partners?serviceType=haircut', { as: HANDLER });
+    expect([noService.status, paths(noService.body).map((p) => p.split(':')[0])]).toEqual([
+      400,
+      ['query.serviceType'],
+    ]);
 
     // Another province's: refused; an unknown one: named.
     expect((await api.get('/units?province=OTHR', { as: HANDLER })).status).toBe(403);

@@ -457,6 +457,24 @@ const FIXTURES: Fixtures = {
     recordedAt: t(41),
     recordedById: 'rt-staff',
   },
+  CalendarVersion: {
+    year: 2099,
+    hash: 'd'.repeat(64),
+    days: [{ date: '2099-01-01', name: 'New Year' }],
+    seenAt: t(65),
+  },
+  CalendarChange: {
+    id: 'rt-calendar-change',
+    year: 2099,
+    hashBefore: 'd'.repeat(64),
+    hashAfter: 'e'.repeat(64),
+    added: [{ date: '2099-03-12', name: 'Eid RT' }],
+    removed: [{ date: '2099-03-11', name: 'Eid RT' }],
+    detectedAt: t(66),
+    startedAt: t(67),
+    finishedAt: t(68),
+    ownersSignalled: 3,
+  },
 };
 
 /** Fields the database fills, never given by a writer. */
@@ -484,6 +502,7 @@ const uniqueWhere = (model: ModelName, created: Row): Row => {
   if (model === 'PendingStepWrite') return { updateId: created.updateId };
   if (model === 'StaffSession') return { idHash: created.idHash };
   if (model === 'ProtocolVersion') return { hash: created.hash };
+  if (model === 'CalendarVersion') return { year: created.year };
   return { id: created.id };
 };
 

@@ -41,6 +41,7 @@ interface Page {
   counts: { kind: string; total: number; overdue: number }[];
   total: number;
   overdue: number;
+  matched: number;
   nextCursor: string | null;
 }
 
@@ -211,6 +212,31 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
   ]);
   expect(counts(page)).toEqual({ caseStep: [1, 1], unassignedStep: [4, 3] });
   expect(page.items[0]?.escalationLevel).toBe(3);
+  expect(page.matched).toBe(5);
+  // Filters on the item (overdue) and on its case (step, risk); the counts still cover everything.
+  page = await work(HANDLER, '?overdue=true');
+  expect(rows(page, names).map((r) => r[1])).toEqual(['mine', 'nobodys', 'colleagues', 'older']);
+  expect([page.matched, page.total]).toEqual([4, 5]);
+  expect(counts(page)).toEqual({ caseStep: [1, 1], unassignedStep: [4, 3] });
+  expect(rows(await work(HANDLER, '?overdue=false'), names)).toEqual([
+    ['unassignedStep', 'planned', 'review', false],
+  ]);
+  expect(rows(await work(HANDLER, '?step=followUp&risk=LOW'), names)).toEqual([
+    ['unassignedStep', 'planned', 'review', false],
+  ]);
+  expect((await work(HANDLER, '?risk=HIGH')).items).toEqual([]);
+  page = await work(HANDLER, '?step=screening&kind=unassignedStep&limit=2');
+  expect(rows(page, names).map((r) => r[1])).toEqual(['nobodys', 'colleagues']);
+  expect(page.matched).toBe(3);
+  expect(
+    rows(await work(HANDLER, `?step=screening&kind=unassignedStep&cursor=${page.nextCursor}`), names),
+  ).toEqual([['unassignedStep', 'older', 'screening', true]]);
+  // A whole work list in one request, no more.
+  expect((await work(HANDLER, '?limit=1000')).items).toHaveLength(5);
+  const tooMany = await api.get<{ errors: { path: string }[] }>('/work?limit=1001', { as: HANDLER });
+  expect([tooMany.status, tooMany.body.errors.map((e) => e.path)]).toEqual([400, ['query.limit']]);
+  const badStep = await api.get<{ errors: { path: string }[] }>('/work?step=lunch', { as: HANDLER });
+  expect([badStep.status, badStep.body.errors.map((e) => e.path)]).toEqual([400, ['query.step']]);
   expect(rows(await work(SUPERVISOR), names)).toEqual([
     ['lateStep', 'mine', 'screening', true],
     ['lateStep', 'nobodys', 'screening', true],
@@ -278,6 +304,13 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
 
   // Nobody else waits on operations or inspection for a step.
   for (const as of ['staff-demo-operations', 'staff-demo-auditor', ADMIN]) {
-    expect(await work(as)).toEqual({ items: [], counts: [], total: 0, overdue: 0, nextCursor: null });
+    expect(await work(as)).toEqual({
+      items: [],
+      counts: [],
+      total: 0,
+      overdue: 0,
+      matched: 0,
+      nextCursor: null,
+    });
   }
 });

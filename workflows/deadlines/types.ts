@@ -53,7 +53,28 @@ export interface OpenDeadline {
   ladder: DeadlineRung[];
   /** Levels whose rung has already fired (kept across continue-as-new). */
   fired: number[];
+  /** What the instants were planned from: a calendar change plans them again from exactly this. */
+  plannedWith?: PlanBasis;
 }
+
+/**
+ * The rules a deadline's instants were computed from, besides its step and its own clock (openedAt):
+ * a circuit step's risk, urgency, service and agreed span; a pathway step's fixed due instant (a
+ * milestone) when it has no span of its own. The holiday calendar is the one thing not kept.
+ */
+export type PlanBasis =
+  | {
+      kind: 'circuit';
+      /** Start of the clock: the deadline's openedAt, or an urgent concern's that moved it. */
+      from: string;
+      protocolVersion: number;
+      province: string;
+      risk: RiskLevel | null;
+      urgent?: boolean;
+      service?: string;
+      atMost?: Duration;
+    }
+  | { kind: 'pathway'; protocolVersion: number; province: string; fixedDueAt?: string };
 
 export interface OpenDeadlineRequest {
   caseId: string;
@@ -70,6 +91,9 @@ export interface OpenDeadlineRequest {
   atMost?: Duration;
 }
 
+/** Why open deadlines are planned again: the case's risk changed, an urgent concern came in. */
+export type ReplanReason = 'riskChanged' | 'urgentConcern';
+
 /** A deadline planned again from its own clock (a change of risk, an urgent concern). */
 export interface ReplanDeadlineRequest extends OpenDeadlineRequest {
   deadlineId: string;
@@ -77,13 +101,36 @@ export interface ReplanDeadlineRequest extends OpenDeadlineRequest {
   dueAt: string;
   /** Move it only if the new plan is earlier (an urgent concern never gives more time). */
   onlyIfEarlier?: boolean;
-  /** Why, for the audit trail: 'riskChanged' or 'urgentConcern'. */
-  because: 'riskChanged' | 'urgentConcern';
+  /** Why, for the audit trail. */
+  because: ReplanReason;
   actorId: string;
+  /** The rungs the workflow holds now: a move of the rungs alone (not yet fired) is a move too. */
+  ladder?: DeadlineRung[];
+  /** Levels already fired: they stay fired wherever the new ladder puts them. */
+  fired?: number[];
+}
+
+/**
+ * A deadline planned again because the holiday calendar changed: the same rules (its `plannedWith`),
+ * the same clock, the calendar as it now is.
+ */
+export interface CalendarReplanRequest {
+  caseId: string;
+  deadline: OpenDeadline;
+  because: 'calendarChanged';
+  /** The calendar_changes row that moved it, named in the audit trail. */
+  calendarChangeId: string;
 }
 
 /** The new instants of a re-planned deadline, or null when it stays as it was. */
-export type ReplannedDeadline = Pick<OpenDeadline, 'dueAt' | 'ladder'> | null;
+export type ReplannedDeadline = Pick<OpenDeadline, 'dueAt' | 'ladder' | 'plannedWith'> | null;
+
+/** A holiday calendar year changed (calendar_changes): these local dates became, or ceased to be, days off. */
+export interface CalendarChange {
+  changeId: string;
+  /** Local dates (YYYY-MM-DD) added to or removed from the days off, sorted. */
+  dates: string[];
+}
 
 export interface EscalationRecord {
   deadlineId: string;

@@ -7,15 +7,12 @@ import {
   currentUpdateInfo,
   proxyActivities,
   setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { LeavingCareStep, OpenDeadline } from '../deadlines/types';
-import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
-import { atDeadline, watchDeadline } from '../deadlines/watch';
+import { DeadlineKeeper, type CloseOutcome } from '../deadlines/keeper';
 import { ProvinceKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
@@ -44,7 +41,6 @@ type Activities = ReturnType<typeof createActivities>;
 const {
   openPathway,
   openPathwayDeadline,
-  closeDeadline,
   recordPathwayEvent,
   assignMediator,
   recordProgrammeReview,
@@ -94,7 +90,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
     onUpdate(definition, handler, options, () => loaded);
   const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const now = () => new Date().toISOString();
-  const has = (step: LeavingCareStep) => state.deadlines.find((d) => d.step === step);
+  const has = (step: LeavingCareStep) => deadlines.find(step);
   const milestones = (): Milestones => {
     if (!state.milestones) throw new Error('the child is not enrolled');
     return state.milestones;
@@ -114,54 +110,38 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   let planRevision = 0;
 
   // --- deadlines ---------------------------------------------------------------------------
-  const watch = (deadline: OpenDeadline) => {
-    void watchDeadline(
-      state.caseId,
-      deadline,
-      () => state.deadlines.includes(deadline),
-      (record) => {
-        state.escalations.push(record);
-        publish();
-      },
-    );
-    // Overdue turns true at the deadline itself, not when the first rung's mail has gone.
-    void atDeadline(deadline, () => state.deadlines.includes(deadline), publish);
-  };
+  type Due = { from: string; dueAt?: string };
+  const deadlines = new DeadlineKeeper<LeavingCareStep, Due>({
+    book: () => state,
+    plan: (step, due) =>
+      openPathwayDeadline({
+        pathwayId: state.pathwayId,
+        caseId: state.caseId,
+        province: state.province,
+        protocolVersion: state.facts.protocolVersion,
+        step,
+        from: due?.from ?? now(),
+        ...(due?.dueAt ? { dueAt: due.dueAt } : {}),
+        ...(state.mediatorId ? { assignee: { role: 'mediator' as const, staffId: state.mediatorId } } : {}),
+      }),
+    operatorView: ({ level }) => ({
+      key: [state.phase, state.province],
+      attributes: [{ key: ProvinceKey, value: state.province }],
+      memo: `leaving care ${state.pathwayId}: ${state.phase}, ${state.deadlines.length} open deadline(s)${level >= 0 ? `, escalated to level ${level}` : ''}`,
+    }),
+  });
   const open = async (step: LeavingCareStep, from: string, dueAt?: string) => {
-    const deadline = await openPathwayDeadline({
-      pathwayId: state.pathwayId,
-      caseId: state.caseId,
-      province: state.province,
-      protocolVersion: state.facts.protocolVersion,
-      step,
-      from,
-      ...(dueAt ? { dueAt } : {}),
-      ...(state.mediatorId ? { assignee: { role: 'mediator' as const, staffId: state.mediatorId } } : {}),
-    });
-    state.deadlines.push(deadline);
-    watch(deadline);
-    publish();
+    await deadlines.openDeadline(step, { from, ...(dueAt ? { dueAt } : {}) });
   };
-  /** Closes a deadline in state at once (so a racing update sees it closed), then records lateness. */
-  const close = async (
-    deadline: OpenDeadline | undefined,
-    outcome: 'done' | 'cancelled' | 'missed' = 'done',
-  ) => {
-    if (!deadline) return;
-    state.deadlines = state.deadlines.filter((d) => d !== deadline);
-    state.escalations = state.escalations.filter((e) => e.deadlineId !== deadline.id);
-    publish();
-    const result = await closeDeadline({ caseId: state.caseId, deadlineId: deadline.id, at: now(), outcome });
-    if (outcome === 'missed') state.stepsMissed += 1;
-    else if (outcome === 'done' && result.late) state.stepsLate += 1;
-    else if (outcome === 'done') state.stepsOnTime += 1;
-  };
+  const close = (deadline: OpenDeadline | undefined, outcome: CloseOutcome = 'done') =>
+    deadlines.close(deadline, outcome);
   /** What a stage leaves open when the next begins: overdue steps were missed, the others are superseded. */
   const closeLeftOpen = async (...steps: LeavingCareStep[]) => {
-    for (const d of state.deadlines.filter((open) => (steps as string[]).includes(open.step))) {
+    for (const d of deadlines.open.filter((open) => (steps as string[]).includes(open.step))) {
       await close(d, Date.parse(d.dueAt) <= Date.now() ? 'missed' : 'cancelled');
     }
   };
+  const publish = () => deadlines.publish();
   const enter = (phase: LeavingCarePhase, since: string) => {
     state.phase = phase;
     state.phaseSince = since;
@@ -169,21 +149,6 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
   };
 
   // --- operator view ------------------------------------------------------------------------
-  let published = '';
-  function publish(): void {
-    const summary = summarizeDeadlines(
-      state.deadlines,
-      state.escalations.map((e) => e.level),
-    );
-    const { level, overdue, nextDue } = summary;
-    const signature = JSON.stringify([state.phase, state.province, level, overdue, nextDue]);
-    if (signature === published) return;
-    published = signature;
-    upsertSearchAttributes([{ key: ProvinceKey, value: state.province }, ...deadlineAttributes(summary)]);
-    upsertMemo({
-      summary: `leaving care ${state.pathwayId}: ${state.phase}, ${state.deadlines.length} open deadline(s)${level >= 0 ? `, escalated to level ${level}` : ''}`,
-    });
-  }
   const view = (): LeavingCareView => ({
     pathwayId: state.pathwayId,
     childId: state.childId,
@@ -354,7 +319,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       const month = Math.max(1, state.contactPeriods);
       await recordMediatorContact({ ...ref(update.actorId), contactId: uuid4(), month });
       state.contacts += 1;
-      for (const d of state.deadlines.filter((open) => open.step === 'mediatorContact')) await close(d);
+      for (const d of deadlines.open.filter((open) => open.step === 'mediatorContact')) await close(d);
       return view();
     },
     {
@@ -442,6 +407,8 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       },
     },
   );
+
+  deadlines.followCalendar(() => loaded); // a holiday announced: open deadlines move
 
   setHandler(protectionCaseClosedSignal, async (closed) => {
     await condition(() => loaded);
@@ -548,7 +515,7 @@ export async function leavingCareWorkflow(input: LeavingCareWorkflowInput): Prom
       ...(input.accompanimentMonths ? { accompanimentMonths: input.accompanimentMonths } : {}),
     }));
   loaded = true;
-  for (const deadline of input.carried?.deadlines ?? []) watch(deadline);
+  if (input.carried) deadlines.resume();
   publish();
 
   for (let stage = next(); stage; stage = next()) {

@@ -6,13 +6,11 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { caseWorkflowId, referralChangedSignal, type ReferralSummary } from '../case/definitions';
-import type { DeadlineStep, OpenDeadline } from '../deadlines/types';
-import { deadlineAttributes, summarizeDeadlines } from '../deadlines/operator-view';
-import { atDeadline, watchDeadline } from '../deadlines/watch';
+import type { DeadlineStep } from '../deadlines/types';
+import { DeadlineKeeper, type DeadlineBook } from '../deadlines/keeper';
 import { ProvinceKey, RiskLevelKey } from '../search-attributes';
 import { onUpdate } from '../updates';
 import {
@@ -31,7 +29,7 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { openDeadline, replanDeadline, closeDeadline, recordReferralAction } = proxyActivities<Activities>({
+const { openDeadline, recordReferralAction } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
@@ -58,36 +56,12 @@ const ENDED: readonly ReferralSummary['status'][] = ['declined', 'completed', 'c
  */
 export async function referralWorkflow(input: ReferralWorkflowInput): Promise<ReferralView> {
   let status: ReferralSummary['status'] = 'requested';
-  let deadlines: OpenDeadline[] = [];
   let { province, risk } = input;
   let cancellation: ReferralCancelInput | null = null;
   const now = () => new Date().toISOString();
   // The referral is sent when this workflow begins (the case starts it at that moment).
   const sentAt = now();
-  /** The operators' search attributes, as for a case: overdue, highest rung reached, next deadline. */
-  let published = '';
-  const publish = () => {
-    const summary = summarizeDeadlines(
-      deadlines,
-      deadlines.flatMap((d) => d.fired),
-    );
-    const signature = JSON.stringify([province, risk, summary]);
-    if (signature === published) return;
-    published = signature;
-    upsertSearchAttributes([
-      { key: ProvinceKey, value: province },
-      { key: RiskLevelKey, value: risk },
-      ...deadlineAttributes(summary),
-    ]);
-  };
-  const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
-
-  const watch = (deadline: OpenDeadline) => {
-    const isOpen = () => deadlines.includes(deadline);
-    void watchDeadline(input.caseId, deadline, isOpen, publish);
-    void atDeadline(deadline, isOpen, publish);
-    publish();
-  };
+  const book: DeadlineBook = { caseId: input.caseId, deadlines: [] };
   const request = (step: DeadlineStep, from: string) => ({
     caseId: input.caseId,
     step,
@@ -98,34 +72,21 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     service: input.serviceType,
     subjectId: input.referralId,
   });
-  const open = async (step: DeadlineStep, from = now()) => {
-    const deadline = await openDeadline(request(step, from));
-    deadlines.push(deadline);
-    watch(deadline);
-    return deadline;
-  };
-  /** The case's risk changed: a deadline that follows it is planned again from its own clock. */
-  const replan = async (deadline: OpenDeadline, step: DeadlineStep, actorId: string) => {
-    const planned = await replanDeadline({
-      ...request(step, deadline.openedAt),
-      deadlineId: deadline.id,
-      dueAt: deadline.dueAt,
-      because: 'riskChanged',
-      actorId,
-    });
-    if (!planned || !deadlines.includes(deadline)) return;
-    // Rungs already fired stay fired: the moved deadline shares the fired levels.
-    const moved: OpenDeadline = { ...deadline, ...planned, fired: deadline.fired };
-    deadlines = deadlines.map((d) => (d === deadline ? moved : d));
-    watch(moved);
-  };
-  const closeAll = async (outcome: 'done' | 'cancelled') => {
-    const closing = deadlines;
-    deadlines = [];
-    publish();
-    for (const d of closing)
-      await closeDeadline({ caseId: input.caseId, deadlineId: d.id, at: now(), outcome });
-  };
+  const deadlines = new DeadlineKeeper<DeadlineStep, string>({
+    book: () => book,
+    plan: (step, from) => openDeadline(request(step, from ?? now())),
+    replanRequest: (deadline, step) => request(step, deadline.openedAt),
+    // The operators' search attributes, as for a case: overdue, highest rung reached, next deadline.
+    operatorView: () => ({
+      key: [province, risk],
+      attributes: [
+        { key: ProvinceKey, value: province },
+        { key: RiskLevelKey, value: risk },
+      ],
+    }),
+  });
+  const caseHandle = getExternalWorkflowHandle(caseWorkflowId(input.caseId));
+
   const transition = async (
     next: ReferralSummary['status'],
     actorId: string,
@@ -154,7 +115,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     partnerId: input.partnerId,
     serviceType: input.serviceType,
     status,
-    openDeadlines: deadlines.map((d) => ({
+    openDeadlines: deadlines.open.map((d) => ({
       step: d.step,
       dueAt: d.dueAt,
       escalationLevel: Math.max(-1, ...d.fired),
@@ -167,6 +128,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   };
 
   setHandler(referralViewQuery, view);
+  deadlines.followCalendar(() => true); // a holiday announced: open deadlines move
   // A partner's step waits until the referral's first deadline is open in this workflow (its record
   // may already be readable in the database): an acknowledgement arriving in between would
   // otherwise close nothing and leave the acknowledgement deadline open, to be cancelled at the end.
@@ -177,11 +139,11 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     acknowledgementUpdate,
     async (update) => {
       status = 'acknowledged';
-      await closeAll('done');
+      await deadlines.closeAll('done');
       await transition('acknowledged', update.actorId);
       // The service-start clock counts from the referral being sent (protocol/README.md), so a
       // slow acknowledgement does not extend it.
-      if (!cancellation) await open('serviceStart', sentAt);
+      if (!cancellation) await deadlines.openDeadline('serviceStart', sentAt);
       return view();
     },
     { validator: () => requireStatus('requested') },
@@ -190,7 +152,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     declineUpdate,
     async (update) => {
       status = 'declined';
-      await closeAll('done');
+      await deadlines.closeAll('done');
       await transition('declined', update.actorId, { declineReason: update.reason });
       return view();
     },
@@ -205,7 +167,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     startUpdate,
     async (update) => {
       status = 'started';
-      await closeAll('done');
+      await deadlines.closeAll('done');
       await transition('started', update.actorId);
       return view();
     },
@@ -228,17 +190,16 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   setHandler(referralRiskSignal, async (change) => {
     if (ENDED.includes(status) || change.risk === risk) return;
     risk = change.risk;
-    publish();
-    for (const deadline of [...deadlines]) {
-      const step = change.riskDependentSteps.find((s) => s === deadline.step);
-      if (step) await replan(deadline, step, change.actorId);
-    }
+    deadlines.publish();
+    await deadlines.replanAll('riskChanged', change.actorId, (d) =>
+      change.riskDependentSteps.some((s) => s === d.step),
+    );
   });
   setHandler(referralProvinceSignal, ({ province: next }) => {
     // Open deadlines keep their instants but now climb the receiving province's ladder.
     province = next;
-    for (const d of deadlines) d.province = next;
-    publish();
+    deadlines.moveTo(next);
+    deadlines.publish();
   });
 
   await recordReferralAction({
@@ -251,7 +212,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
     partnerId: input.partnerId,
     ...(input.planItemId ? { planItemId: input.planItemId } : {}),
   });
-  const acknowledgement = await open('referralAcknowledgement');
+  const acknowledgement = await deadlines.openDeadline('referralAcknowledgement');
   ready = true;
   // Not awaited: the partner's clock runs whatever the mail server is doing.
   const told = notifyCase({
@@ -263,7 +224,7 @@ export async function referralWorkflow(input: ReferralWorkflowInput): Promise<Re
   await condition(() => ENDED.includes(status));
   await condition(allHandlersFinished);
   // A cancelled referral's deadlines close without counting as done (no lateness recorded).
-  await closeAll('cancelled');
+  await deadlines.closeAll('cancelled');
   // Set by the cancel signal's handler (hence the widening: control flow cannot see it).
   const cancelled = cancellation as ReferralCancelInput | null;
   if (cancelled) {

@@ -1,12 +1,13 @@
 /**
- * A list of cases (the supervisor's approvals, read from GET /cases), soonest deadline first, in a
- * plain table whose words are formatted ahead: a thousand rows of library components cost seconds.
+ * A list of cases (the supervisor's approvals, the province's open cases; read from GET /cases),
+ * soonest deadline first, in a plain table of which only the rows near the viewport are rendered,
+ * each worded when it is: a thousand rows of library components cost seconds.
  */
 import { Text } from '@mantine/core';
-import { memo, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Schemas } from '../api/client';
-import { DueTime, useDueLabel, useFormatters, type DueLabel } from './time';
+import { rowClass, Spacer, useRowLinks, useVisibleRows } from './long-table';
+import { DueTime, useDueLabel, useFormatters } from './time';
 import { useT } from '../i18n/i18n';
 
 type Item = Schemas['CaseListItem'];
@@ -15,41 +16,34 @@ const soonestFirst = (a: Item, b: Item) =>
   (a.nextDueAt ? Date.parse(a.nextDueAt) : Infinity) - (b.nextDueAt ? Date.parse(b.nextDueAt) : Infinity) ||
   a.reference.localeCompare(b.reference);
 
-interface Row {
-  c: Item;
-  step: string;
-  risk: string;
-  due: DueLabel | null;
-  opened: string;
-  openedExact: string;
-}
-
-/** One row, plain DOM: its words are formatted ahead by WorkList (a thousand rows stay fast). */
-const WorkRow = memo(function WorkRow({
-  row,
-  overdueTag,
-  urgentTag,
-}: {
-  row: Row;
+interface Words {
+  step(c: Item): string;
+  risk(c: Item): string;
+  due: ReturnType<typeof useDueLabel>;
+  f: ReturnType<typeof useFormatters>;
   overdueTag: string;
   urgentTag: string;
-}) {
-  const { c } = row;
+}
+
+/** One row, plain DOM, worded when rendered (only the rows near the viewport are). */
+const CaseRow = memo(function CaseRow({ c, index, words }: { c: Item; index: number; words: Words }) {
+  const due = c.nextDueAt ? words.due(c.nextDueAt) : null;
+  const opened = new Date(c.openedAt);
   return (
-    <tr className={c.overdue ? 'row-overdue' : undefined}>
+    <tr className={rowClass(c.overdue, index)} data-row="" aria-rowindex={index + 2}>
       <td>
         <a href={`/desk/cases/${c.caseId}`}>{c.reference}</a>
-        {c.urgent && <span className="tag tag-urgent">{urgentTag}</span>}
+        {c.urgent && <span className="tag tag-urgent">{words.urgentTag}</span>}
       </td>
-      <td>{row.step}</td>
-      <td>{row.risk}</td>
+      <td>{words.step(c)}</td>
+      <td>{words.risk(c)}</td>
       <td>
-        {c.overdue && <span className="tag tag-overdue">{overdueTag}</span>}{' '}
-        {row.due && c.nextDueAt ? <DueTime at={c.nextDueAt} label={row.due} /> : '—'}
+        {c.overdue && <span className="tag tag-overdue">{words.overdueTag}</span>}{' '}
+        {due && c.nextDueAt ? <DueTime at={c.nextDueAt} label={due} /> : '—'}
       </td>
       <td>
-        <time dateTime={c.openedAt} title={row.openedExact}>
-          {row.opened}
+        <time dateTime={c.openedAt} title={words.f.full(opened)}>
+          {words.f.date(opened)}
         </time>
       </td>
     </tr>
@@ -59,30 +53,22 @@ const WorkRow = memo(function WorkRow({
 export function CaseList({ items }: { items: Item[] }) {
   const t = useT();
   const f = useFormatters();
-  const dueLabel = useDueLabel();
-  const navigate = useNavigate();
+  const due = useDueLabel();
+  const onClick = useRowLinks();
+  const body = useRef<HTMLTableSectionElement>(null);
   const sorted = useMemo(() => [...items].sort(soonestFirst), [items]);
-  const rows = useMemo(
-    () =>
-      sorted.map((c): Row => ({
-        c,
-        step: t(`caseStep.${c.step as Schemas['CaseStep']}`),
-        risk: c.risk ? t(`risk.${c.risk}`) : t('risk.none'),
-        due: c.nextDueAt ? dueLabel(c.nextDueAt) : null,
-        opened: f.date(new Date(c.openedAt)),
-        openedExact: f.full(new Date(c.openedAt)),
-      })),
-    [sorted, t, f, dueLabel],
+  const words = useMemo(
+    (): Words => ({
+      step: (c) => t(`caseStep.${c.step as Schemas['CaseStep']}`),
+      risk: (c) => (c.risk ? t(`risk.${c.risk}`) : t('risk.none')),
+      due,
+      f,
+      overdueTag: t('due.overdue'),
+      urgentTag: t('case.urgent'),
+    }),
+    [t, f, due],
   );
-  /** One handler for every row's link: a plain click navigates inside the desk (no reload). */
-  const onClick = (e: React.MouseEvent) => {
-    const a = (e.target as HTMLElement).closest('a');
-    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    const href = a.getAttribute('href') ?? '';
-    if (!href.startsWith('/desk/')) return;
-    e.preventDefault();
-    void navigate(href.slice('/desk'.length));
-  };
+  const { start, end, before, after } = useVisibleRows(sorted.length, body);
   const [now] = useState(() => Date.now());
   const overdue = sorted.filter(
     (i) => i.overdue || (i.nextDueAt !== null && Date.parse(i.nextDueAt) < now),
@@ -95,9 +81,9 @@ export function CaseList({ items }: { items: Item[] }) {
       </Text>
       {/* A plain table (styled in styles.css): a thousand rows of library components cost seconds. */}
       <div className="table-scroll">
-        <table className="work-list" data-items={sorted.length}>
+        <table className="work-list" data-items={sorted.length} aria-rowcount={sorted.length + 1}>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th scope="col">{t('work.col.case')}</th>
               <th scope="col">{t('work.col.step')}</th>
               <th scope="col">{t('work.col.risk')}</th>
@@ -106,15 +92,12 @@ export function CaseList({ items }: { items: Item[] }) {
             </tr>
           </thead>
           {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegates the links' clicks; the links keep their own keyboard behaviour */}
-          <tbody onClick={onClick}>
-            {rows.map((row) => (
-              <WorkRow
-                key={row.c.caseId}
-                row={row}
-                overdueTag={t('due.overdue')}
-                urgentTag={t('case.urgent')}
-              />
+          <tbody ref={body} onClick={onClick}>
+            {before > 0 && <Spacer height={before} />}
+            {sorted.slice(start, end).map((c, i) => (
+              <CaseRow key={c.caseId} c={c} index={start + i} words={words} />
             ))}
+            {after > 0 && <Spacer height={after} />}
           </tbody>
         </table>
       </div>

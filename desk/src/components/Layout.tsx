@@ -16,14 +16,14 @@ export interface NavItem {
   action: string;
 }
 export const NAV: NavItem[] = [
-  { to: '/', label: 'nav.work', action: 'case.list' },
+  { to: '/', label: 'nav.work', action: 'work.list' },
   { to: '/report', label: 'nav.report', action: 'case.report' },
   { to: '/referrals', label: 'nav.referrals', action: 'referral.acknowledgement' },
   { to: '/approvals', label: 'nav.approvals', action: 'case.planApproval' },
   { to: '/transfers', label: 'nav.transfers', action: 'case.transferAcceptance' },
   { to: '/leaving-care', label: 'nav.leavingCare', action: 'leavingCare.list' },
   { to: '/statistics', label: 'nav.statistics', action: 'report.provincial' },
-  { to: '/organisation', label: 'nav.organisation', action: 'organisation.manage' },
+  { to: '/organisation', label: 'nav.organisation', action: 'staff.update' },
 ];
 
 export function LanguageSwitch() {

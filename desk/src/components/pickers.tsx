@@ -75,13 +75,24 @@ export function StaffPicker({
   return <Picker {...p} load={load} options={options} />;
 }
 
-/** An active partner service of the province, grouped by type (plan items, referrals). */
-export function PartnerPicker(p: PickerProps) {
+/**
+ * An active partner service of the province, grouped by type (plan items, referrals). Once the
+ * service to refer is chosen, only partners of the type the province's rules give it to are offered.
+ */
+export function PartnerPicker({ serviceType, ...p }: PickerProps & { serviceType?: string }) {
   const t = useT();
   const label = useLabel();
+  const service = serviceType ? (serviceType as Schemas['ServiceType']) : undefined;
   const { value: load } = useLoad(
-    () => call(api.GET('/partners', { params: { query: { province: p.province, active: 'true' } } })),
-    [p.province],
+    () =>
+      call(
+        api.GET('/partners', {
+          params: {
+            query: { province: p.province, active: 'true', ...(service ? { serviceType: service } : {}) },
+          },
+        }),
+      ),
+    [p.province, service],
   );
   const partners = load.state === 'ok' ? load.data.items : [];
   const options = pickerOptions(
@@ -93,5 +104,12 @@ export function PartnerPicker(p: PickerProps) {
     { pick: t('picker.pick'), unlisted: (id) => t('picker.unlisted', { id }) },
     document.documentElement.lang || 'fr',
   );
-  return <Picker {...p} load={load} options={options} />;
+  return (
+    <Picker
+      {...p}
+      description={service ? undefined : t('picker.serviceFirst')}
+      load={load}
+      options={options}
+    />
+  );
 }

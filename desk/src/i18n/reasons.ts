@@ -12,7 +12,16 @@ import { ar } from './ar';
 import { fr } from './fr';
 
 type Kind =
-  'caseStep' | 'deadlineStep' | 'refStatus' | 'phase' | 'risk' | 'service' | 'closure' | 'axis' | 'instant';
+  | 'caseStep'
+  | 'deadlineStep'
+  | 'refStatus'
+  | 'phase'
+  | 'risk'
+  | 'service'
+  | 'closure'
+  | 'axis'
+  | 'instant'
+  | 'count';
 
 /** Which params of which reasons are codes, and whose words say them. Others are said as given. */
 const PARAM_KINDS: Record<string, Record<string, Kind>> = {
@@ -28,6 +37,7 @@ const PARAM_KINDS: Record<string, Record<string, Kind>> = {
   'pathway.contactOutsideAccompaniment': { phase: 'phase' },
   'pathway.ended': { phase: 'phase' },
   'pathway.objectivesMissing': { axes: 'axis' },
+  'unit.notEmpty': { staff: 'count', cases: 'count' },
 };
 
 const CATALOGS = { ar, fr } as const;
@@ -82,7 +92,12 @@ export function useReasons() {
             type: name === 'expected' ? 'disjunction' : 'conjunction',
           });
         } else {
-          values[name] = typeof value === 'number' ? value : word(kinds[name], value);
+          values[name] =
+            typeof value === 'number'
+              ? value
+              : kinds[name] === 'count' && /^\d+$/.test(value)
+                ? Number(value) // a plural's count, captured from the English words as digits
+                : word(kinds[name], value);
         }
       }
       try {

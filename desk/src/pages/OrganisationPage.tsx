@@ -1,18 +1,27 @@
 /**
- * The organisation of the administrator's province: its units, staff and partner services (GET
- * /units, /staff, /partners). A person is deactivated or reactivated here (PATCH /staff/{id}); the
- * API's answer lists the open cases and pathways the person leaves behind, shown to be reassigned,
- * and a refusal (409: yourself) is said in words.
+ * The organisation of a province: its units, staff and partner services (GET /units, /staff,
+ * /partners). The province's administrator (the ministry's, in any province, chosen here and kept
+ * in the address) creates and edits each of them, and deactivates or reactivates them (PATCH):
+ * a person's deactivation answers with the open cases and pathways they leave behind, shown to be
+ * reassigned; a refusal (yourself, a unit still staffed) is said in words from its reason code.
+ * Those who read every province (operations, inspection) see it without the buttons.
  */
-import { Alert, Button, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { api, call, type Result, type Schemas } from '../api/client';
 import { useLoad, useSubmit } from '../api/hooks';
 import { FailureNotice, Loaded, PageTitle } from '../components/feedback';
-import { useLabel, useT } from '../i18n/i18n';
+import { useLabel, useLanguage, useT } from '../i18n/i18n';
 import { useStaff } from '../session';
+import { PartnerForm, StaffForm, UnitForm } from './organisation-forms';
 
 type Staff = Schemas['Staff'];
+type Unit = Schemas['Unit'];
+type Partner = Schemas['Partner'];
+
+/** The roles that read every province's organisation (api/auth/policy.ts: ORGANISATION_READ_ANY). */
+const NATIONAL_ROLES: readonly string[] = ['operations', 'auditor', 'nationalAdmin'];
 
 async function allStaff(province: string): Promise<Result<Staff[]>> {
   const people: Staff[] = [];
@@ -28,56 +37,147 @@ async function allStaff(province: string): Promise<Result<Staff[]>> {
   return { ok: true, status: 200, data: people };
 }
 
-function StaffRow({ person, onChanged }: { person: Staff; onChanged(r: Schemas['StaffResult']): void }) {
+/** Deactivates or reactivates one thing (a person, a unit, a partner); its refusal said beside it. */
+function ActiveToggle<T>({
+  name,
+  active,
+  send,
+  onChanged,
+}: {
+  name: string;
+  active: boolean;
+  send(body: { active: boolean }): Promise<Result<T>>;
+  onChanged(r: T): void;
+}) {
   const t = useT();
-  const label = useLabel();
-  const { submit, submission } = useSubmit(
-    (body: Schemas['UpdateStaffBody']) =>
-      call(api.PATCH('/staff/{staffId}', { params: { path: { staffId: person.staffId } }, body })),
-    onChanged,
-  );
+  const { submit, submission } = useSubmit(send, onChanged);
   return (
-    <tr data-staff={person.staffId} className={person.active ? undefined : 'row-inactive'}>
-      <td>{person.displayName}</td>
-      <td>{label('roles', person.role)}</td>
-      <td dir="ltr">{person.unitId ?? '—'}</td>
-      <td>{person.active ? t('org.active') : t('org.inactive')}</td>
-      <td>
-        <Button
-          size="xs"
-          variant="default"
-          loading={submission.pending}
-          aria-label={t(person.active ? 'org.deactivateWho' : 'org.reactivateWho', {
-            name: person.displayName,
-          })}
-          onClick={() => submit({ active: !person.active })}
-        >
-          {person.active ? t('org.deactivate') : t('org.reactivate')}
-        </Button>
-        {submission.failure && <FailureNotice failure={submission.failure} submission={submission} />}
-      </td>
-    </tr>
+    <>
+      <Button
+        size="xs"
+        variant="default"
+        loading={submission.pending}
+        aria-label={t(active ? 'org.deactivateWho' : 'org.reactivateWho', { name })}
+        onClick={() => submit({ active: !active })}
+      >
+        {active ? t('org.deactivate') : t('org.reactivate')}
+      </Button>
+      {submission.failure && <FailureNotice failure={submission.failure} submission={submission} />}
+    </>
   );
 }
+
+function EditButton({ name, onClick }: { name: string; onClick(): void }) {
+  const t = useT();
+  return (
+    <Button size="xs" variant="default" aria-label={t('org.editWho', { name })} onClick={onClick}>
+      {t('org.edit')}
+    </Button>
+  );
+}
+
+type Editing =
+  | { what: 'unit'; unit?: Unit }
+  | { what: 'staff'; person?: Staff }
+  | { what: 'partner'; partner?: Partner }
+  | null;
 
 export default function OrganisationPage() {
   const t = useT();
   const label = useLabel();
   const me = useStaff();
-  const units = useLoad(
-    () => call(api.GET('/units', { params: { query: { province: me.province } } })),
-    [me.province],
+  const { language } = useLanguage();
+  const [params, setParams] = useSearchParams();
+  const national = NATIONAL_ROLES.includes(me.role);
+  const province = (national && params.get('province')) || me.province;
+  const mayEdit = me.can('staff.update');
+  const provinces = useLoad(
+    () =>
+      national
+        ? call(api.GET('/provinces'))
+        : Promise.resolve({ ok: true as const, status: 200, data: { items: [] } }),
+    [national],
   );
-  const staff = useLoad(() => allStaff(me.province), [me.province]);
-  const partners = useLoad(
-    () => call(api.GET('/partners', { params: { query: { province: me.province } } })),
-    [me.province],
-  );
+  const units = useLoad(() => call(api.GET('/units', { params: { query: { province } } })), [province]);
+  const staff = useLoad(() => allStaff(province), [province]);
+  const partners = useLoad(() => call(api.GET('/partners', { params: { query: { province } } })), [province]);
   const [left, setLeft] = useState<Schemas['StaffResult'] | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Editing>(null);
+  const unitList = units.value.state === 'ok' ? units.value.data.items : [];
+  const partnerList = partners.value.state === 'ok' ? partners.value.data.items : [];
+  const done = (name: string, reload: () => void) => {
+    setSaved(name);
+    setEditing(null);
+    reload();
+  };
+  const edit = (next: Editing) => {
+    setSaved(null);
+    setLeft(null);
+    setEditing(next);
+  };
+  const form = (what: 'unit' | 'staff' | 'partner') => {
+    if (editing?.what !== what) return null;
+    const key = JSON.stringify(editing);
+    if (editing.what === 'unit')
+      return (
+        <UnitForm
+          key={key}
+          province={province}
+          {...(editing.unit ? { unit: editing.unit } : {})}
+          onDone={(name) => done(name, units.reload)}
+          onCancel={() => setEditing(null)}
+        />
+      );
+    if (editing.what === 'staff')
+      return (
+        <StaffForm
+          key={key}
+          province={province}
+          {...(editing.person ? { person: editing.person } : {})}
+          units={unitList}
+          partners={partnerList}
+          onDone={(r) => {
+            if (!r.staff.active || (editing.person && !editing.person.active)) setLeft(r);
+            done(r.staff.displayName, staff.reload);
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      );
+    return (
+      <PartnerForm
+        key={key}
+        province={province}
+        {...(editing.partner ? { partner: editing.partner } : {})}
+        onDone={(name) => done(name, partners.reload)}
+        onCancel={() => setEditing(null)}
+      />
+    );
+  };
   return (
     <Stack>
       <PageTitle title={t('org.title')}>{t('org.title')}</PageTitle>
-      <Text>{t('org.intro', { province: me.province })}</Text>
+      <Text>{t('org.intro', { province })}</Text>
+      {national && provinces.value.state === 'ok' && (
+        <NativeSelect
+          label={t('org.province')}
+          name="province"
+          value={province}
+          onChange={(e) => {
+            setEditing(null);
+            setParams({ province: e.currentTarget.value }, { replace: true });
+          }}
+          data={provinces.value.data.items.map((p) => ({
+            value: p.code,
+            label: `${language === 'ar' ? p.nameAr : p.nameFr} (${p.code})`,
+          }))}
+        />
+      )}
+      {saved && (
+        <Alert color="green" role="status" data-testid="org-saved">
+          {t('org.saved', { name: saved })}
+        </Alert>
+      )}
       {left && (
         <Alert color={left.staff.active ? 'green' : 'orange'} role="status" data-testid="org-left-behind">
           <Text fw={600}>
@@ -104,26 +204,69 @@ export default function OrganisationPage() {
         </Alert>
       )}
       <section aria-labelledby="org-units">
-        <Title order={2} size="h3" id="org-units" mb="sm">
-          {t('org.units')}
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h3" id="org-units">
+            {t('org.units')}
+          </Title>
+          {mayEdit && <Button onClick={() => edit({ what: 'unit' })}>{t('org.new.unit')}</Button>}
+        </Group>
+        {form('unit')}
         <Loaded load={units.value} reload={units.reload}>
           {(page) => (
-            <ul>
-              {page.items.map((u) => (
-                <li key={u.unitId}>
-                  {u.name} <span dir="ltr">({u.unitId})</span>
-                  {!u.active && ` — ${t('org.inactive')}`}
-                </li>
-              ))}
-            </ul>
+            <div className="table-scroll">
+              <table className="work-list" data-testid="org-units">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('org.col.name')}</th>
+                    <th scope="col">{t('org.col.kind')}</th>
+                    <th scope="col">{t('org.col.id')}</th>
+                    <th scope="col">{t('org.col.status')}</th>
+                    <th scope="col">{t('org.col.action')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((u) => (
+                    <tr key={u.unitId} data-unit={u.unitId} className={u.active ? undefined : 'row-inactive'}>
+                      <td>{u.name}</td>
+                      <td>{t(`org.unitKind.${u.kind}`)}</td>
+                      <td dir="ltr">{u.unitId}</td>
+                      <td>{u.active ? t('org.active') : t('org.inactive')}</td>
+                      <td>
+                        {mayEdit && (
+                          <Group gap="xs">
+                            <EditButton name={u.name} onClick={() => edit({ what: 'unit', unit: u })} />
+                            <ActiveToggle
+                              name={u.name}
+                              active={u.active}
+                              send={(body) =>
+                                call(
+                                  api.PATCH('/units/{unitId}', {
+                                    params: { path: { unitId: u.unitId } },
+                                    body,
+                                  }),
+                                )
+                              }
+                              onChanged={(r) => done(r.unit.name, units.reload)}
+                            />
+                          </Group>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Loaded>
       </section>
       <section aria-labelledby="org-staff">
-        <Title order={2} size="h3" id="org-staff" mb="sm">
-          {t('org.staff')}
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h3" id="org-staff">
+            {t('org.staff')}
+          </Title>
+          {mayEdit && <Button onClick={() => edit({ what: 'staff' })}>{t('org.new.staff')}</Button>}
+        </Group>
+        {form('staff')}
         <Loaded load={staff.value} reload={staff.reload}>
           {(people) => (
             <div className="table-scroll">
@@ -139,14 +282,43 @@ export default function OrganisationPage() {
                 </thead>
                 <tbody>
                   {people.map((p) => (
-                    <StaffRow
+                    <tr
                       key={p.staffId}
-                      person={p}
-                      onChanged={(r) => {
-                        setLeft(r);
-                        staff.reload();
-                      }}
-                    />
+                      data-staff={p.staffId}
+                      className={p.active ? undefined : 'row-inactive'}
+                    >
+                      <td>{p.displayName}</td>
+                      <td>{label('roles', p.role)}</td>
+                      <td dir="ltr">{p.unitId ?? '—'}</td>
+                      <td>{p.active ? t('org.active') : t('org.inactive')}</td>
+                      <td>
+                        {mayEdit && (
+                          <Group gap="xs">
+                            <EditButton
+                              name={p.displayName}
+                              onClick={() => edit({ what: 'staff', person: p })}
+                            />
+                            <ActiveToggle
+                              name={p.displayName}
+                              active={p.active}
+                              send={(body) =>
+                                call(
+                                  api.PATCH('/staff/{staffId}', {
+                                    params: { path: { staffId: p.staffId } },
+                                    body,
+                                  }),
+                                )
+                              }
+                              onChanged={(r) => {
+                                setSaved(null);
+                                setLeft(r);
+                                staff.reload();
+                              }}
+                            />
+                          </Group>
+                        )}
+                      </td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -155,19 +327,62 @@ export default function OrganisationPage() {
         </Loaded>
       </section>
       <section aria-labelledby="org-partners">
-        <Title order={2} size="h3" id="org-partners" mb="sm">
-          {t('org.partners')}
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h3" id="org-partners">
+            {t('org.partners')}
+          </Title>
+          {mayEdit && <Button onClick={() => edit({ what: 'partner' })}>{t('org.new.partner')}</Button>}
+        </Group>
+        {form('partner')}
         <Loaded load={partners.value} reload={partners.reload}>
           {(page) => (
-            <ul>
-              {page.items.map((p) => (
-                <li key={p.partnerId}>
-                  {p.name} — {label('partnerTypes', p.partnerType)}
-                  {!p.active && ` — ${t('org.inactive')}`}
-                </li>
-              ))}
-            </ul>
+            <div className="table-scroll">
+              <table className="work-list" data-testid="org-partners">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('org.col.name')}</th>
+                    <th scope="col">{t('org.col.type')}</th>
+                    <th scope="col">{t('org.col.email')}</th>
+                    <th scope="col">{t('org.col.status')}</th>
+                    <th scope="col">{t('org.col.action')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((x) => (
+                    <tr
+                      key={x.partnerId}
+                      data-partner={x.partnerId}
+                      className={x.active ? undefined : 'row-inactive'}
+                    >
+                      <td>{x.name}</td>
+                      <td>{label('partnerTypes', x.partnerType)}</td>
+                      <td dir="ltr">{x.focalEmail}</td>
+                      <td>{x.active ? t('org.active') : t('org.inactive')}</td>
+                      <td>
+                        {mayEdit && (
+                          <Group gap="xs">
+                            <EditButton name={x.name} onClick={() => edit({ what: 'partner', partner: x })} />
+                            <ActiveToggle
+                              name={x.name}
+                              active={x.active}
+                              send={(body) =>
+                                call(
+                                  api.PATCH('/partners/{partnerId}', {
+                                    params: { path: { partnerId: x.partnerId } },
+                                    body,
+                                  }),
+                                )
+                              }
+                              onChanged={(r) => done(r.partner.name, partners.reload)}
+                            />
+                          </Group>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Loaded>
       </section>

@@ -2,8 +2,8 @@
  * The provincial committee's monthly statistics (GET /reports/provincial), never naming a child,
  * with the two charts of the monthly report mail drawn by the API (PNG), and the CSV export.
  */
-import { Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { useLoad } from '../api/hooks';
@@ -46,12 +46,7 @@ export default function StatisticsPage() {
       <Text>{t('stats.intro')}</Text>
       <form onSubmit={onSubmit}>
         <Group align="end">
-          <TextInput
-            type="month"
-            label={t('stats.month')}
-            value={monthInput}
-            onChange={(e) => setMonthInput(e.currentTarget.value)}
-          />
+          <MonthPicker value={monthInput} onChange={setMonthInput} />
           <TextInput
             label={t('stats.province')}
             value={provinceInput}
@@ -65,6 +60,50 @@ export default function StatisticsPage() {
         {(s) => (typeof s === 'string' ? null : <Figures s={s} query={query} />)}
       </Loaded>
     </Stack>
+  );
+}
+
+/** The first year the desk offers (the engine's first statistics). */
+const FIRST_YEAR = 2024;
+
+/**
+ * A month as two selects, month names in the page's language (Intl, ar-MA: يناير … دجنبر): the
+ * browser's own month input says them in the browser's language, whatever the page's.
+ */
+function MonthPicker({ value, onChange }: { value: string; onChange(v: string): void }) {
+  const t = useT();
+  const { language } = useLanguage();
+  const [year, month] = value.split('-') as [string, string];
+  const names = useMemo(() => {
+    const f = new Intl.DateTimeFormat(LOCALES[language], { month: 'long', timeZone: 'UTC' });
+    return Array.from({ length: 12 }, (_, i) => ({
+      value: String(i + 1).padStart(2, '0'),
+      label: f.format(new Date(Date.UTC(2000, i, 15))),
+    }));
+  }, [language]);
+  const last = Number(localDate(new Date()).slice(0, 4));
+  const years = Array.from({ length: Math.max(1, last - FIRST_YEAR + 1) }, (_, i) => String(last - i));
+  if (!years.includes(year)) years.push(year);
+  return (
+    <fieldset className="month-picker">
+      <legend>{t('stats.month')}</legend>
+      <Group gap="xs" align="end">
+        <NativeSelect
+          label={t('stats.monthName')}
+          name="month"
+          value={month}
+          onChange={(e) => onChange(`${year}-${e.currentTarget.value}`)}
+          data={names}
+        />
+        <NativeSelect
+          label={t('stats.year')}
+          name="year"
+          value={year}
+          onChange={(e) => onChange(`${e.currentTarget.value}-${month}`)}
+          data={years}
+        />
+      </Group>
+    </fieldset>
   );
 }
 

@@ -375,7 +375,8 @@ function Plan({ c }: { c: Case }) {
                   failure={f}
                   required
                   value={item.serviceType}
-                  onChange={(v) => update(i, { serviceType: v })}
+                  // Another service: the partner is chosen again among those giving it.
+                  onChange={(v) => update(i, { serviceType: v, partnerId: '' })}
                   options={[...o.pick, ...o.services]}
                 />
                 <PartnerPicker
@@ -384,6 +385,7 @@ function Plan({ c }: { c: Case }) {
                   failure={f}
                   required
                   province={c.province}
+                  serviceType={item.serviceType}
                   value={item.partnerId}
                   onChange={(v) => update(i, { partnerId: v })}
                 />
@@ -550,7 +552,10 @@ function Referral({ c }: { c: Case }) {
             failure={f}
             required
             value={serviceType}
-            onChange={setService}
+            onChange={(v) => {
+              setService(v);
+              setPartner('');
+            }}
             options={[...o.pick, ...o.services]}
           />
           <PartnerPicker
@@ -559,6 +564,7 @@ function Referral({ c }: { c: Case }) {
             failure={f}
             required
             province={c.province}
+            serviceType={serviceType}
             value={partnerId}
             onChange={setPartner}
           />

@@ -38,6 +38,18 @@ describe('reason codes', () => {
       code: 'case.transferPending',
       params: { province: 'OTHR' },
     });
+    // The organisation's refusals (api/organisation/routes.ts).
+    expect(reasonOf('you cannot deactivate yourself: ask another administrator')).toEqual({
+      code: 'staff.selfDeactivation',
+      params: {},
+    });
+    expect(
+      reasonOf('unit unit-demo-upe still has 2 active staff member(s) and 0 open case(s): move them first'),
+    ).toEqual({ code: 'unit.notEmpty', params: { unit: 'unit-demo-upe', staff: '2', cases: '0' } });
+    expect(reasonOf('a partner partner-demo-health exists')).toEqual({
+      code: 'partner.exists',
+      params: { id: 'partner-demo-health' },
+    });
     // Not a known form: no code (the client says the English detail).
     expect(reasonOf('the case is closed, and something else')).toBeUndefined();
     expect(reasonOf('something new')).toBeUndefined();
@@ -105,8 +117,14 @@ describe('reason codes', () => {
   });
 
   it('knows a form for every reason the workflows reject a step with', () => {
+    // The case's steps live in a module each (workflows/case/steps), sharing checks in its context.
+    const steps = fs
+      .readdirSync(path.join(ROOT, 'workflows/case/steps'))
+      .map((f) => `workflows/case/steps/${f}`);
+    expect(steps).toContain('workflows/case/steps/screening.ts');
     const files = [
-      'workflows/case/workflow.ts',
+      'workflows/case/context.ts',
+      ...steps,
       'workflows/referral/workflow.ts',
       'workflows/leaving-care/workflow.ts',
     ];

@@ -97,3 +97,17 @@ it('says every coded reason and field error of the API in both languages (api/ht
     'date invalide (AAAA-MM-JJ)',
   );
 });
+
+it("says why a unit cannot be deactivated, its people and open cases counted in each language's plurals", () => {
+  const say = (locale: string, message: string, staff: number, cases: number) =>
+    new IntlMessageFormat(message, locale).format({ unit: 'unit-x', staff, cases }) as string;
+  expect(say('fr-MA', fr['reason.unit.notEmpty'], 2, 1)).toBe(
+    'L’unité unit-x compte encore 2 membres actifs et 1 dossier ouvert : déplacez-les d’abord.',
+  );
+  expect(say('ar-MA', ar['reason.unit.notEmpty'], 2, 11)).toBe(
+    'ما تزال الوحدة unit-x تضم موظفَين نشيطَين و11 ملفاً مفتوحاً: انقلوهم أولاً.',
+  );
+  expect(say('ar-MA', ar['reason.unit.notEmpty'], 1, 3)).toBe(
+    'ما تزال الوحدة unit-x تضم موظفاً نشيطاً واحداً و3 ملفات مفتوحة: انقلوهم أولاً.',
+  );
+});

@@ -173,7 +173,7 @@ async function applyChange(
 export function caseActivities({ prisma }: ActivityDeps) {
   return {
     /** Reads the case's codes (never its child's identity) and pins the protocol version. */
-    async loadCase({ caseId }: { caseId: string }): Promise<CaseState> {
+    async loadCaseState({ caseId }: { caseId: string }): Promise<CaseState> {
       const found = await prisma.case.findUnique({
         where: { id: caseId },
         select: {
