@@ -14,9 +14,34 @@ import {
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
+// The loader caches each definition, so its hash is computed once per object (hashing the whole
+// rules was the costliest part of a case start).
+const hashes = new WeakMap<ProtocolDefinition, string>();
+const hashOf = (rules: ProtocolDefinition) => {
+  let hash = hashes.get(rules);
+  if (hash === undefined) hashes.set(rules, (hash = protocolHash(rules)));
+  return hash;
+};
+/** Pins this process has seen committed: a copy of those rules is in protocol_versions. */
+const committedPins = new Set<string>();
+
+/**
+ * For a writer that pins in its own statement: the hash, whether this process already saw those
+ * rules pinned (then the copy need not be sent again), and `done()` to call once the statement
+ * that pinned them has committed.
+ */
+export function rulesPin(
+  rules: ProtocolDefinition,
+  province: string,
+): { hash: string; pinned: boolean; done(): void } {
+  const hash = hashOf(rules);
+  const key = `${hash}\n${province}`;
+  return { hash, pinned: committedPins.has(key), done: () => void committedPins.add(key) };
+}
+
 /** Records the rules a case or pathway starts under (once per hash) and answers their hash. */
 export async function pinRules(db: Db, rules: ProtocolDefinition, province: string): Promise<string> {
-  const hash = protocolHash(rules);
+  const hash = hashOf(rules);
   await db.protocolVersion.createMany({
     data: [
       {

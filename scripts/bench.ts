@@ -14,6 +14,13 @@
  *       coordinator (rung-2 escalations on one case in twenty); rows written straight into the read
  *       model
  *
+ * `npm run bench -- --cluster` (or BENCH_CLUSTER=1) runs the same measures on the production topology
+ * instead of the dev server: the Temporal server as four processes (frontend, history, matching,
+ * worker) on a PostgreSQL of its own (devstack/cluster.ts, the deploy/ files docker-compose.yml
+ * uses); there (d) is the national midnight, BENCH_DEADLINES defaulting to 20,000, with its drain
+ * time. Each line gives the CPU seconds every process (and its children: PostgreSQL's backends)
+ * used during the measure.
+ *
  * Everything runs on this machine: the Temporal dev server, embedded PostgreSQL, an SMTP capture
  * (in this process), the worker and the API as processes of their own, as in production. Numbers,
  * not pass/fail: the table ends with the machine's load average, since a busy machine skews them.
@@ -33,7 +40,9 @@ import { freePort, waitFor } from '../devstack/ports';
 import { startEmbeddedPostgres } from '../devstack/postgres';
 import { seedDemoData } from '../devstack/seed';
 import { startSmtpCapture } from '../devstack/smtp-capture';
+import { startTemporalCluster, SERVICES } from '../devstack/cluster';
 import { startTemporalDevServer } from '../devstack/temporal';
+import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient, type PrismaClient } from '../lib/db';
 import { generateEncryptionKey } from '../lib/payload-codec';
@@ -47,10 +56,12 @@ import {
 
 const ROOT = path.resolve(__dirname, '..');
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** The four-process Temporal server on PostgreSQL instead of the dev server. */
+const CLUSTER = process.argv.includes('--cluster') || process.env.BENCH_CLUSTER === '1';
 const STARTS = count('BENCH_STARTS', 300);
 const STEPS = count('BENCH_STEPS', 200);
 const OPEN_CASES = count('BENCH_OPEN_CASES', 10_000);
-const DEADLINES = count('BENCH_DEADLINES', 1_000);
+const DEADLINES = count('BENCH_DEADLINES', CLUSTER ? 20_000 : 1_000);
 const CONCURRENCY = count('BENCH_CONCURRENCY', 16);
 const READS = count('BENCH_READS', 200);
 const WORK_CASES = count('BENCH_WORK_CASES', 10_000);
@@ -97,15 +108,42 @@ function spawnTs(
   });
 }
 
-/** CPU seconds a process has used (user + system), from /proc. */
+/** Every process's parent, from /proc. */
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      map.set(Number(entry), ppid);
+    } catch {
+      // gone
+    }
+  }
+  return map;
+}
+
+/**
+ * CPU seconds (user + system) a process and all its descendants have used, from /proc: with
+ * PostgreSQL, the postmaster's backends are where the work is; with `tsx`, its node child.
+ */
 function cpuSeconds(pid: number | undefined): number {
   if (!pid) return NaN;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
+  // The bench's own process: not its children, which are the servers counted on their own lines.
+  const tree = pid === process.pid ? new Map<number, number>() : parents();
+  let total = 0;
+  const stack = [pid];
+  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+    try {
+      const fields = fs.readFileSync(`/proc/${at}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime, stime, and cutime + cstime of children already ended (backends of closed connections).
+      total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      continue;
+    }
+    for (const [child, parent] of tree) if (parent === at) stack.push(child);
   }
+  return total / 100;
 }
 
 /** The pid of the process whose command line contains `needle` (our own servers only). */
@@ -136,45 +174,49 @@ async function insertCases(prisma: PrismaClient, province: string, n: number): P
   const ids = Array.from({ length: n }, () => ({ caseId: randomUUID(), childId: randomUUID() }));
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    await prisma.$transaction([
-      prisma.child.createMany({
-        data: chunk.map((c) => ({
-          id: c.childId,
-          firstName: 'Bench',
-          lastName: c.childId.slice(0, 8),
-          birthDate: new Date('2014-03-01'),
-          sex: 'female',
-          migrantStatus: 'none',
-          civilRegistration: 'registered',
-        })),
-      }),
-      prisma.case.createMany({
-        data: chunk.map((c) => ({
-          id: c.caseId,
-          reference: `${province}-BENCH-${c.caseId.slice(0, 13)}`,
-          workflowId: caseWorkflowId(c.caseId),
-          childId: c.childId,
-          provinceCode: province,
-          unitId: unit.id,
-          step: 'screening',
-          urgent: false,
-          categories: [],
-          status: 'open',
-          protocolVersion: 1,
-        })),
-      }),
-      prisma.report.createMany({
-        data: chunk.map((c) => ({
-          id: randomUUID(),
-          caseId: c.caseId,
-          channel: 'hotline',
-          receivedAt: new Date(),
-          urgent: false,
-          anonymous: true,
-          categories: [],
-        })),
-      }),
-    ]);
+    await prisma.$transaction(
+      [
+        prisma.child.createMany({
+          data: chunk.map((c) => ({
+            id: c.childId,
+            firstName: 'Bench',
+            lastName: c.childId.slice(0, 8),
+            birthDate: new Date('2014-03-01'),
+            sex: 'female',
+            migrantStatus: 'none',
+            civilRegistration: 'registered',
+          })),
+        }),
+        prisma.case.createMany({
+          data: chunk.map((c) => ({
+            id: c.caseId,
+            reference: `${province}-BENCH-${c.caseId.slice(0, 13)}`,
+            workflowId: caseWorkflowId(c.caseId),
+            childId: c.childId,
+            provinceCode: province,
+            unitId: unit.id,
+            step: 'screening',
+            urgent: false,
+            categories: [],
+            status: 'open',
+            protocolVersion: 1,
+          })),
+        }),
+        prisma.report.createMany({
+          data: chunk.map((c) => ({
+            id: randomUUID(),
+            caseId: c.caseId,
+            channel: 'hotline',
+            receivedAt: new Date(),
+            urgent: false,
+            anonymous: true,
+            categories: [],
+          })),
+        }),
+        // A loaded machine (the bench shares it) may take longer than the default 5 s.
+      ],
+      { timeout: 120_000 },
+    );
   }
   return ids.map((c) => c.caseId);
 }
@@ -284,15 +326,45 @@ async function main(): Promise<void> {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "units" ("id", "province_code", "kind", "name") VALUES ('unit-bnch-upe', '${QUIET}', 'protectionUnit', 'Banc') ON CONFLICT DO NOTHING`,
     );
-    const temporal = await startTemporalDevServer({
-      dbFile: path.join(dir, 'temporal.sqlite'),
-      port: await freePort(),
-      namespace: 'default',
-      logFile: path.join(dir, 'temporal.log'),
-      // BENCH_DYNAMIC_CONFIG='{"system.enableActivityEagerExecution":true}' to try server settings.
-      dynamicConfig: JSON.parse(process.env.BENCH_DYNAMIC_CONFIG ?? '{}') as Record<string, boolean>,
-    });
-    stops.push(temporal.stop);
+    const temporal = CLUSTER
+      ? await (async () => {
+          log(`starting the Temporal server as ${SERVICES.length} processes on PostgreSQL`);
+          const cluster = await startTemporalCluster({
+            dataDir: path.join(dir, 'temporal'),
+            frontendPort: await freePort(),
+            postgresPort: await freePort(),
+            historyShards: count('BENCH_HISTORY_SHARDS', 4),
+            namespace: 'default',
+            retention: '1d',
+          });
+          stops.push(cluster.stop);
+          return {
+            address: cluster.address,
+            clientEnv: cluster.clientEnv,
+            pids: (): Record<string, number | undefined> => ({
+              ...Object.fromEntries(SERVICES.map((name) => [name, cluster.services[name].pid])),
+              'temporal postgres': cluster.postgres.pid,
+            }),
+          };
+        })()
+      : await (async () => {
+          const dev = await startTemporalDevServer({
+            dbFile: path.join(dir, 'temporal.sqlite'),
+            port: await freePort(),
+            namespace: 'default',
+            logFile: path.join(dir, 'temporal.log'),
+            // BENCH_DYNAMIC_CONFIG='{"system.enableActivityEagerExecution":true}' to try server settings.
+            dynamicConfig: JSON.parse(process.env.BENCH_DYNAMIC_CONFIG ?? '{}') as Record<string, boolean>,
+          });
+          stops.push(dev.stop);
+          return {
+            address: dev.address,
+            clientEnv: {} as Record<string, string>,
+            pids: (): Record<string, number | undefined> => ({
+              temporal: pidOf(path.join(dir, 'temporal.sqlite')),
+            }),
+          };
+        })();
     const smtp = await startSmtpCapture({ port: await freePort() });
     stops.push(smtp.stop);
 
@@ -304,6 +376,7 @@ async function main(): Promise<void> {
     );
     const apiPort = await freePort();
     const env = {
+      ...temporal.clientEnv,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: 'bench',
       DATABASE_URL: pg.url,
@@ -321,7 +394,10 @@ async function main(): Promise<void> {
     // BENCH_PROFILE=1: the worker and the API write V8 CPU profiles (.cpuprofile) into the kept directory.
     const profile = (name: string) =>
       process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile', name)}`] : [];
-    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), profile('worker'));
+    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), [
+      ...WORKER_NODE_FLAGS,
+      ...profile('worker'),
+    ]);
     const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'), profile('api'));
     children.push(worker, apiProcess);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -394,7 +470,7 @@ async function main(): Promise<void> {
     const servers = {
       worker: worker.pid,
       api: apiProcess.pid,
-      temporal: pidOf(path.join(dir, 'temporal.sqlite')),
+      ...temporal.pids(),
       postgres: pidOf(`${path.join(dir, 'postgres')}`),
       bench: process.pid,
     };
@@ -438,7 +514,7 @@ async function main(): Promise<void> {
         `${apiRate.toFixed(1)}/s (API)`,
         `${bareRate.toFixed(1)}/s (workflow.start)`,
         ratio(apiRate, bareRate),
-        '>= 0.7',
+        '>= 0.9',
       ]);
     }
 
@@ -475,14 +551,14 @@ async function main(): Promise<void> {
           `${percentile(apiLatency, 50).toFixed(1)} ms (API)`,
           `${percentile(bareLatency, 50).toFixed(1)} ms (update)`,
           ratio(percentile(apiLatency, 50), percentile(bareLatency, 50)),
-          '<= 1.5',
+          '<= 1.1',
         ],
         [
           '(b) step latency p99',
           `${percentile(apiLatency, 99).toFixed(1)} ms (API)`,
           `${percentile(bareLatency, 99).toFixed(1)} ms (update)`,
           ratio(percentile(apiLatency, 99), percentile(bareLatency, 99)),
-          '<= 1.5',
+          '<= 1.1',
         ],
       );
     }
@@ -559,7 +635,13 @@ async function main(): Promise<void> {
       // --- (d) deadlines at one instant ---------------------------------------------------------------
       log(`(d) ${DEADLINES} case deadlines falling at one instant, then ${DEADLINES} bare timers`);
       const deadlineCases = await insertCases(prisma, 'DEMO', DEADLINES);
-      const leadMs = 30_000 + DEADLINES * 40;
+      // Each case's state is read first (the slow part on a busy machine); the instant is chosen
+      // after, with time to start every run before it (BENCH_DEADLINE_LEAD_MS to set it).
+      const states = new Map<string, CaseState>();
+      await pool(deadlineCases, CONCURRENCY, async (caseId) => {
+        states.set(caseId, await activities.loadCaseState({ caseId }));
+      });
+      const leadMs = count('BENCH_DEADLINE_LEAD_MS', 30_000 + DEADLINES * 60);
       const at = new Date(Date.now() + leadMs);
       const stepIds = new Map<string, string>();
       await prisma.stepRecord.createMany({
@@ -579,7 +661,7 @@ async function main(): Promise<void> {
       // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
       // ladder's reminder with it — the same code path as any case after continue-as-new.
       await pool(deadlineCases, CONCURRENCY, async (caseId) => {
-        const state: CaseState = await activities.loadCaseState({ caseId });
+        const state = states.get(caseId) as CaseState;
         state.deadlines = [
           {
             id: stepIds.get(caseId) as string,
@@ -597,21 +679,25 @@ async function main(): Promise<void> {
           args: [{ caseId, carried: state }],
         });
       });
-      if (Date.now() > at.getTime()) throw new Error('the deadlines fell before every case was started');
+      if (Date.now() > at.getTime())
+        throw new Error('the deadlines fell before every case was started (raise BENCH_DEADLINE_LEAD_MS)');
       await sleep(at.getTime() - Date.now());
       const [escalated, escalationCpu] = await cpuOf(async () => {
-        const deadline = Date.now() + 15 * 60_000;
+        const deadline = Date.now() + Math.max(15, DEADLINES / 500) * 60_000;
         for (;;) {
+          // Without the list of cases as a parameter: polling with 1,000 (or 20,000) ids cost the
+          // bench process more CPU than the worker, on the same two cores. The rows of this measure
+          // are the only rung messages written since the instant.
           const [row] = await prisma.$queryRaw<{ n: bigint; last: Date | null }[]>`
           SELECT count(*) AS n, max(sent_at) AS last FROM notifications
-           WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND case_id = ANY(${deadlineCases}::text[])`;
+           WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND created_at >= ${at}`;
           if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
           if (Date.now() > deadline) throw new Error(`only ${row?.n} escalations delivered`);
-          await sleep(100);
+          await sleep(500);
         }
       });
 
-      const timerAt = new Date(Date.now() + 20_000 + DEADLINES * 20);
+      const timerAt = new Date(Date.now() + count('BENCH_TIMER_LEAD_MS', 30_000 + DEADLINES * 100));
       const timerIds = Array.from({ length: DEADLINES }, () => `bench-timer-${randomUUID()}`);
       await pool(timerIds, CONCURRENCY, async (workflowId) => {
         await client.workflow.start('benchTimerWorkflow', {
@@ -641,9 +727,13 @@ async function main(): Promise<void> {
       log(
         `(d) deliveries retried: ${retries?.retried} (most attempts ${retries?.most}); errors: ${JSON.stringify(retries?.errors)}`,
       );
+      log(
+        `(d) drain: ${DEADLINES} rungs escalated and mailed in ${(escalated / 1000).toFixed(1)} s, ` +
+          `${(DEADLINES / (escalated / 1000)).toFixed(0)}/s; bare timers ${(DEADLINES / (timers / 1000)).toFixed(0)}/s`,
+      );
       rows.push([
-        `(d) ${DEADLINES} deadlines at one instant`,
-        `${(escalated / 1000).toFixed(1)} s to escalate`,
+        `(${CLUSTER ? 'e' : 'd'}) ${DEADLINES} deadlines at one instant${CLUSTER ? ' (national midnight, cluster)' : ''}`,
+        `${(escalated / 1000).toFixed(1)} s to escalate and mail (drain)`,
         `${(timers / 1000).toFixed(1)} s (bare timers)`,
         ratio(escalated, timers),
         '<= 1.3',
@@ -693,7 +783,7 @@ async function main(): Promise<void> {
         `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
         '-',
         '-',
-        '< 500 MB',
+        '< 400 MB',
       ]);
     }
 
@@ -705,7 +795,8 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} cores; ` +
-        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows`,
+        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows, ` +
+        `worker flags ${WORKER_NODE_FLAGS.join(' ')}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
     );
   } finally {
     await cleanup();

@@ -20,6 +20,7 @@ import { assertPortFree, StackError, waitFor } from '../devstack/ports';
 import { seedDemoData } from '../devstack/seed';
 import { startSmtpCapture } from '../devstack/smtp-capture';
 import { supervise, type Supervised } from '../devstack/supervisor';
+import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
 import { ConfigError, loadConfig } from '../lib/config';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -129,11 +130,16 @@ async function main(): Promise<void> {
       if (value) env[name] = value;
     }
     loadConfig(env); // a bad setting stops here, with its name, before any process starts
-    const tsx = (name: string, script: string, extra: Record<string, string> = {}): Supervised =>
+    const tsx = (
+      name: string,
+      script: string,
+      extra: Record<string, string> = {},
+      flags: readonly string[] = [],
+    ): Supervised =>
       supervise({
         name,
         command: process.execPath,
-        args: ['--import', 'tsx', path.join(ROOT, script)],
+        args: [...flags, '--import', 'tsx', path.join(ROOT, script)],
         env: { ...env, ...extra },
         cwd: ROOT,
         logFile: path.join(DATA, 'logs', `${name}.log`),
@@ -141,7 +147,12 @@ async function main(): Promise<void> {
       });
     const metricsBase = port('WORKER_METRICS_PORT', 9464);
     const workers = [1, 2].map((n) =>
-      tsx(`worker-${n}`, 'worker/main.ts', { WORKER_METRICS_PORT: String(metricsBase + n) }),
+      tsx(
+        `worker-${n}`,
+        'worker/main.ts',
+        { WORKER_METRICS_PORT: String(metricsBase + n) },
+        WORKER_NODE_FLAGS,
+      ),
     );
     for (const w of workers) stops.push({ name: w.name, stop: w.stop });
     const api = tsx('api', 'api/main.ts');

@@ -1,6 +1,7 @@
 import { DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
+import { closeIdleSessions, smtpTarget } from '../activities/notifications/smtp';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { recordCalendarChanges, startCalendarChangeWorkflows } from '../lib/calendar-changes';
@@ -109,6 +110,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
       worker.shutdown();
       await running;
       await metrics?.close();
+      closeIdleSessions(smtpTarget(mailer));
       mailer.close();
       await prisma.$disconnect();
       await connection.close();

@@ -157,15 +157,17 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       details: object;
     },
   ) {
-    const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-    if (done) return;
-    await tx.auditEvent.create({
-      data: {
-        idempotencyKey: key,
-        actorType: 'system',
-        ...data,
-        details: JSON.parse(JSON.stringify(data.details)),
-      },
+    // One statement: a retry finds the event there and writes nothing (the key is unique).
+    await tx.auditEvent.createMany({
+      data: [
+        {
+          idempotencyKey: key,
+          actorType: 'system',
+          ...data,
+          details: JSON.parse(JSON.stringify(data.details)) as Prisma.InputJsonValue,
+        },
+      ],
+      skipDuplicates: true,
     });
   }
 
@@ -309,9 +311,13 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         delivery: 'noRecipient',
         fellThrough,
       });
-      let escalation = await prisma.escalation.findUnique({
+      let escalation: {
+        id: string;
+        notificationId: string | null;
+        messages: { id: string; status: string; phase: string | null; messageId: string }[];
+      } | null = await prisma.escalation.findUnique({
         where: { idempotencyKey: key },
-        include: { messages: messagesOf },
+        select: { id: true, notificationId: true, messages: messagesOf },
       });
       if (!escalation && (await stepDone(deadline.id))) return withdrawn(null, []);
       const kase = await prisma.case.findUniqueOrThrow({
@@ -418,10 +424,17 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
               details: { step: deadline.step, level: rung.level, fellThrough },
             });
           }
-          return tx.escalation.findUniqueOrThrow({
-            where: { id: escalationId },
-            include: { messages: messagesOf },
-          });
+          // What was just written, as the lookup above would read it (no second round trip).
+          return {
+            id: escalationId,
+            notificationId: rows[0]?.id ?? null,
+            messages: rows.map((r) => ({
+              id: r.id as string,
+              status: 'pending',
+              phase: null,
+              messageId: r.messageId,
+            })),
+          };
         });
         if (!escalation) return withdrawn(null, fellThrough);
       }

@@ -100,6 +100,84 @@ export async function composeMessage(
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
+/**
+ * Sessions kept open after an accepted message, per SMTP target: the many messages of a midnight
+ * share a few SMTP sessions instead of opening (and greeting, and perhaps TLS-negotiating) one
+ * each. A session is reused only for a new message from its start (MAIL FROM), so the commit
+ * point before the final dot is per message exactly as on a fresh connection.
+ */
+const IDLE_PER_TARGET = 8;
+const IDLE_MS = 10_000;
+const MESSAGES_PER_SESSION = 500;
+
+interface Session {
+  connection: SMTPConnection;
+  messages: number;
+}
+interface IdleSession extends Session {
+  timer: NodeJS.Timeout;
+  gone: () => void;
+}
+const idleSessions = new WeakMap<SMTPConnectionOptions, IdleSession[]>();
+
+function takeIdle(target: SmtpTarget): Session | undefined {
+  const idle = idleSessions.get(target.options);
+  const session = idle?.pop();
+  if (!session) return undefined;
+  clearTimeout(session.timer);
+  session.connection.off('error', session.gone);
+  session.connection.off('end', session.gone);
+  if (session.connection._socket) session.connection._socket.ref();
+  return { connection: session.connection, messages: session.messages };
+}
+
+function park(target: SmtpTarget, session: Session): void {
+  let idle = idleSessions.get(target.options);
+  if (!idle) idleSessions.set(target.options, (idle = []));
+  if (idle.length >= IDLE_PER_TARGET || session.messages >= MESSAGES_PER_SESSION) {
+    session.connection.quit();
+    return;
+  }
+  const list = idle;
+  const parked: IdleSession = {
+    ...session,
+    // The server closed it, or it stayed unused: forget it (a listener also keeps an idle
+    // session's late error from becoming an uncaught one).
+    gone: () => {
+      const at = list.indexOf(parked);
+      if (at >= 0) list.splice(at, 1);
+      clearTimeout(parked.timer);
+      session.connection.close();
+    },
+    timer: setTimeout(() => {
+      const at = list.indexOf(parked);
+      if (at >= 0) list.splice(at, 1);
+      session.connection.off('error', parked.gone);
+      session.connection.off('end', parked.gone);
+      session.connection.on('error', () => undefined);
+      session.connection.quit();
+    }, IDLE_MS),
+  };
+  parked.timer.unref();
+  // An idle session does not keep the process alive.
+  if (session.connection._socket) session.connection._socket.unref();
+  session.connection.on('error', parked.gone);
+  session.connection.on('end', parked.gone);
+  list.push(parked);
+}
+
+/** Closes every idle session (the worker's shutdown). */
+export function closeIdleSessions(target: SmtpTarget): void {
+  const idle = idleSessions.get(target.options) ?? [];
+  for (const session of idle.splice(0)) {
+    clearTimeout(session.timer);
+    session.connection.off('error', session.gone);
+    session.connection.off('end', session.gone);
+    session.connection.on('error', () => undefined);
+    session.connection.quit();
+  }
+}
+
 export async function sendOnce(
   target: SmtpTarget,
   message: OutgoingMessage,
@@ -111,24 +189,53 @@ export async function sendOnce(
   } catch (err) {
     return { outcome: 'notDelivered', permanent: true, error: describe(err) };
   }
-  const { raw, envelope } = composed;
-  const connection = new SMTPConnection({ ...TIMEOUTS, ...target.options });
-  let finalDotReleased = false;
+  const reused = takeIdle(target);
+  if (reused) {
+    const attempt = await transmit(target, reused, composed, beforeFinalDot);
+    // The server had dropped the idle session before anything of this message was committed:
+    // nothing can have been delivered, so it goes out on a fresh connection at once.
+    if (!attempt.fresh) return attempt.outcome;
+  }
+  const fresh = { connection: new SMTPConnection({ ...TIMEOUTS, ...target.options }), messages: 0 };
+  return (await transmit(target, fresh, composed, beforeFinalDot)).outcome;
+}
 
-  return new Promise<SendOutcome>((resolve) => {
+function transmit(
+  target: SmtpTarget,
+  session: Session,
+  { raw, envelope }: Awaited<ReturnType<typeof composeMessage>>,
+  beforeFinalDot: () => Promise<boolean>,
+): Promise<{ outcome: SendOutcome; fresh: boolean }> {
+  const { connection } = session;
+  const reused = session.messages > 0;
+  let finalDotReleased = false;
+  let hookAsked = false;
+
+  return new Promise((resolve) => {
     let settled = false;
-    const finish = (outcome: SendOutcome) => {
+    const finish = (outcome: SendOutcome, fresh = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(limit);
-      if (outcome.outcome === 'accepted') connection.quit();
-      else connection.close();
-      resolve(outcome);
+      connection.off('error', fail);
+      connection.off('end', ended);
+      if (outcome.outcome === 'accepted') {
+        session.messages += 1;
+        park(target, session);
+      } else {
+        connection.on('error', () => undefined);
+        connection.close();
+      }
+      resolve({ outcome, fresh });
     };
     const fail = (err: unknown) => {
       const code = (err as { responseCode?: unknown }).responseCode;
-      // A numeric reply is the server speaking: whatever the stage, it did not take the message.
-      if (typeof code === 'number') {
+      // A reused session the server had closed (or closes now, 421) before this message's commit
+      // point was even asked for: another connection may send it.
+      if (reused && !hookAsked && (typeof code !== 'number' || code === 421)) {
+        finish({ outcome: 'notDelivered', permanent: false, error: describe(err) }, true);
+        // A numeric reply is the server speaking: whatever the stage, it did not take the message.
+      } else if (typeof code === 'number') {
         finish({ outcome: 'notDelivered', permanent: code >= 500, error: describe(err) });
       } else if (finalDotReleased) {
         finish({ outcome: 'unknown', error: describe(err) });
@@ -136,18 +243,18 @@ export async function sendOnce(
         finish({ outcome: 'notDelivered', permanent: false, error: describe(err) });
       }
     };
+    const ended = () => fail(new Error('the SMTP connection closed'));
     const limit = setTimeout(
       () => fail(new Error(`no answer from the SMTP server within ${ATTEMPT_LIMIT_MS} ms`)),
       ATTEMPT_LIMIT_MS,
     );
     // SMTPConnection reports failures both as 'error' events and to the pending callback.
     connection.on('error', fail);
-    connection.once('end', () => fail(new Error('the SMTP connection closed')));
+    connection.once('end', ended);
 
     // The body is offered at once; the end of the stream, which makes nodemailer write the final
     // dot, waits for the hook. Nodemailer reads this stream only after the server's 354.
     let bodyPushed = false;
-    let hookAsked = false;
     const body = new Readable({
       read() {
         if (!bodyPushed) {
@@ -176,6 +283,10 @@ export async function sendOnce(
         if (err) fail(err);
         else finish({ outcome: 'accepted', response: info.response });
       });
+    if (reused) {
+      send();
+      return;
+    }
     connection.connect((err) => {
       if (err) return fail(err);
       if (target.auth && (connection.allowsAuth || target.forceAuth)) {

@@ -16,6 +16,7 @@ import {
   TEMPORAL_UI_VERSION,
 } from '../../devstack/cluster';
 import { freePort } from '../../devstack/ports';
+import { WORKER_NODE_FLAGS } from '../../devstack/worker-flags';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createHarness, type Harness } from '../support/harness';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
@@ -233,6 +234,17 @@ describe('docker-compose.yml', () => {
     );
     expect(run.status).toBe(0);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/warning|error/i);
+  });
+
+  it('starts the worker with node itself and the bounded heap the local stacks and the bench use', () => {
+    expect(project().services.worker?.command).toEqual([
+      'node',
+      ...WORKER_NODE_FLAGS,
+      '--import',
+      'tsx',
+      'worker/main.ts',
+    ]);
+    expect(WORKER_NODE_FLAGS).toEqual(['--max-old-space-size=256']);
   });
 
   it('runs the engine in production mode, its secrets from files, none of them in the file', () => {
