@@ -7,10 +7,10 @@
  * Those who read every province (operations, inspection) see it without the buttons.
  */
 import { Alert, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call, type Result, type Schemas } from '../api/client';
-import { useLoad, useSubmit } from '../api/hooks';
+import { useLoad, useSubmit, type Load } from '../api/hooks';
 import { FailureNotice, Loaded, PageTitle } from '../components/feedback';
 import { useLabel, useLanguage, useT } from '../i18n/i18n';
 import { useStaff } from '../session';
@@ -64,6 +64,60 @@ function ActiveToggle<T>({
       </Button>
       {submission.failure && <FailureNotice failure={submission.failure} submission={submission} />}
     </>
+  );
+}
+
+/**
+ * One list of the organisation (units, staff, partners): its heading, the button that opens its
+ * form for a new one, the form, and the table once loaded.
+ */
+function OrgSection<T>({
+  id,
+  title,
+  newButton,
+  form,
+  load,
+  reload,
+  columns,
+  children,
+}: {
+  id: string;
+  title: string;
+  newButton: ReactNode;
+  form: ReactNode;
+  load: Load<T>;
+  reload(): void;
+  columns: string[];
+  children(data: T): ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h3" id={id}>
+          {title}
+        </Title>
+        {newButton}
+      </Group>
+      {form}
+      <Loaded load={load} reload={reload}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="work-list" data-testid={id}>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th scope="col" key={c}>
+                      {c}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>{children(data)}</tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </section>
   );
 }
 
@@ -203,189 +257,160 @@ export default function OrganisationPage() {
           )}
         </Alert>
       )}
-      <section aria-labelledby="org-units">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h3" id="org-units">
-            {t('org.units')}
-          </Title>
-          {mayEdit && <Button onClick={() => edit({ what: 'unit' })}>{t('org.new.unit')}</Button>}
-        </Group>
-        {form('unit')}
-        <Loaded load={units.value} reload={units.reload}>
-          {(page) => (
-            <div className="table-scroll">
-              <table className="work-list" data-testid="org-units">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('org.col.name')}</th>
-                    <th scope="col">{t('org.col.kind')}</th>
-                    <th scope="col">{t('org.col.id')}</th>
-                    <th scope="col">{t('org.col.status')}</th>
-                    <th scope="col">{t('org.col.action')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((u) => (
-                    <tr key={u.unitId} data-unit={u.unitId} className={u.active ? undefined : 'row-inactive'}>
-                      <td>{u.name}</td>
-                      <td>{t(`org.unitKind.${u.kind}`)}</td>
-                      <td dir="ltr">{u.unitId}</td>
-                      <td>{u.active ? t('org.active') : t('org.inactive')}</td>
-                      <td>
-                        {mayEdit && (
-                          <Group gap="xs">
-                            <EditButton name={u.name} onClick={() => edit({ what: 'unit', unit: u })} />
-                            <ActiveToggle
-                              name={u.name}
-                              active={u.active}
-                              send={(body) =>
-                                call(
-                                  api.PATCH('/units/{unitId}', {
-                                    params: { path: { unitId: u.unitId } },
-                                    body,
-                                  }),
-                                )
-                              }
-                              onChanged={(r) => done(r.unit.name, units.reload)}
-                            />
-                          </Group>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Loaded>
-      </section>
-      <section aria-labelledby="org-staff">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h3" id="org-staff">
-            {t('org.staff')}
-          </Title>
-          {mayEdit && <Button onClick={() => edit({ what: 'staff' })}>{t('org.new.staff')}</Button>}
-        </Group>
-        {form('staff')}
-        <Loaded load={staff.value} reload={staff.reload}>
-          {(people) => (
-            <div className="table-scroll">
-              <table className="work-list" data-testid="org-staff">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('org.col.name')}</th>
-                    <th scope="col">{t('org.col.role')}</th>
-                    <th scope="col">{t('org.col.unit')}</th>
-                    <th scope="col">{t('org.col.status')}</th>
-                    <th scope="col">{t('org.col.action')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {people.map((p) => (
-                    <tr
-                      key={p.staffId}
-                      data-staff={p.staffId}
-                      className={p.active ? undefined : 'row-inactive'}
-                    >
-                      <td>{p.displayName}</td>
-                      <td>{label('roles', p.role)}</td>
-                      <td dir="ltr">{p.unitId ?? '—'}</td>
-                      <td>{p.active ? t('org.active') : t('org.inactive')}</td>
-                      <td>
-                        {mayEdit && (
-                          <Group gap="xs">
-                            <EditButton
-                              name={p.displayName}
-                              onClick={() => edit({ what: 'staff', person: p })}
-                            />
-                            <ActiveToggle
-                              name={p.displayName}
-                              active={p.active}
-                              send={(body) =>
-                                call(
-                                  api.PATCH('/staff/{staffId}', {
-                                    params: { path: { staffId: p.staffId } },
-                                    body,
-                                  }),
-                                )
-                              }
-                              onChanged={(r) => {
-                                setSaved(null);
-                                setLeft(r);
-                                staff.reload();
-                              }}
-                            />
-                          </Group>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Loaded>
-      </section>
-      <section aria-labelledby="org-partners">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h3" id="org-partners">
-            {t('org.partners')}
-          </Title>
-          {mayEdit && <Button onClick={() => edit({ what: 'partner' })}>{t('org.new.partner')}</Button>}
-        </Group>
-        {form('partner')}
-        <Loaded load={partners.value} reload={partners.reload}>
-          {(page) => (
-            <div className="table-scroll">
-              <table className="work-list" data-testid="org-partners">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('org.col.name')}</th>
-                    <th scope="col">{t('org.col.type')}</th>
-                    <th scope="col">{t('org.col.email')}</th>
-                    <th scope="col">{t('org.col.status')}</th>
-                    <th scope="col">{t('org.col.action')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((x) => (
-                    <tr
-                      key={x.partnerId}
-                      data-partner={x.partnerId}
-                      className={x.active ? undefined : 'row-inactive'}
-                    >
-                      <td>{x.name}</td>
-                      <td>{label('partnerTypes', x.partnerType)}</td>
-                      <td dir="ltr">{x.focalEmail}</td>
-                      <td>{x.active ? t('org.active') : t('org.inactive')}</td>
-                      <td>
-                        {mayEdit && (
-                          <Group gap="xs">
-                            <EditButton name={x.name} onClick={() => edit({ what: 'partner', partner: x })} />
-                            <ActiveToggle
-                              name={x.name}
-                              active={x.active}
-                              send={(body) =>
-                                call(
-                                  api.PATCH('/partners/{partnerId}', {
-                                    params: { path: { partnerId: x.partnerId } },
-                                    body,
-                                  }),
-                                )
-                              }
-                              onChanged={(r) => done(r.partner.name, partners.reload)}
-                            />
-                          </Group>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Loaded>
-      </section>
+      <OrgSection
+        id="org-units"
+        title={t('org.units')}
+        newButton={mayEdit && <Button onClick={() => edit({ what: 'unit' })}>{t('org.new.unit')}</Button>}
+        form={form('unit')}
+        load={units.value}
+        reload={units.reload}
+        columns={[
+          t('org.col.name'),
+          t('org.col.kind'),
+          t('org.col.id'),
+          t('org.col.status'),
+          t('org.col.action'),
+        ]}
+      >
+        {(page) => (
+          <>
+            {page.items.map((u) => (
+              <tr key={u.unitId} data-unit={u.unitId} className={u.active ? undefined : 'row-inactive'}>
+                <td>{u.name}</td>
+                <td>{t(`org.unitKind.${u.kind}`)}</td>
+                <td dir="ltr">{u.unitId}</td>
+                <td>{u.active ? t('org.active') : t('org.inactive')}</td>
+                <td>
+                  {mayEdit && (
+                    <Group gap="xs">
+                      <EditButton name={u.name} onClick={() => edit({ what: 'unit', unit: u })} />
+                      <ActiveToggle
+                        name={u.name}
+                        active={u.active}
+                        send={(body) =>
+                          call(
+                            api.PATCH('/units/{unitId}', {
+                              params: { path: { unitId: u.unitId } },
+                              body,
+                            }),
+                          )
+                        }
+                        onChanged={(r) => done(r.unit.name, units.reload)}
+                      />
+                    </Group>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </>
+        )}
+      </OrgSection>
+      <OrgSection
+        id="org-staff"
+        title={t('org.staff')}
+        newButton={mayEdit && <Button onClick={() => edit({ what: 'staff' })}>{t('org.new.staff')}</Button>}
+        form={form('staff')}
+        load={staff.value}
+        reload={staff.reload}
+        columns={[
+          t('org.col.name'),
+          t('org.col.role'),
+          t('org.col.unit'),
+          t('org.col.status'),
+          t('org.col.action'),
+        ]}
+      >
+        {(people) => (
+          <>
+            {people.map((p) => (
+              <tr key={p.staffId} data-staff={p.staffId} className={p.active ? undefined : 'row-inactive'}>
+                <td>{p.displayName}</td>
+                <td>{label('roles', p.role)}</td>
+                <td dir="ltr">{p.unitId ?? '—'}</td>
+                <td>{p.active ? t('org.active') : t('org.inactive')}</td>
+                <td>
+                  {mayEdit && (
+                    <Group gap="xs">
+                      <EditButton name={p.displayName} onClick={() => edit({ what: 'staff', person: p })} />
+                      <ActiveToggle
+                        name={p.displayName}
+                        active={p.active}
+                        send={(body) =>
+                          call(
+                            api.PATCH('/staff/{staffId}', {
+                              params: { path: { staffId: p.staffId } },
+                              body,
+                            }),
+                          )
+                        }
+                        onChanged={(r) => {
+                          setSaved(null);
+                          setLeft(r);
+                          staff.reload();
+                        }}
+                      />
+                    </Group>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </>
+        )}
+      </OrgSection>
+      <OrgSection
+        id="org-partners"
+        title={t('org.partners')}
+        newButton={
+          mayEdit && <Button onClick={() => edit({ what: 'partner' })}>{t('org.new.partner')}</Button>
+        }
+        form={form('partner')}
+        load={partners.value}
+        reload={partners.reload}
+        columns={[
+          t('org.col.name'),
+          t('org.col.type'),
+          t('org.col.email'),
+          t('org.col.status'),
+          t('org.col.action'),
+        ]}
+      >
+        {(page) => (
+          <>
+            {page.items.map((x) => (
+              <tr
+                key={x.partnerId}
+                data-partner={x.partnerId}
+                className={x.active ? undefined : 'row-inactive'}
+              >
+                <td>{x.name}</td>
+                <td>{label('partnerTypes', x.partnerType)}</td>
+                <td dir="ltr">{x.focalEmail}</td>
+                <td>{x.active ? t('org.active') : t('org.inactive')}</td>
+                <td>
+                  {mayEdit && (
+                    <Group gap="xs">
+                      <EditButton name={x.name} onClick={() => edit({ what: 'partner', partner: x })} />
+                      <ActiveToggle
+                        name={x.name}
+                        active={x.active}
+                        send={(body) =>
+                          call(
+                            api.PATCH('/partners/{partnerId}', {
+                              params: { path: { partnerId: x.partnerId } },
+                              body,
+                            }),
+                          )
+                        }
+                        onChanged={(r) => done(r.partner.name, partners.reload)}
+                      />
+                    </Group>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </>
+        )}
+      </OrgSection>
     </Stack>
   );
 }
