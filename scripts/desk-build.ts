@@ -37,6 +37,22 @@ async function generateClient(): Promise<void> {
   fs.writeFileSync(path.join(GENERATED, 'api.ts'), banner + astToString(ast));
 }
 
+/** The staff roles no mail names (the escalation roles' words are the mail templates'). */
+const DESK_ONLY_ROLES = {
+  fr: {
+    operations: 'exploitation (opérateurs)',
+    auditor: 'inspection',
+    admin: 'administrateur de la province',
+    nationalAdmin: 'administrateur national (ministère)',
+  },
+  ar: {
+    operations: 'فريق التشغيل',
+    auditor: 'التفتيش',
+    admin: 'المسؤول الإقليمي عن التنظيم',
+    nationalAdmin: 'المسؤول الوطني (الوزارة)',
+  },
+} as const;
+
 function writeLabels(): void {
   const labels = Object.fromEntries(
     (['ar', 'fr'] as const).map((language) => {
@@ -46,7 +62,7 @@ function writeLabels(): void {
         language,
         {
           steps: base.steps,
-          roles: base.roles,
+          roles: { ...base.roles, ...DESK_ONLY_ROLES[language] },
           channels: base.channels,
           categories: report.categories,
           sexes: report.sexes,

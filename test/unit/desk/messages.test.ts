@@ -8,6 +8,7 @@ import { FIELD_FORMS, REASON_FORMS } from '../../../api/http/reasons';
 import { ar } from '../../../desk/src/i18n/ar';
 import { fr } from '../../../desk/src/i18n/fr';
 import { workKindValues } from '../../../desk/generated/api';
+import labels from '../../../desk/generated/labels.json';
 
 const format = (locale: string, message: string, values: Record<string, number>) =>
   new IntlMessageFormat(message, locale).format(values) as string;
@@ -110,4 +111,26 @@ it("says why a unit cannot be deactivated, its people and open cases counted in 
   expect(say('ar-MA', ar['reason.unit.notEmpty'], 1, 3)).toBe(
     'ما تزال الوحدة unit-x تضم موظفاً نشيطاً واحداً و3 ملفات مفتوحة: انقلوهم أولاً.',
   );
+});
+
+describe('role labels', () => {
+  it('names every staff role in French and Arabic, those no mail names included', () => {
+    const roles = [
+      'handler',
+      'supervisor',
+      'coordinator',
+      'committee',
+      'partner',
+      'mediator',
+      'operations',
+      'auditor',
+      'admin',
+      'nationalAdmin',
+    ];
+    for (const language of ['fr', 'ar'] as const) {
+      expect(Object.keys(labels[language].roles).sort()).toEqual([...roles].sort());
+    }
+    expect(labels.fr.roles.nationalAdmin).toBe('administrateur national (ministère)');
+    expect(labels.ar.roles.admin).toBe('المسؤول الإقليمي عن التنظيم');
+  });
 });
