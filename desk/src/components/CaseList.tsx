@@ -4,9 +4,9 @@
  * each worded when it is: a thousand rows of library components cost seconds.
  */
 import { Text } from '@mantine/core';
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Schemas } from '../api/client';
-import { rowClass, Spacer, useRowLinks, useVisibleRows } from './long-table';
+import { LongTable, rowClass } from './long-table';
 import { DueTime, useDueLabel, useFormatters } from './time';
 import { useT } from '../i18n/i18n';
 
@@ -54,8 +54,6 @@ export function CaseList({ items }: { items: Item[] }) {
   const t = useT();
   const f = useFormatters();
   const due = useDueLabel();
-  const onClick = useRowLinks();
-  const body = useRef<HTMLTableSectionElement>(null);
   const sorted = useMemo(() => [...items].sort(soonestFirst), [items]);
   const words = useMemo(
     (): Words => ({
@@ -68,7 +66,6 @@ export function CaseList({ items }: { items: Item[] }) {
     }),
     [t, f, due],
   );
-  const { start, end, before, after } = useVisibleRows(sorted.length, body);
   const [now] = useState(() => Date.now());
   const overdue = sorted.filter(
     (i) => i.overdue || (i.nextDueAt !== null && Date.parse(i.nextDueAt) < now),
@@ -79,28 +76,17 @@ export function CaseList({ items }: { items: Item[] }) {
       <Text role="status" className="counts" data-testid="work-counts">
         {t('work.count', { count: sorted.length })} — {t('work.overdueCount', { count: overdue })}
       </Text>
-      {/* A plain table (styled in styles.css): a thousand rows of library components cost seconds. */}
-      <div className="table-scroll">
-        <table className="work-list" data-items={sorted.length} aria-rowcount={sorted.length + 1}>
-          <thead>
-            <tr aria-rowindex={1}>
-              <th scope="col">{t('work.col.case')}</th>
-              <th scope="col">{t('work.col.step')}</th>
-              <th scope="col">{t('work.col.risk')}</th>
-              <th scope="col">{t('work.col.due')}</th>
-              <th scope="col">{t('work.col.opened')}</th>
-            </tr>
-          </thead>
-          {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegates the links' clicks; the links keep their own keyboard behaviour */}
-          <tbody ref={body} onClick={onClick}>
-            {before > 0 && <Spacer height={before} />}
-            {sorted.slice(start, end).map((c, i) => (
-              <CaseRow key={c.caseId} c={c} index={start + i} words={words} />
-            ))}
-            {after > 0 && <Spacer height={after} />}
-          </tbody>
-        </table>
-      </div>
+      <LongTable
+        count={sorted.length}
+        columns={[
+          t('work.col.case'),
+          t('work.col.step'),
+          t('work.col.risk'),
+          t('work.col.due'),
+          t('work.col.opened'),
+        ]}
+        row={(i) => <CaseRow key={sorted[i]!.caseId} c={sorted[i]!} index={i} words={words} />}
+      />
     </>
   );
 }

@@ -4,7 +4,7 @@
  * window. The height of a row is measured on the rows rendered. A short list renders whole, so
  * finding a word in the page and printing it work as usual there.
  */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useNavigate } from 'react-router';
 
 /** Lists up to this many rows render whole. */
@@ -89,4 +89,44 @@ export function useRowLinks() {
 /** A row's classes: overdue marked, every other row shaded (by its place in the whole list). */
 export function rowClass(overdue: boolean, index: number): string | undefined {
   return [overdue ? 'row-overdue' : '', index % 2 ? 'row-alt' : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * A long list as a plain table (styled in styles.css: a thousand rows of library components cost
+ * seconds): the header, then only the rows near the viewport, `row(i)` drawing the i-th; the rows'
+ * links are followed by one handler.
+ */
+export function LongTable({
+  count,
+  columns,
+  row,
+}: {
+  count: number;
+  columns: string[];
+  row(index: number): ReactNode;
+}) {
+  const onClick = useRowLinks();
+  const body = useRef<HTMLTableSectionElement>(null);
+  const { start, end, before, after } = useVisibleRows(count, body);
+  return (
+    <div className="table-scroll">
+      <table className="work-list" data-items={count} aria-rowcount={count + 1}>
+        <thead>
+          <tr aria-rowindex={1}>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegates the links' clicks; the links keep their own keyboard behaviour */}
+        <tbody ref={body} onClick={onClick}>
+          {before > 0 && <Spacer height={before} columns={columns.length} />}
+          {Array.from({ length: end - start }, (_, i) => row(start + i))}
+          {after > 0 && <Spacer height={after} columns={columns.length} />}
+        </tbody>
+      </table>
+    </div>
+  );
 }

@@ -13,7 +13,7 @@ import { useLoad } from '../api/hooks';
 import { CaseList } from '../components/CaseList';
 import { Loaded, PageTitle } from '../components/feedback';
 import { DueTime, useDueLabel, useFormatters } from '../components/time';
-import { rowClass, Spacer, useRowLinks, useVisibleRows } from '../components/long-table';
+import { LongTable, rowClass } from '../components/long-table';
 import { useLabel, useT } from '../i18n/i18n';
 import { caseStepValues, riskLevelValues, workKindValues } from '../../generated/api';
 import { useStaff } from '../session';
@@ -275,8 +275,6 @@ export function WorkItems({ work }: { work: WorkList }) {
   const label = useLabel();
   const f = useFormatters();
   const due = useDueLabel();
-  const onClick = useRowLinks();
-  const body = useRef<HTMLTableSectionElement>(null);
   // The API's order (soonest first, no deadline last) is kept as it is.
   const items = work.items;
   const words = useMemo(
@@ -289,7 +287,6 @@ export function WorkItems({ work }: { work: WorkList }) {
     }),
     [t, label, f, due],
   );
-  const { start, end, before, after } = useVisibleRows(items.length, body);
   useEffect(() => {
     // The browser test reads this mark to measure how long the list took to render.
     performance.mark('desk:work-list-rendered', { detail: { items: items.length } });
@@ -304,28 +301,17 @@ export function WorkItems({ work }: { work: WorkList }) {
       {items.length < work.matched && (
         <Text size="sm">{t('work.partial', { shown: items.length, total: work.matched })}</Text>
       )}
-      {/* A plain table (styled in styles.css): a thousand rows of library components cost seconds. */}
-      <div className="table-scroll">
-        <table className="work-list" data-items={items.length} aria-rowcount={items.length + 1}>
-          <thead>
-            <tr aria-rowindex={1}>
-              <th scope="col">{t('work.col.case')}</th>
-              <th scope="col">{t('work.col.what')}</th>
-              <th scope="col">{t('work.col.risk')}</th>
-              <th scope="col">{t('work.col.due')}</th>
-              <th scope="col">{t('work.col.opened')}</th>
-            </tr>
-          </thead>
-          {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- delegates the links' clicks; the links keep their own keyboard behaviour */}
-          <tbody ref={body} onClick={onClick}>
-            {before > 0 && <Spacer height={before} />}
-            {items.slice(start, end).map((item, i) => (
-              <WorkRow key={item.itemId} item={item} index={start + i} words={words} />
-            ))}
-            {after > 0 && <Spacer height={after} />}
-          </tbody>
-        </table>
-      </div>
+      <LongTable
+        count={items.length}
+        columns={[
+          t('work.col.case'),
+          t('work.col.what'),
+          t('work.col.risk'),
+          t('work.col.due'),
+          t('work.col.opened'),
+        ]}
+        row={(i) => <WorkRow key={items[i]!.itemId} item={items[i]!} index={i} words={words} />}
+      />
     </>
   );
 }
