@@ -67,6 +67,38 @@ function ActiveToggle<T>({
   );
 }
 
+/** A row's status and, for who may edit, its edit and (de)activate buttons: the last two cells. */
+function StatusCells<T>({
+  name,
+  active,
+  mayEdit,
+  onEdit,
+  send,
+  onChanged,
+}: {
+  name: string;
+  active: boolean;
+  mayEdit: boolean;
+  onEdit(): void;
+  send(body: { active: boolean }): Promise<Result<T>>;
+  onChanged(r: T): void;
+}) {
+  const t = useT();
+  return (
+    <>
+      <td>{active ? t('org.active') : t('org.inactive')}</td>
+      <td>
+        {mayEdit && (
+          <Group gap="xs">
+            <EditButton name={name} onClick={onEdit} />
+            <ActiveToggle name={name} active={active} send={send} onChanged={onChanged} />
+          </Group>
+        )}
+      </td>
+    </>
+  );
+}
+
 /**
  * One list of the organisation (units, staff, partners): its heading, the button that opens its
  * form for a new one, the form, and the table once loaded.
@@ -279,27 +311,21 @@ export default function OrganisationPage() {
                 <td>{u.name}</td>
                 <td>{t(`org.unitKind.${u.kind}`)}</td>
                 <td dir="ltr">{u.unitId}</td>
-                <td>{u.active ? t('org.active') : t('org.inactive')}</td>
-                <td>
-                  {mayEdit && (
-                    <Group gap="xs">
-                      <EditButton name={u.name} onClick={() => edit({ what: 'unit', unit: u })} />
-                      <ActiveToggle
-                        name={u.name}
-                        active={u.active}
-                        send={(body) =>
-                          call(
-                            api.PATCH('/units/{unitId}', {
-                              params: { path: { unitId: u.unitId } },
-                              body,
-                            }),
-                          )
-                        }
-                        onChanged={(r) => done(r.unit.name, units.reload)}
-                      />
-                    </Group>
-                  )}
-                </td>
+                <StatusCells
+                  name={u.name}
+                  active={u.active}
+                  mayEdit={mayEdit}
+                  onEdit={() => edit({ what: 'unit', unit: u })}
+                  send={(body) =>
+                    call(
+                      api.PATCH('/units/{unitId}', {
+                        params: { path: { unitId: u.unitId } },
+                        body,
+                      }),
+                    )
+                  }
+                  onChanged={(r) => done(r.unit.name, units.reload)}
+                />
               </tr>
             ))}
           </>
@@ -327,31 +353,25 @@ export default function OrganisationPage() {
                 <td>{p.displayName}</td>
                 <td>{label('roles', p.role)}</td>
                 <td dir="ltr">{p.unitId ?? '—'}</td>
-                <td>{p.active ? t('org.active') : t('org.inactive')}</td>
-                <td>
-                  {mayEdit && (
-                    <Group gap="xs">
-                      <EditButton name={p.displayName} onClick={() => edit({ what: 'staff', person: p })} />
-                      <ActiveToggle
-                        name={p.displayName}
-                        active={p.active}
-                        send={(body) =>
-                          call(
-                            api.PATCH('/staff/{staffId}', {
-                              params: { path: { staffId: p.staffId } },
-                              body,
-                            }),
-                          )
-                        }
-                        onChanged={(r) => {
-                          setSaved(null);
-                          setLeft(r);
-                          staff.reload();
-                        }}
-                      />
-                    </Group>
-                  )}
-                </td>
+                <StatusCells
+                  name={p.displayName}
+                  active={p.active}
+                  mayEdit={mayEdit}
+                  onEdit={() => edit({ what: 'staff', person: p })}
+                  send={(body) =>
+                    call(
+                      api.PATCH('/staff/{staffId}', {
+                        params: { path: { staffId: p.staffId } },
+                        body,
+                      }),
+                    )
+                  }
+                  onChanged={(r) => {
+                    setSaved(null);
+                    setLeft(r);
+                    staff.reload();
+                  }}
+                />
               </tr>
             ))}
           </>
@@ -385,27 +405,21 @@ export default function OrganisationPage() {
                 <td>{x.name}</td>
                 <td>{label('partnerTypes', x.partnerType)}</td>
                 <td dir="ltr">{x.focalEmail}</td>
-                <td>{x.active ? t('org.active') : t('org.inactive')}</td>
-                <td>
-                  {mayEdit && (
-                    <Group gap="xs">
-                      <EditButton name={x.name} onClick={() => edit({ what: 'partner', partner: x })} />
-                      <ActiveToggle
-                        name={x.name}
-                        active={x.active}
-                        send={(body) =>
-                          call(
-                            api.PATCH('/partners/{partnerId}', {
-                              params: { path: { partnerId: x.partnerId } },
-                              body,
-                            }),
-                          )
-                        }
-                        onChanged={(r) => done(r.partner.name, partners.reload)}
-                      />
-                    </Group>
-                  )}
-                </td>
+                <StatusCells
+                  name={x.name}
+                  active={x.active}
+                  mayEdit={mayEdit}
+                  onEdit={() => edit({ what: 'partner', partner: x })}
+                  send={(body) =>
+                    call(
+                      api.PATCH('/partners/{partnerId}', {
+                        params: { path: { partnerId: x.partnerId } },
+                        body,
+                      }),
+                    )
+                  }
+                  onChanged={(r) => done(r.partner.name, partners.reload)}
+                />
               </tr>
             ))}
           </>
