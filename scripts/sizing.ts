@@ -24,6 +24,7 @@ import { createActivities } from '../activities';
 import { signToken } from '../api/auth/token';
 import { startTemporalCluster, SERVICES } from '../devstack/cluster';
 import { applyMigrations } from '../devstack/migrate';
+import { cpuSeconds, pidOf } from '../devstack/process-cpu';
 import { freePort, waitFor } from '../devstack/ports';
 import { startEmbeddedPostgres } from '../devstack/postgres';
 import { seedDemoData } from '../devstack/seed';
@@ -80,45 +81,6 @@ function spawnTs(
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', out, out],
   });
-}
-
-/** CPU seconds of a process and its descendants (PostgreSQL's backends), from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const parent = new Map<number, number>();
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      parent.set(Number(e), Number(fs.readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  let total = 0;
-  const stack = [pid];
-  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
-    try {
-      const f = fs.readFileSync(`/proc/${at}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      continue;
-    }
-    for (const [child, p] of parent) if (p === at) stack.push(child);
-  }
-  return total / 100;
-}
-
-function pidOf(needle: string): number | undefined {
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(needle) && !cmd.includes('/proc')) return Number(e);
-    } catch {
-      // gone
-    }
-  }
-  return undefined;
 }
 
 /** Rows and bytes of every table of a database (after ANALYZE, exact counts). */
