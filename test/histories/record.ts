@@ -44,9 +44,9 @@ import { insertPlan, startCase } from '../support/cases';
 import globalSetup from '../support/global-setup';
 import globalTeardown from '../support/global-teardown';
 import { createHarness, type Harness } from '../support/harness';
-import { birthDateAged, MEDIATOR, startPathway, waitForPhase } from '../support/leaving-care';
+import { allAxes, birthDateAged, MEDIATOR, startPathway, waitForPhase } from '../support/leaving-care';
 import { eventually } from '../support/wait';
-import { mediatorAssignmentUpdate } from '../../workflows/leaving-care/definitions';
+import { mediatorAssignmentUpdate, programmeUpdate } from '../../workflows/leaving-care/definitions';
 
 const OUT = __dirname;
 const PARTNER = 'staff-demo-partner';
@@ -325,7 +325,8 @@ async function continuedAsNew(h: Harness): Promise<void> {
 
 /**
  * A leaving-care pathway of a child enrolled at 16: the programme deadline missed (its rung fires),
- * a mediator assigned, then months of contacts until the run continues as new; both runs saved.
+ * a mediator assigned and the programme set late, then months of programme reviews climbing their
+ * ladders until the run continues as new; both runs saved.
  */
 async function leavingCarePathway(h: Harness): Promise<void> {
   const birthDate = birthDateAged(await h.env.currentTimeMs(), 16, 2);
@@ -340,6 +341,8 @@ async function leavingCarePathway(h: Harness): Promise<void> {
   await handle.executeUpdate(mediatorAssignmentUpdate, {
     args: [{ actorId: HANDLER, mediatorId: MEDIATOR }],
   });
+  // The programme, late: its reviews then fall due, each climbing its ladder, until the run continues.
+  await handle.executeUpdate(programmeUpdate, { args: [{ actorId: HANDLER, axes: allAxes('inProgress') }] });
   for (let month = 0; (await handle.describe()).runId === firstRun && month < 36; month += 1) {
     await h.env.sleep(30 * 86_400_000);
     console.log(`  month ${month}: ${(await handle.fetchHistory()).events?.length ?? 0} events`);

@@ -19,7 +19,7 @@ import type {
   ReplanReason,
   WatchedStep,
 } from './types';
-import { atDeadline, watchDeadline } from './watch';
+import { watchDeadline } from './watch';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -246,12 +246,17 @@ export class DeadlineKeeper<S extends WatchedStep, O = undefined> {
 
   private watch(deadline: OpenDeadline): void {
     const isOpen = () => this.isOpen(deadline);
-    void watchDeadline(this.book.caseId, deadline, isOpen, (record) => {
-      this.book.escalations?.push(record);
-      this.config.onEscalated?.(record);
-      this.publish();
-    });
-    // Overdue turns true at the deadline itself, not when the first rung's mail has gone.
-    void atDeadline(deadline, isOpen, () => this.publish());
+    // Overdue turns true at the deadline itself, before the first rung's mail has gone.
+    void watchDeadline(
+      this.book.caseId,
+      deadline,
+      isOpen,
+      () => this.publish(),
+      (record) => {
+        this.book.escalations?.push(record);
+        this.config.onEscalated?.(record);
+        this.publish();
+      },
+    );
   }
 }
