@@ -658,6 +658,20 @@ async function main(): Promise<void> {
         SELECT count(*) FILTER (WHERE attempts > 1) AS retried, max(attempts) AS most,
                array_agg(DISTINCT left(last_error, 120)) FILTER (WHERE last_error IS NOT NULL) AS errors
           FROM notifications WHERE case_id = ANY(${deadlineCases}::text[])`;
+      // Where a rung's time went: until its activity wrote the outbox row (the timer, the workflow
+      // task, the activity task's dispatch), then until the mail was sent.
+      const [spread] = await prisma.$queryRaw<
+        { written50: number; written99: number; sent50: number; sent99: number }[]
+      >`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - ${at}::timestamptz)) AS written50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - ${at}::timestamptz)) AS written99,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at)) AS sent50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at)) AS sent99
+          FROM notifications WHERE case_id = ANY(${deadlineCases}::text[])`;
+      log(
+        `(d) after the instant, outbox rows written at p50 ${spread?.written50?.toFixed(1)} s, p99 ${spread?.written99?.toFixed(1)} s; ` +
+          `sent after writing at p50 ${spread?.sent50?.toFixed(2)} s, p99 ${spread?.sent99?.toFixed(2)} s`,
+      );
       log(
         `(d) deliveries retried: ${retries?.retried} (most attempts ${retries?.most}); errors: ${JSON.stringify(retries?.errors)}`,
       );
