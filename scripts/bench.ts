@@ -262,7 +262,7 @@ async function main(): Promise<void> {
             address: cluster.address,
             clientEnv: cluster.clientEnv,
             pids: (): Record<string, number | undefined> => ({
-              ...Object.fromEntries(SERVICES.map((name) => [name, cluster.services[name].pid])),
+              ...Object.fromEntries(SERVICES.map((name) => [`temporal ${name}`, cluster.services[name].pid])),
               'temporal postgres': cluster.postgres.pid,
             }),
           };
