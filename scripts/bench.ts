@@ -617,7 +617,9 @@ async function main(): Promise<void> {
         throw new Error('the deadlines fell before every case was started (raise BENCH_DEADLINE_LEAD_MS)');
       await sleep(at.getTime() - Date.now());
       const [escalated, escalationCpu] = await cpuOf(async () => {
-        const deadline = Date.now() + Math.max(15, DEADLINES / 500) * 60_000;
+        // At least 15 minutes, or 5 rungs a second (BENCH_DRAIN_MINUTES to wait longer).
+        const deadline = Date.now() + count('BENCH_DRAIN_MINUTES', Math.max(15, DEADLINES / 300)) * 60_000;
+        let reported = Date.now();
         for (;;) {
           // Without the list of cases as a parameter: polling with 1,000 (or 20,000) ids cost the
           // bench process more CPU than the worker, on the same two cores. The rows of this measure
@@ -626,7 +628,17 @@ async function main(): Promise<void> {
           SELECT count(*) AS n, max(sent_at) AS last FROM notifications
            WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND created_at >= ${at}`;
           if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
-          if (Date.now() > deadline) throw new Error(`only ${row?.n} escalations delivered`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `only ${row?.n} of ${DEADLINES} escalations delivered in ${Date.now() - at.getTime()} ms`,
+            );
+          // The drain's progress once a minute: a stalled midnight is seen, not only its end.
+          if (Date.now() - reported > 60_000) {
+            reported = Date.now();
+            log(
+              `  ${row?.n}/${DEADLINES} rungs mailed ${((Date.now() - at.getTime()) / 1000).toFixed(0)} s after the instant`,
+            );
+          }
           await sleep(500);
         }
       });
