@@ -1,5 +1,7 @@
 /** Rows the bench writes straight into the read model, and the bare SELECTs it compares reads with. */
+import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../lib/db';
+import { caseWorkflowId, type CaseState } from '../workflows/case/definitions';
 
 /**
  * `n` open cases of province WORK at screening, each with its step record due within the day, one in
@@ -100,3 +102,30 @@ export function caseRowsSql(caseId: string): string {
 export const WORK_ROWS_SQL = `
   SELECT s.*, c.*, (SELECT json_agg(e) FROM "escalations" e WHERE e."step_record_id" = s."id") AS escalations
     FROM "step_records" s JOIN "cases" c ON c."id" = s."case_id" WHERE s."id" = ANY($1::text[])`;
+
+/**
+ * Starts a case as a run continued from an earlier one (the same code path as any case after
+ * continue-as-new) whose one open deadline is its screening, due at `dueAt` with the handler's
+ * reminder then: what the bench and the sizing script use to put deadlines where they want them.
+ */
+export async function startWithScreeningDue(
+  client: Client,
+  taskQueue: string,
+  state: CaseState,
+  deadline: { id: string; province: string; dueAt: string },
+): Promise<void> {
+  state.deadlines = [
+    {
+      ...deadline,
+      step: 'screening',
+      openedAt: new Date().toISOString(),
+      ladder: [{ level: 0, role: 'handler', at: deadline.dueAt }],
+      fired: [],
+    },
+  ];
+  await client.workflow.start('caseWorkflow', {
+    taskQueue,
+    workflowId: caseWorkflowId(state.caseId),
+    args: [{ caseId: state.caseId, carried: state }],
+  });
+}

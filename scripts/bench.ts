@@ -47,7 +47,13 @@ import { startSmtpCapture } from '../devstack/smtp-capture';
 import { startTemporalCluster, SERVICES } from '../devstack/cluster';
 import { startTemporalDevServer } from '../devstack/temporal';
 import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
-import { caseRowsSql, insertClosedCases, insertWorkload, WORK_ROWS_SQL } from './bench-data';
+import {
+  caseRowsSql,
+  insertClosedCases,
+  insertWorkload,
+  startWithScreeningDue,
+  WORK_ROWS_SQL,
+} from './bench-data';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient, type PrismaClient } from '../lib/db';
 import { generateEncryptionKey } from '../lib/payload-codec';
@@ -595,22 +601,10 @@ async function main(): Promise<void> {
       // Each case as a run continued from an earlier one: its one open deadline falls at `at`, and the
       // ladder's reminder with it — the same code path as any case after continue-as-new.
       await pool(deadlineCases, CONCURRENCY, async (caseId) => {
-        const state = states.get(caseId) as CaseState;
-        state.deadlines = [
-          {
-            id: stepIds.get(caseId) as string,
-            step: 'screening',
-            province: 'DEMO',
-            openedAt: new Date().toISOString(),
-            dueAt: at.toISOString(),
-            ladder: [{ level: 0, role: 'handler', at: at.toISOString() }],
-            fired: [],
-          },
-        ];
-        await client.workflow.start('caseWorkflow', {
-          taskQueue: env.TEMPORAL_TASK_QUEUE,
-          workflowId: caseWorkflowId(caseId),
-          args: [{ caseId, carried: state }],
+        await startWithScreeningDue(client, env.TEMPORAL_TASK_QUEUE, states.get(caseId) as CaseState, {
+          id: stepIds.get(caseId) as string,
+          province: 'DEMO',
+          dueAt: at.toISOString(),
         });
       });
       if (Date.now() > at.getTime())
@@ -709,23 +703,16 @@ async function main(): Promise<void> {
       const quiet = await insertCases(prisma, QUIET, OPEN_CASES);
       const dueAt = new Date(Date.now() + 86_400_000).toISOString();
       await pool(quiet, 50, async (caseId) => {
-        const state: CaseState = await activities.loadCaseState({ caseId });
-        state.deadlines = [
+        await startWithScreeningDue(
+          client,
+          env.TEMPORAL_TASK_QUEUE,
+          await activities.loadCaseState({ caseId }),
           {
             id: randomUUID(),
-            step: 'screening',
             province: QUIET,
-            openedAt: new Date().toISOString(),
             dueAt,
-            ladder: [{ level: 0, role: 'handler', at: dueAt }],
-            fired: [],
           },
-        ];
-        await client.workflow.start('caseWorkflow', {
-          taskQueue: env.TEMPORAL_TASK_QUEUE,
-          workflowId: caseWorkflowId(caseId),
-          args: [{ caseId, carried: state }],
-        });
+        );
       });
       // Every one has run its first task (it publishes its province as a search attribute then).
       for (const deadline = Date.now() + 30 * 60_000; ;) {

@@ -37,6 +37,7 @@ import { generateEncryptionKey } from '../lib/payload-codec';
 import { connectClient } from '../lib/temporal';
 import { caseWorkflowId, type CaseState } from '../workflows/case/definitions';
 import { bundleWorkflows } from '../worker/bundle';
+import { startWithScreeningDue } from './bench-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLUSTER = process.argv.includes('--cluster') || process.env.SIZING_CLUSTER === '1';
@@ -442,21 +443,10 @@ async function main(): Promise<void> {
           dueAt: at,
         },
       });
-      state.deadlines = [
-        {
-          id,
-          step: 'screening',
-          province: 'DEMO',
-          openedAt: new Date().toISOString(),
-          dueAt: at.toISOString(),
-          ladder: [{ level: 0, role: 'handler', at: at.toISOString() }],
-          fired: [],
-        },
-      ];
-      await client.workflow.start('caseWorkflow', {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowId: caseWorkflowId(caseId),
-        args: [{ caseId, carried: state }],
+      await startWithScreeningDue(client, config.TEMPORAL_TASK_QUEUE, state, {
+        id,
+        province: 'DEMO',
+        dueAt: at.toISOString(),
       });
     }
     await until('every rung mailed', async () => {
