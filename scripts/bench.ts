@@ -201,6 +201,45 @@ async function opened(prisma: PrismaClient, caseIds: string[], timeoutMs: number
   }
 }
 
+/**
+ * Where a midnight's unmailed rungs are: the outbox by status, and for up to five cases with no rung
+ * mailed since the instant, their outbox rows and their workflow's pending activities.
+ */
+async function logStragglers(
+  prisma: PrismaClient,
+  client: Client,
+  caseIds: string[],
+  at: Date,
+): Promise<void> {
+  const statuses = await prisma.$queryRaw<{ status: string; phase: string | null; n: bigint }[]>`
+    SELECT status::text, phase::text, count(*) AS n FROM notifications
+     WHERE kind IN ('reminder', 'escalation') AND created_at >= ${at} GROUP BY 1, 2 ORDER BY 1, 2`;
+  log(
+    `  outbox since the instant: ${statuses.map((r) => `${r.status}/${r.phase ?? '-'} ${r.n}`).join(', ')}`,
+  );
+  const missing = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT c AS id FROM unnest(${caseIds}::text[]) AS c
+     WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.case_id = c AND n.status = 'sent'
+                         AND n.kind IN ('reminder', 'escalation') AND n.created_at >= ${at})
+     LIMIT 5`;
+  for (const { id } of missing) {
+    const rows = await prisma.notification.findMany({
+      where: { caseId: id, createdAt: { gte: at } },
+      select: { status: true, phase: true, attempts: true, lastError: true, createdAt: true },
+    });
+    const description = await client.workflow
+      .getHandle(caseWorkflowId(id))
+      .describe()
+      .catch((error: unknown) => ({ status: { name: String(error) }, raw: { pendingActivities: [] } }));
+    const pending = (description.raw.pendingActivities ?? []).map((a) =>
+      `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`.trim(),
+    );
+    log(
+      `  unmailed ${id}: workflow ${description.status.name}; outbox ${JSON.stringify(rows)}; pending [${pending.join('; ')}]`,
+    );
+  }
+}
+
 interface Api {
   post(path: string, as: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   get(path: string, as: string): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -614,6 +653,8 @@ async function main(): Promise<void> {
         // At least 15 minutes, or 5 rungs a second (BENCH_DRAIN_MINUTES to wait longer).
         const deadline = Date.now() + count('BENCH_DRAIN_MINUTES', Math.max(15, DEADLINES / 300)) * 60_000;
         let reported = Date.now();
+        let lastCount: bigint | undefined;
+        let stalledLogged = false;
         for (;;) {
           // Without the list of cases as a parameter: polling with 1,000 (or 20,000) ids cost the
           // bench process more CPU than the worker, on the same two cores. The rows of this measure
@@ -622,16 +663,24 @@ async function main(): Promise<void> {
           SELECT count(*) AS n, max(sent_at) AS last FROM notifications
            WHERE status = 'sent' AND kind IN ('reminder', 'escalation') AND created_at >= ${at}`;
           if (Number(row?.n ?? 0) >= DEADLINES && row?.last) return row.last.getTime() - at.getTime();
-          if (Date.now() > deadline)
+          if (Date.now() > deadline) {
+            await logStragglers(prisma, client, deadlineCases, at);
             throw new Error(
               `only ${row?.n} of ${DEADLINES} escalations delivered in ${Date.now() - at.getTime()} ms`,
             );
+          }
           // The drain's progress once a minute: a stalled midnight is seen, not only its end.
           if (Date.now() - reported > 60_000) {
             reported = Date.now();
             log(
               `  ${row?.n}/${DEADLINES} rungs mailed ${((Date.now() - at.getTime()) / 1000).toFixed(0)} s after the instant`,
             );
+            // A drain that has not moved for a minute: say where its last rungs are, once.
+            if (row?.n === lastCount && !stalledLogged) {
+              stalledLogged = true;
+              await logStragglers(prisma, client, deadlineCases, at);
+            }
+            lastCount = row?.n;
           }
           await sleep(500);
         }
