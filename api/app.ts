@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { authenticate } from './auth/authenticate';
+import type { Actor } from './auth/policy';
 import { caseRoutes } from './cases/routes';
 import { rectificationRoutes } from './cases/rectification';
 import { calendarRoutes } from './calendar/routes';
@@ -27,6 +28,7 @@ import { openApiRoutes } from './openapi/routes';
 import { referralRoutes } from './referrals/routes';
 import { reportRoutes } from './reports/routes';
 import { oidcLoginRoutes } from './session/oidc-routes';
+import { workCounts } from './work/counts';
 import { workRoutes } from './work/routes';
 import { organisationRoutes } from './organisation/routes';
 import { sessionRoutes } from './session/routes';
@@ -78,6 +80,18 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
 
+  // A person's own change makes their next work list counted again (api/work/counts.ts).
+  const counts = workCounts(deps.config.WORK_COUNTS_TTL_MS);
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      res.on('finish', () => {
+        const actor = res.locals.actor as Actor | undefined;
+        if (actor && res.statusCode < 400) counts.forget(actor.id);
+      });
+    }
+    next();
+  });
+
   const router = express.Router();
   const registry = createRegistry();
   const routes = createRoutes(router, registry, {
@@ -94,7 +108,7 @@ export function createApp(deps: ApiDeps): Express {
   reportRoutes(routes, deps);
   codecRoutes(routes, deps);
   leavingCareRoutes(routes, deps);
-  workRoutes(routes, deps);
+  workRoutes(routes, deps, counts);
   organisationRoutes(routes, deps);
   sessionRoutes(routes, deps);
   oidcLoginRoutes(routes, deps);

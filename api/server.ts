@@ -31,7 +31,9 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<Ru
       `Cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (${err instanceof Error ? err.message : String(err)}); set TEMPORAL_ADDRESS.`,
     );
   });
-  const prisma = createPrismaClient(config.DATABASE_URL);
+  const prisma = createPrismaClient(config.DATABASE_URL, undefined, {
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+  });
   try {
     // A used protocol file edited under running cases stops start-up (the difference is named).
     await checkProtocolPins(prisma);

@@ -140,6 +140,11 @@ const schema = z.object({
     .default('30d')
     .refine((v) => (retentionDays(v) ?? 0) >= 1, 'must be <days>d or <hours>h, at least 1 day (e.g. 30d)'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  /**
+   * Statements kept prepared on each connection (parsed and planned once). `false` behind a
+   * connection pooler in transaction mode that does not carry prepared statements.
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -193,6 +198,8 @@ const schema = z.object({
    */
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(1024),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How long GET /work's counts are kept per person (api/work/counts.ts); 0: counted every time. */
+  WORK_COUNTS_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   /**
    * Express's `trust proxy`: which reverse proxies may say who the client is (X-Forwarded-For), so
    * rate limits and logs see the client's address, not the proxy's. `false` (default: the socket's

@@ -33,10 +33,16 @@ export async function insertWorkload(prisma: PrismaClient, n: number): Promise<v
     `INSERT INTO "escalations" ("id", "idempotency_key", "case_id", "step", "step_record_id", "level", "role", "fired_at")
        SELECT 'work-escalation-' || g, 'work/' || g, 'work-case-' || g, 'screening', 'work-step-' || g, 2,
               'coordinator', now() FROM generate_series(20, ${n}, 20) g`,
+    MARK_ESCALATED,
     'ANALYZE',
   ];
   for (const statement of statements) await prisma.$executeRawUnsafe(statement);
 }
+
+/** Each step's first rung on its record, as the rung's activity writes it with the escalation. */
+const MARK_ESCALATED = `UPDATE "step_records" s SET "escalated_at" = e."first"
+  FROM (SELECT "step_record_id", min("fired_at") AS "first" FROM "escalations" GROUP BY 1) e
+ WHERE e."step_record_id" = s."id" AND s."escalated_at" IS NULL`;
 
 /**
  * The rest of a national database: `n` closed cases of another province, each with its report,
@@ -64,6 +70,7 @@ export async function insertClosedCases(prisma: PrismaClient, n: number): Promis
     `INSERT INTO "escalations" ("id", "idempotency_key", "case_id", "step", "step_record_id", "level", "role", "fired_at", "resolved_at")
        SELECT 'past-escalation-' || g, 'past/' || g, 'past-case-' || g, 'screening', 'past-step-' || g || '-1', 0,
               'handler', now() - interval '390 days', now() - interval '389 days' FROM generate_series(10, ${n}, 10) g`,
+    MARK_ESCALATED,
     'ANALYZE',
   ];
   for (const statement of statements) await prisma.$executeRawUnsafe(statement);

@@ -28,7 +28,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
   loadProtocol({});
   const warning = calendarCoverageWarning(loadCalendar(), new Date());
   if (warning) console.warn(warning);
-  const prisma = createPrismaClient(config.DATABASE_URL);
+  const prisma = createPrismaClient(config.DATABASE_URL, undefined, {
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+  });
   try {
     // Before anything polls: a used protocol file edited under running cases stops start-up.
     await checkProtocolPins(prisma);

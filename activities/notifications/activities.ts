@@ -364,9 +364,14 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
         const told = [resolution, ...others].flatMap((r) => r.recipients);
         const firstStaff = told.map(staffIdOf).find((id) => id !== null);
         escalation = await prisma.$transaction(async (tx) => {
-          // The step record's lock: closeDeadline, which completes it, has finished or waits.
+          // The step record's lock: closeDeadline, which completes it, has finished or waits. An
+          // open step is marked escalated at its first rung (the work list's overdue mark).
           const [step] = await tx.$queryRaw<{ completed_at: Date | null }[]>`
-            SELECT "completed_at" FROM "step_records" WHERE "id" = ${deadline.id} FOR UPDATE`;
+            UPDATE "step_records"
+               SET "escalated_at" = CASE WHEN "completed_at" IS NULL
+                                         THEN COALESCE("escalated_at", ${new Date(rung.at)}) ELSE "escalated_at" END
+             WHERE "id" = ${deadline.id}
+            RETURNING "completed_at"`;
           if (step?.completed_at) return null;
           await tx.escalation.create({
             data: {

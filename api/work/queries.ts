@@ -1,12 +1,12 @@
 /**
- * GET /work as SQL: the caller's sources (sources.ts) as one UNION ALL over the read model, sorted
- * soonest deadline first (items without a deadline last), paged by (deadline, item id), with the
- * count per kind computed from the same rows in the same statement, then filtered (kind, overdue,
- * the case's step and risk) and counted again (`matched`). Only the page's items (25 by default,
- * a whole desk list of 1,000 at most) are then completed with what a screen shows (case
- * reference, risk, partner, child).
- * The partial indexes on open step records and open escalations keep it fast with 10,000 open
- * cases in a province (`npm run bench`, line (f)).
+ * GET /work as SQL, in one statement: the caller's sources (sources.ts), each read in deadline order
+ * and cut at the page's end (the open steps' index gives that order), merged soonest deadline first
+ * (items without a deadline last) and paged by (deadline, item id); beside it, the count per kind
+ * over every item, from only each item's kind and overdue mark. Filters (kind, overdue, the case's
+ * step and risk) go into each source; what matched them is counted only for the case's step and
+ * risk, and otherwise follows from the counts. Only the page's items (25 by default, a whole desk
+ * list of 1,000 at most) are completed with what a screen shows (case reference, risk, partner,
+ * child). `npm run bench`, line (f), reads it with 10,000 open cases in a province.
  */
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
@@ -35,61 +35,102 @@ const unitScope = (actor: Actor) =>
 
 /**
  * Past its deadline on the API's clock, or on the workflow's: a rung fired on the step proves it
- * (rungs are never before the deadline). `s` is the step record (null for a referral to close).
+ * (rungs are never before the deadline; the first one marks the record). `s` is the step record
+ * (null for a referral to close).
  */
 const overdue = (now: Date) =>
-  sql`(s."id" IS NOT NULL AND (s."due_at" <= ${now} OR EXISTS (SELECT 1 FROM "escalations" x WHERE x."step_record_id" = s."id")))`;
+  sql`(s."id" IS NOT NULL AND (s."due_at" <= ${now} OR s."escalated_at" IS NOT NULL))`;
 
-/** The columns every source yields, in this order. */
-const row = (
-  kind: WorkKind,
-  id: Prisma.Sql,
-  step: Prisma.Sql,
-  due: Prisma.Sql,
-  opened: Prisma.Sql,
-  now: Date,
-) =>
-  sql`SELECT ${kind}::text AS kind, ${kind}::text || ':' || ${id} AS item_id, ${step} AS step, ${due} AS due_at, ${opened} AS opened_at, ${overdue(now)} AS overdue`;
+/**
+ * One source as SQL parts: `from` is its FROM … WHERE … (`s` its step record), the rest the
+ * expressions of an item's columns. `sort` is the deadline for every source with a step record, so
+ * its page is read in the order of the open steps' index and stops at the page's end.
+ */
+interface SourceSql {
+  kind: WorkKind;
+  from: Prisma.Sql;
+  id: Prisma.Sql;
+  step: Prisma.Sql;
+  due: Prisma.Sql;
+  sort: Prisma.Sql;
+  opened: Prisma.Sql;
+  caseId: Prisma.Sql;
+  subjectId: Prisma.Sql;
+  escalationId: Prisma.Sql;
+  level: Prisma.Sql;
+}
 
-function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | null {
+/** A source whose items are step records `s`. */
+const stepSource = (kind: WorkKind, from: Prisma.Sql): SourceSql => ({
+  kind,
+  from,
+  id: sql`s."id"`,
+  step: sql`s."step"`,
+  due: sql`s."due_at"`,
+  sort: sql`s."due_at"`,
+  opened: sql`s."opened_at"`,
+  caseId: sql`s."case_id"`,
+  subjectId: sql`s."subject_id"`,
+  escalationId: sql`NULL::text`,
+  level: sql`NULL::int`,
+});
+
+function sourceSql(source: WorkSource, actor: Actor, now: Date): SourceSql | null {
   const open = (list: readonly string[]) => sql`s."completed_at" IS NULL AND s."step" = ANY(${steps(list)})`;
-  const stepCols = sql`, s."case_id" AS case_id, s."id" AS step_record_id, s."subject_id" AS subject_id, NULL::text AS escalation_id, NULL::int AS level`;
   switch (source.kind) {
     case 'caseStep':
-      return sql`${row('caseStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
-        WHERE c."assignee_id" = ${actor.id}`;
+      return stepSource(
+        'caseStep',
+        sql`FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
+        WHERE c."assignee_id" = ${actor.id}`,
+      );
     case 'unassignedStep':
-      return sql`${row('unassignedStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
+      return stepSource(
+        'unassignedStep',
+        sql`FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)}
         LEFT JOIN "staff" a ON a."id" = c."assignee_id"
         WHERE ${unitScope(actor)}
-          AND (c."assignee_id" IS NULL OR a."active" = false OR a."province_code" <> c."province_code")`;
+          AND (c."assignee_id" IS NULL OR a."active" = false OR a."province_code" <> c."province_code")`,
+      );
     case 'approval':
-      return sql`${row('approval', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(APPROVAL_STEPS)}
-        WHERE ${unitScope(actor)}`;
+      return stepSource(
+        'approval',
+        sql`FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(APPROVAL_STEPS)}
+        WHERE ${unitScope(actor)}`,
+      );
     case 'transferAcceptance':
-      return sql`${row('transferAcceptance', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "transfers" t JOIN "step_records" s ON s."subject_id" = t."id" AND ${open(['transferAcceptance'])}
-        WHERE t."to_province_code" = ${actor.province} AND t."status" = 'pending'`;
+      return stepSource(
+        'transferAcceptance',
+        sql`FROM "transfers" t JOIN "step_records" s ON s."subject_id" = t."id" AND ${open(['transferAcceptance'])}
+        WHERE t."to_province_code" = ${actor.province} AND t."status" = 'pending'`,
+      );
     case 'lateStep':
-      return sql`${row('lateStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)} AND ${overdue(now)}
-        WHERE ${unitScope(actor)} AND (c."assignee_id" IS NULL OR c."assignee_id" <> ${actor.id})`;
+      return stepSource(
+        'lateStep',
+        sql`FROM "cases" c JOIN "step_records" s ON s."case_id" = c."id" AND ${open(HANDLER_STEPS)} AND ${overdue(now)}
+        WHERE ${unitScope(actor)} AND (c."assignee_id" IS NULL OR c."assignee_id" <> ${actor.id})`,
+      );
     case 'escalation':
-      return sql`${row('escalation', sql`e."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)},
-          s."case_id" AS case_id, s."id" AS step_record_id, s."subject_id" AS subject_id, e."id" AS escalation_id, e."level" AS level
-        FROM "escalations" e
+      return {
+        ...stepSource(
+          'escalation',
+          sql`FROM "escalations" e
         JOIN "step_records" s ON s."id" = e."step_record_id" AND s."completed_at" IS NULL
         JOIN "cases" c ON c."id" = s."case_id"
         WHERE e."resolved_at" IS NULL AND e."level" = ${source.level}
-          AND COALESCE(s."province_code", c."province_code") = ${actor.province}`;
+          AND COALESCE(s."province_code", c."province_code") = ${actor.province}`,
+        ),
+        id: sql`e."id"`,
+        escalationId: sql`e."id"`,
+        level: sql`e."level"`,
+      };
     case 'latePartner':
-      return sql`${row('latePartner', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "step_records" s JOIN "cases" c ON c."id" = s."case_id"
+      return stepSource(
+        'latePartner',
+        sql`FROM "step_records" s JOIN "cases" c ON c."id" = s."case_id"
         WHERE ${open(PARTNER_STEPS)} AND ${overdue(now)}
-          AND COALESCE(s."province_code", c."province_code") = ${actor.province}`;
+          AND COALESCE(s."province_code", c."province_code") = ${actor.province}`,
+      );
     case 'referralToAcknowledge':
     case 'referralToStart':
     case 'referralToClose': {
@@ -109,23 +150,39 @@ function sourceSql(source: WorkSource, actor: Actor, now: Date): Prisma.Sql | nu
         referralToStart: sql`COALESCE(r."acknowledged_at", r."requested_at")`,
         referralToClose: sql`COALESCE(r."started_at", r."requested_at")`,
       }[source.kind];
-      return sql`${row(source.kind, sql`r."id"`, sql`${step}::text`, sql`s."due_at"`, opened, now)},
-          r."case_id" AS case_id, s."id" AS step_record_id, r."id" AS subject_id, NULL::text AS escalation_id, NULL::int AS level
-        FROM "referrals" r
+      return {
+        kind: source.kind,
+        from: sql`FROM "referrals" r
         LEFT JOIN "step_records" s ON s."subject_id" = r."id" AND s."completed_at" IS NULL AND s."step" = ${step}
-        WHERE r."partner_id" = ${actor.partnerId} AND r."status" = ${status}::"ReferralStatus"`;
+        WHERE r."partner_id" = ${actor.partnerId} AND r."status" = ${status}::"ReferralStatus"`,
+        id: sql`r."id"`,
+        step: sql`${step}::text`,
+        due: sql`s."due_at"`,
+        sort: sql`COALESCE(s."due_at", ${NO_DEADLINE}::timestamptz)`,
+        opened,
+        caseId: sql`r."case_id"`,
+        subjectId: sql`r."id"`,
+        escalationId: sql`NULL::text`,
+        level: sql`NULL::int`,
+      };
     }
     case 'pathwayStep':
-      return sql`${row('pathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
-        WHERE p."mediator_id" = ${actor.id}`;
+      return stepSource(
+        'pathwayStep',
+        sql`FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
+        WHERE p."mediator_id" = ${actor.id}`,
+      );
     case 'unassignedPathwayStep':
-      return sql`${row('unassignedPathwayStep', sql`s."id"`, sql`s."step"`, sql`s."due_at"`, sql`s."opened_at"`, now)}${stepCols}
-        FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
+      return stepSource(
+        'unassignedPathwayStep',
+        sql`FROM "leaving_care_pathways" p JOIN "step_records" s ON s."subject_id" = p."id" AND s."completed_at" IS NULL
         LEFT JOIN "staff" m ON m."id" = p."mediator_id"
-        WHERE p."province_code" = ${actor.province} AND (p."mediator_id" IS NULL OR m."active" = false)`;
+        WHERE p."province_code" = ${actor.province} AND (p."mediator_id" IS NULL OR m."active" = false)`,
+      );
   }
 }
+
+const itemId = (source: SourceSql) => sql`${source.kind}::text || ':' || ${source.id}`;
 
 export interface WorkRow {
   kind: WorkKind;
@@ -160,50 +217,166 @@ export interface WorkCount {
   overdue: number;
 }
 
+export interface WorkOptions {
+  kind?: WorkKind;
+  step?: string;
+  risk?: string;
+  overdue?: boolean;
+  limit: number;
+  after?: { at: Date; id: string };
+  now: Date;
+}
+
+/** Counts taken a moment ago (api/work/counts.ts), for the kinds a page cannot count by itself. */
+export interface CountedEarlier {
+  counts: WorkCount[];
+  countedAt: number;
+}
+
+export interface WorkPage {
+  rows: WorkRow[];
+  counts: WorkCount[];
+  matched: number;
+  /** When the counts were taken: now, or the earlier counts' instant if any came from them. */
+  countedAt: number;
+  /** Every count was taken now (worth keeping for the next read). */
+  fresh: boolean;
+}
+
+/**
+ * One page of the caller's work list, with the count per kind. A kind whose whole list fits in its
+ * page (read without cursor or filter) is counted from the page itself, exactly; only a longer one
+ * (a unit's thousands of steps) is counted over the table, or taken from `earlier`.
+ */
 export async function workPage(
   prisma: PrismaClient,
   actor: Actor,
-  options: {
-    kind?: WorkKind;
-    step?: string;
-    risk?: string;
-    overdue?: boolean;
-    limit: number;
-    after?: { at: Date; id: string };
-    now: Date;
-  },
-): Promise<{ rows: WorkRow[]; counts: WorkCount[]; matched: number }> {
-  const parts = WORK[actor.role]
-    .map((source) => sourceSql(source, actor, options.now))
-    .filter((p): p is Prisma.Sql => p !== null);
-  if (parts.length === 0) return { rows: [], counts: [], matched: 0 };
-  const union = join(
+  options: WorkOptions & { earlier?: CountedEarlier | undefined },
+): Promise<WorkPage> {
+  const sources = sourcesOf(actor, options.now);
+  const nowMs = options.now.getTime();
+  if (sources.length === 0) return { rows: [], counts: [], matched: 0, countedAt: nowMs, fresh: true };
+  const whole =
+    !options.after && !options.kind && options.overdue === undefined && !options.step && !options.risk;
+  // Without the page's own tally and without earlier counts, every kind is counted in the same statement.
+  const countAll = !whole && !options.earlier;
+  const [result] = await prisma.$queryRaw<
+    {
+      page: WorkRow[] | null;
+      tally: WorkCount[] | null;
+      counts: WorkCount[] | null;
+      matched: number | null;
+    }[]
+  >(workPageQuery(sources, options, countAll));
+  const rows = result?.page ?? [];
+  let counts: WorkCount[];
+  let countedAt = nowMs;
+  if (countAll) counts = result?.counts ?? [];
+  else if (!whole) {
+    counts = options.earlier?.counts ?? [];
+    countedAt = options.earlier?.countedAt ?? nowMs;
+  } else {
+    // A kind with more items than its page: its count is taken from earlier counts, or counted.
+    const tally = result?.tally ?? [];
+    const longer = tally.filter((c) => c.total > options.limit).map((c) => c.kind);
+    const earlier = new Map((options.earlier?.counts ?? []).map((c) => [c.kind, c]));
+    const known = longer.every((kind) => earlier.has(kind));
+    const recounted =
+      longer.length && !known
+        ? await prisma.$queryRaw<WorkCount[]>(
+            countsQuery(
+              sources.filter((source) => longer.includes(source.kind)),
+              options.now,
+            ),
+          )
+        : [];
+    if (longer.length && known) countedAt = options.earlier?.countedAt ?? nowMs;
+    counts = tally
+      .map((c) =>
+        c.total <= options.limit
+          ? c
+          : ((known ? earlier.get(c.kind) : recounted.find((r) => r.kind === c.kind)) ?? c),
+      )
+      .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  }
+  const matched =
+    result?.matched ??
+    counts
+      .filter((c) => !options.kind || c.kind === options.kind)
+      .reduce(
+        (n, c) =>
+          n + (options.overdue === undefined ? c.total : options.overdue ? c.overdue : c.total - c.overdue),
+        0,
+      );
+  return { rows, counts, matched, countedAt, fresh: countedAt === nowMs };
+}
+
+const sourcesOf = (actor: Actor, now: Date) =>
+  WORK[actor.role].map((source) => sourceSql(source, actor, now)).filter((p): p is SourceSql => p !== null);
+
+const unionAll = (parts: Prisma.Sql[]) =>
+  join(
     parts.map((p) => sql`(${p})`),
     ' UNION ALL ',
   );
-  const after = options.after
-    ? sql`AND (i.sort_at, i.item_id) > (${options.after.at}::timestamptz, ${options.after.id})`
-    : empty;
+
+/** Every item of the sources counted, one aggregate per source (no sort, no grouping). */
+function countsQuery(sources: SourceSql[], now: Date): Prisma.Sql {
+  return sql`SELECT * FROM (${unionAll(
+    sources.map(
+      (source) => sql`SELECT ${source.kind}::text AS kind, count(*)::int AS total,
+          (count(*) FILTER (WHERE ${overdue(now)}))::int AS overdue ${source.from}`,
+    ),
+  )}) c WHERE c.total > 0 ORDER BY c.kind`;
+}
+
+/**
+ * The page's statement: each source's page in deadline order (the open steps' index), merged; the
+ * tally per kind of those source pages; with `countAll` every kind counted over the table.
+ */
+export function workPageQuery(sources: SourceSql[], options: WorkOptions, countAll: boolean): Prisma.Sql {
   // The filters: on the item (kind, overdue) and on its case (step, risk), read only when asked.
-  const filters = [
-    options.kind ? sql`AND i.kind = ${options.kind}` : empty,
-    options.overdue !== undefined ? sql`AND i.overdue = ${options.overdue}` : empty,
-    options.step ? sql`AND fc."step" = ${options.step}` : empty,
-    options.risk ? sql`AND fc."risk" = ${options.risk}::"RiskLevel"` : empty,
-  ];
-  const byCase = options.step || options.risk ? sql`JOIN "cases" fc ON fc."id" = i.case_id` : empty;
-  const [result] = await prisma.$queryRaw<{ page: WorkRow[]; counts: WorkCount[]; matched: number }[]>`
-    WITH items AS MATERIALIZED (
-      SELECT u.*, COALESCE(u.due_at, ${NO_DEADLINE}::timestamptz) AS sort_at FROM (${union}) u
-    ),
-    filtered AS MATERIALIZED (
-      SELECT i.* FROM items i ${byCase} WHERE true ${join(filters, ' ')}
-    ),
-    page AS (
-      SELECT * FROM filtered i WHERE true ${after} ORDER BY i.sort_at, i.item_id LIMIT ${options.limit + 1}
-    )
+  const byCase = options.step || options.risk;
+  const filters = (source: SourceSql) =>
+    join(
+      [
+        options.overdue !== undefined ? sql`AND ${overdue(options.now)} = ${options.overdue}` : empty,
+        byCase
+          ? sql`AND EXISTS (SELECT 1 FROM "cases" fc WHERE fc."id" = ${source.caseId}
+                ${options.step ? sql`AND fc."step" = ${options.step}` : empty}
+                ${options.risk ? sql`AND fc."risk" = ${options.risk}::"RiskLevel"` : empty})`
+          : empty,
+      ],
+      ' ',
+    );
+  const after = (source: SourceSql) =>
+    options.after
+      ? sql`AND ${source.sort} >= ${options.after.at}::timestamptz
+            AND (${source.sort} > ${options.after.at}::timestamptz OR ${itemId(source)} > ${options.after.id})`
+      : empty;
+  const listed = sources.filter((source) => !options.kind || source.kind === options.kind);
+  // Each source's first page in deadline order, then the sources' pages merged: the page never
+  // waits for the whole list to be built.
+  const pages = listed.map(
+    (source) => sql`SELECT ${source.kind}::text AS kind, ${itemId(source)} AS item_id, ${source.step} AS step,
+        ${source.due} AS due_at, ${source.opened} AS opened_at, ${overdue(options.now)} AS overdue,
+        ${source.sort} AS sort_at, ${source.caseId} AS case_id, s."id" AS step_record_id,
+        ${source.subjectId} AS subject_id, ${source.escalationId} AS escalation_id, ${source.level} AS level
+      ${source.from} ${filters(source)} ${after(source)}
+      ORDER BY sort_at, item_id LIMIT ${options.limit + 1}`,
+  );
+  // What matched the filters over every page: counted apart only for the case's step and risk,
+  // otherwise it follows from the counts.
+  const matchedSql = byCase
+    ? sql`(SELECT count(*)::int FROM (${unionAll(
+        listed.map((source) => sql`SELECT 1 ${source.from} ${filters(source)}`),
+      )}) m)`
+    : sql`NULL::int`;
+  return sql`
+    WITH listed AS MATERIALIZED (${pages.length ? unionAll(pages) : sql`SELECT NULL::text AS kind, NULL::text AS item_id, NULL::text AS step, NULL::timestamptz AS due_at, NULL::timestamptz AS opened_at, NULL::boolean AS overdue, NULL::timestamptz AS sort_at, NULL::text AS case_id, NULL::text AS step_record_id, NULL::text AS subject_id, NULL::text AS escalation_id, NULL::int AS level WHERE false`}),
+    page AS (SELECT * FROM listed u ORDER BY u.sort_at, u.item_id LIMIT ${options.limit + 1})
     SELECT
-      (SELECT COALESCE(json_agg(json_build_object(
+      (SELECT json_agg(json_build_object(
                 'kind', p.kind, 'item_id', p.item_id, 'step', p.step, 'due_at', p.due_at, 'opened_at', p.opened_at,
                 'case_id', p.case_id, 'step_record_id', p.step_record_id, 'subject_id', p.subject_id,
                 'escalation_id', p.escalation_id, 'level', p.level, 'overdue', p.overdue, 'sort_at', p.sort_at,
@@ -211,16 +384,15 @@ export async function workPage(
                 'referral_id', r."id", 'partner_id', r."partner_id", 'service_type', r."service_type",
                 'child_id', lp."child_id", 'pathway_id', lp."id", 'transfer_id', t."id",
                 'max_level', (SELECT max(x."level") FROM "escalations" x WHERE x."step_record_id" = p.step_record_id)
-              ) ORDER BY p.sort_at, p.item_id), '[]'::json)
+              ) ORDER BY p.sort_at, p.item_id)
          FROM page p
          JOIN "cases" c ON c."id" = p.case_id
          LEFT JOIN "referrals" r ON r."id" = p.subject_id
          LEFT JOIN "leaving_care_pathways" lp ON lp."id" = p.subject_id
          LEFT JOIN "transfers" t ON t."id" = p.subject_id) AS page,
-      (SELECT COALESCE(json_agg(c), '[]'::json) FROM (
+      (SELECT json_agg(t ORDER BY t.kind) FROM (
          SELECT kind, count(*)::int AS total, (count(*) FILTER (WHERE overdue))::int AS overdue
-           FROM items GROUP BY kind ORDER BY kind
-       ) c) AS counts,
-      (SELECT count(*)::int FROM filtered) AS matched`;
-  return { rows: result?.page ?? [], counts: result?.counts ?? [], matched: result?.matched ?? 0 };
+           FROM listed GROUP BY kind) t) AS tally,
+      ${countAll ? sql`(SELECT json_agg(c) FROM (${countsQuery(sources, options.now)}) c)` : sql`NULL::json`} AS counts,
+      ${matchedSql} AS matched`;
 }

@@ -5,12 +5,13 @@ import { decodeCursor, encodeCursor } from '../cases/cursor';
 import type { ApiDeps } from '../deps';
 import type { Routes } from '../http/route';
 import type { z } from '../openapi/zod';
+import type { WorkCounts } from './counts';
 import { NO_DEADLINE, workPage } from './queries';
 import * as s from './schemas';
 
 const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 
-export function workRoutes(routes: Routes, deps: ApiDeps): void {
+export function workRoutes(routes: Routes, deps: ApiDeps, counted: WorkCounts): void {
   routes.route({
     method: 'get',
     path: '/work',
@@ -21,7 +22,9 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
       "cases included); a supervisor: approvals, transfers to accept, the unit's late steps; a coordinator: " +
       'rung-2 escalations and late partners; the committee: rung-3 escalations; a partner: referrals to ' +
       'acknowledge, start or close; a mediator: the steps of their pathways (contacts due) and of pathways ' +
-      'without a mediator. Read from the case database; `counts` gives every kind for a badge.',
+      'without a mediator. Read from the case database; `counts` gives every kind for a badge. A kind whose ' +
+      'items all fit in the page is counted from it; a longer list (or a page after a cursor or filter) ' +
+      "uses the person's counts of up to WORK_COUNTS_TTL_MS (5 s) ago, taken again after their own change: `countedAt`.",
     tag: 'work',
     request: { query: s.WorkQuery },
     responses: { 200: { description: 'one page of work items', schema: s.WorkPage } },
@@ -29,7 +32,8 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
       authorize(actor, 'work.list', {});
       const now = new Date();
       const after = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
-      const { rows, counts, matched } = await workPage(deps.prisma, actor, {
+      const { rows, counts, matched, countedAt, fresh } = await workPage(deps.prisma, actor, {
+        earlier: counted.get(actor, now.getTime()),
         ...(query.kind ? { kind: query.kind } : {}),
         ...(query.step ? { step: query.step } : {}),
         ...(query.risk ? { risk: query.risk } : {}),
@@ -38,6 +42,7 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
         ...(after ? { after } : {}),
         now,
       });
+      if (fresh) counted.set(actor, counts, countedAt);
       const page = rows.slice(0, query.limit);
       const items: z.infer<typeof s.WorkItem>[] = page.map((r) => {
         const due = iso(r.due_at);
@@ -86,6 +91,7 @@ export function workRoutes(routes: Routes, deps: ApiDeps): void {
           total: counts.reduce((n, c) => n + c.total, 0),
           overdue: counts.reduce((n, c) => n + c.overdue, 0),
           matched,
+          countedAt: new Date(countedAt).toISOString(),
           nextCursor:
             rows.length > query.limit && last
               ? encodeCursor({ at: last.due_at ? new Date(last.sort_at) : NO_DEADLINE, id: last.item_id })

@@ -72,6 +72,11 @@ export const WorkPage = z
       .number()
       .int()
       .openapi({ description: 'items matching the filters (kind, step, risk, overdue), over every page' }),
+    countedAt: z.string().openapi({
+      description:
+        'when `counts`, `total`, `overdue` and (without a step or risk filter) `matched` were counted: ' +
+        "up to WORK_COUNTS_TTL_MS ago, or now after the caller's own change; the items are always read now",
+    }),
     nextCursor: z.string().nullable(),
   })
   .openapi('WorkPage');

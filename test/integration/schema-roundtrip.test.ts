@@ -222,6 +222,7 @@ const FIXTURES: Fixtures = {
     lateWorkingDays: 11,
     provinceCode: 'RTP',
     ladder: [{ level: 0, role: 'handler', at: '2026-01-20T08:30:15.142Z' }],
+    escalatedAt: t(21),
   },
   Escalation: {
     id: 'rt-escalation',
@@ -584,6 +585,7 @@ describe('the Prisma schema on the migrated database', () => {
       'cases_one_open_per_child_and_province',
       'escalations_open_by_level',
       'step_records_open_by_case',
+      'step_records_open_by_due',
       'step_records_open_by_step',
     ]);
     const dbIndexes = indexes

@@ -310,7 +310,53 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
       total: 0,
       overdue: 0,
       matched: 0,
+      countedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       nextCursor: null,
     });
+  }
+});
+
+it("counts a list longer than its page once in a while, and again after the person's own change", async () => {
+  // A second API process, keeping counts five minutes: what the first one writes is someone else's
+  // change to it (each process keeps its own counts).
+  const patient = await startTestApi(h, { WORK_COUNTS_TTL_MS: '300000' });
+  try {
+    const read = async (query: string) => {
+      const res = await patient.get<Page & { countedAt: string }>(`/work${query}`, { as: HANDLER });
+      expect(res.status).toBe(200);
+      const unassigned = res.body.counts.find((c) => c.kind === 'unassignedStep')?.total ?? 0;
+      return { unassigned, countedAt: res.body.countedAt, items: res.body.items };
+    };
+    // One item a page: the unit's unassigned steps are more than a page, so they are counted.
+    const before = await read('?limit=1');
+    expect(before.unassigned).toBeGreaterThan(1);
+
+    // Another case reported in the unit, through the other process: the long list's count is the
+    // one taken before, and says so; the whole list in one page is counted from itself.
+    const spare = await open('spare', new Map());
+    const kept = await read('?limit=1');
+    expect([kept.unassigned, kept.countedAt]).toEqual([before.unassigned, before.countedAt]);
+    const whole = await read('?limit=1000');
+    expect(whole.unassigned).toBe(before.unassigned + 1);
+    expect(whole.items.filter((i) => i.caseId === spare.caseId)).toHaveLength(1);
+    expect(Date.parse(whole.countedAt)).toBeGreaterThan(Date.parse(before.countedAt));
+
+    // The supervisor takes the spare case for the handler, elsewhere: the long list keeps the
+    // counts of the whole read.
+    await post(spare.caseId, SUPERVISOR, '/assignment', { assigneeId: HANDLER });
+    expect((await read('?limit=1')).unassigned).toBe(before.unassigned + 1);
+
+    // The handler reports a case through this process: their next list is counted again.
+    const reported = await patient.post<{ caseId: string }>('/cases', {
+      as: HANDLER,
+      body: newChildReport(),
+    });
+    expect(reported.status).toBe(201);
+    await waitForOpenStep(patient, reported.body.caseId, 'screening', HANDLER);
+    const after = await read('?limit=1');
+    expect(after.unassigned).toBe(before.unassigned + 1);
+    expect(Date.parse(after.countedAt)).toBeGreaterThan(Date.parse(whole.countedAt));
+  } finally {
+    await patient.stop();
   }
 });
