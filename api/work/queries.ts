@@ -320,6 +320,12 @@ const unionAll = (parts: Prisma.Sql[]) =>
     ' UNION ALL ',
   );
 
+/** The statement counting every item of the caller's list, by kind (what a recount costs). */
+export const workCountsQuery = (actor: Actor, now: Date): Prisma.Sql | null => {
+  const sources = sourcesOf(actor, now);
+  return sources.length ? countsQuery(sources, now) : null;
+};
+
 /** Every item of the sources counted, one aggregate per source (no sort, no grouping). */
 function countsQuery(sources: SourceSql[], now: Date): Prisma.Sql {
   return sql`SELECT * FROM (${unionAll(
