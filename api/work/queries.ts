@@ -373,11 +373,14 @@ export function workPageQuery(sources: SourceSql[], options: WorkOptions, countA
   );
   // What matched the filters over every page: counted apart only for the case's step and risk,
   // otherwise it follows from the counts.
-  const matchedSql = byCase
-    ? sql`(SELECT count(*)::int FROM (${unionAll(
-        listed.map((source) => sql`SELECT 1 ${source.from} ${filters(source)}`),
-      )}) m)`
-    : sql`NULL::int`;
+  // A kind the role does not list matches nothing (and has no source to count).
+  const matchedSql = !byCase
+    ? sql`NULL::int`
+    : listed.length === 0
+      ? sql`0`
+      : sql`(SELECT count(*)::int FROM (${unionAll(
+          listed.map((source) => sql`SELECT 1 ${source.from} ${filters(source)}`),
+        )}) m)`;
   return sql`
     WITH listed AS MATERIALIZED (${pages.length ? unionAll(pages) : sql`SELECT NULL::text AS kind, NULL::text AS item_id, NULL::text AS step, NULL::timestamptz AS due_at, NULL::timestamptz AS opened_at, NULL::boolean AS overdue, NULL::timestamptz AS sort_at, NULL::text AS case_id, NULL::text AS step_record_id, NULL::text AS subject_id, NULL::text AS escalation_id, NULL::int AS level WHERE false`}),
     page AS (SELECT * FROM listed u ORDER BY u.sort_at, u.item_id LIMIT ${options.limit + 1})

@@ -225,6 +225,9 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
     ['unassignedStep', 'planned', 'review', false],
   ]);
   expect((await work(HANDLER, '?risk=HIGH')).items).toEqual([]);
+  // A kind the handler's list does not hold, with a case filter: nothing matched, no error.
+  page = await work(HANDLER, '?kind=unassignedPathwayStep&risk=MEDIUM&overdue=false');
+  expect([page.items, page.matched]).toEqual([[], 0]);
   page = await work(HANDLER, '?step=screening&kind=unassignedStep&limit=2');
   expect(rows(page, names).map((r) => r[1])).toEqual(['nobodys', 'colleagues']);
   expect(page.matched).toBe(3);
