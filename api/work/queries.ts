@@ -291,13 +291,12 @@ export async function workPage(
           )
         : [];
     if (longer.length && known) countedAt = options.earlier?.countedAt ?? nowMs;
-    counts = tally
-      .map((c) =>
-        c.total <= options.limit
-          ? c
-          : ((known ? earlier.get(c.kind) : recounted.find((r) => r.kind === c.kind)) ?? c),
-      )
-      .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    // The tally is in kind order already (the statement's json_agg).
+    counts = tally.map((c) =>
+      c.total <= options.limit
+        ? c
+        : ((known ? earlier.get(c.kind) : recounted.find((r) => r.kind === c.kind)) ?? c),
+    );
   }
   const matched =
     result?.matched ??
