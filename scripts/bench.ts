@@ -79,6 +79,9 @@ const READS = count('BENCH_READS', 200);
 const WORK_CASES = count('BENCH_WORK_CASES', 10_000);
 /** Cases in the database during the reads, WORK's open ones included (the rest closed, elsewhere). */
 const DATABASE_CASES = count('BENCH_DATABASE_CASES', 100_000);
+/** BENCH_WORKER_FLAGS='--max-old-space-size=160' to try other Node flags than the deployed ones. */
+const workerFlags: readonly string[] =
+  process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? WORKER_NODE_FLAGS;
 /** e.g. BENCH_ONLY=d to run one measure while looking into it. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,f').split(','));
 /** BENCH_ONLY=timers: only (d)'s bare-timer half, to measure it apart from a long drain. */
@@ -377,7 +380,7 @@ async function main(): Promise<void> {
     const profile = (name: string) =>
       process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile', name)}`] : [];
     const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), [
-      ...WORKER_NODE_FLAGS,
+      ...workerFlags,
       ...profile('worker'),
     ]);
     const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'), profile('api'));
@@ -843,7 +846,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} cores; ` +
         `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows, ` +
-        `worker flags ${WORKER_NODE_FLAGS.join(' ')}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
+        `worker flags ${workerFlags.join(' ')}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
     );
   } catch (error) {
     console.error('[bench] failed:', error);
