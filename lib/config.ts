@@ -188,6 +188,12 @@ const schema = z.object({
    * the heap, about 2,300 here) lets a worker with thousands of open cases grow past a gigabyte.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  /**
+   * Workflow tasks a worker runs at once (the SDK's default is 40). At a midnight each task waits
+   * on the server and on replaying its history from PostgreSQL-backed events, not only on the CPU:
+   * more in flight keep the cores busy. At most the cache, which must hold them all.
+   */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   /** HS256 key of the API's bearer tokens. */

@@ -371,9 +371,13 @@ async function main(): Promise<void> {
       API_PORT: String(apiPort),
       API_RATE_LIMIT_PER_MINUTE: '10000000',
       WORKFLOW_BUNDLE_PATH: bundle,
-      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
-        ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }
-        : {}),
+      // The worker's sizing, when an experiment sets it (the deployed defaults otherwise).
+      ...Object.fromEntries(
+        (['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'] as const).flatMap((key) => {
+          const value = process.env[key];
+          return value ? [[key, value]] : [];
+        }),
+      ),
       LOG_LEVEL: 'warn',
     };
     // BENCH_PROFILE=1: the worker and the API write V8 CPU profiles (.cpuprofile) into the kept directory.
@@ -845,7 +849,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} cores; ` +
-        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows, ` +
+        `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows, ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow tasks at once, ` +
         `worker flags ${workerFlags.join(' ')}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
     );
   } catch (error) {

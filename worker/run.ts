@@ -75,6 +75,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<R
       ? { codePath: config.WORKFLOW_BUNDLE_PATH }
       : await bundleWorkflows({ logger: new DefaultLogger('WARN') }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     // Most tasks of sleeping cases (a timer firing, a human step) find their workflow evicted and
     // come on the shared queue, not the sticky one: half the pollers there, not the SDK's fifth.
     nonStickyToStickyPollRatio: 0.5,
