@@ -189,9 +189,9 @@ const schema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /**
-   * Workflow tasks a worker runs at once (the SDK's default is 40). At a midnight each task waits
-   * on the server and on replaying its history from PostgreSQL-backed events, not only on the CPU:
-   * more in flight keep the cores busy. At most the cache, which must hold them all.
+   * Workflow tasks a worker runs at once (the SDK's default is 40). At a midnight much of a task's
+   * time is waiting on the server, not the CPU: more in flight keep the cores busy (the bench's (d)
+   * drain fell by an eighth). At most the cache, which must hold them all (the SDK clamps it).
    */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
