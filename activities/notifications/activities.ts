@@ -97,14 +97,22 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
     return Math.max(0, info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs);
   };
 
-  /** Delivers every row; a retryable failure is rethrown once the others have had their turn. */
-  async function deliverAll(ids: string[]): Promise<DeliveryStatus[]> {
+  /**
+   * Delivers every row; a retryable failure is rethrown once the others have had their turn.
+   * `unreachableForMs`: how long this delivery has been retried, when the caller knows it better
+   * than the activity's context (a local activity retried by its workflow).
+   */
+  async function deliverAll(ids: string[], unreachableForMs?: number): Promise<DeliveryStatus[]> {
     const statuses: DeliveryStatus[] = [];
     let failure: unknown;
     for (const id of ids) {
       try {
         statuses.push(
-          await box.deliver(id, { from: config.MAIL_FROM, elapsedMs: elapsedMs(), giveUpAfterMs }),
+          await box.deliver(id, {
+            from: config.MAIL_FROM,
+            elapsedMs: unreachableForMs ?? elapsedMs(),
+            giveUpAfterMs,
+          }),
         );
       } catch (err) {
         failure ??= err;
@@ -297,10 +305,18 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       caseId,
       deadline,
       rung,
+      firstAttemptAt,
+      attemptAt,
     }: NotifyEscalationRequest): Promise<NotifyEscalationResult> {
       const key = `escalation/${deadline.id}/${rung.level}`;
       // Temporal's clock at this attempt (the workflow's, so lateness agrees with the deadline).
-      const now = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+      const now = attemptAt
+        ? new Date(attemptAt)
+        : new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+      const unreachableForMs =
+        attemptAt && firstAttemptAt
+          ? Math.max(0, Date.parse(attemptAt) - Date.parse(firstAttemptAt))
+          : undefined;
       const withdrawn = (
         escalationId: string | null,
         fellThrough: EscalationRole[],
@@ -446,7 +462,7 @@ export function notificationActivities({ prisma, mailer, config }: ActivityDeps)
       const ids = escalation.messages.map((m) => m.id);
       if (escalation.notificationId && !ids.includes(escalation.notificationId))
         ids.push(escalation.notificationId);
-      const statuses = await deliverAll(ids);
+      const statuses = await deliverAll(ids, unreachableForMs);
       // Done while its mail was on its way: what had gone out went out, the rest is withdrawn.
       if (statuses.includes('cancelled') || (await stepDone(deadline.id))) {
         return withdrawn(escalation.id, fellThrough);

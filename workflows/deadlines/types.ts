@@ -150,6 +150,13 @@ export interface NotifyEscalationRequest {
   caseId: string;
   deadline: OpenDeadline;
   rung: DeadlineRung;
+  /**
+   * The workflow's clock (ISO instants) at the rung's first attempt and at this one, which a local
+   * activity's own info does not carry: how late the rung is, and how long mail has been
+   * unreachable. Absent, the activity's context says it (a regular activity's attempt and schedule).
+   */
+  firstAttemptAt?: string;
+  attemptAt?: string;
 }
 
 export interface NotifyEscalationResult extends NotificationOutcome {
