@@ -100,8 +100,23 @@ describe('referrals', () => {
 
     // Acknowledging late still works, closes the rungs and puts the service start on the clock.
     await referral.executeUpdate(acknowledgementUpdate, { args: [{ actorId: PARTNER }] });
-    // The service start counts from the referral being sent: already late after a late acknowledgement.
-    expect(await operatorView(referral)).toMatchObject({ overdue: true, level: -1 });
+    // The service start counts from the referral being sent: already late after a late
+    // acknowledgement, so its own rungs fire at once; the operators see those, the acknowledgement's
+    // are resolved.
+    const acknowledged = await eventually('the service start’s rungs in the operators view', async () => {
+      const v = await operatorView(referral);
+      const fired = await h.db.prisma.escalation.findMany({
+        where: { caseId, step: 'serviceStart' },
+        select: { level: true },
+      });
+      const highest = Math.max(...fired.map((e) => e.level));
+      return fired.length > 0 && v.level === highest ? v : undefined;
+    });
+    expect(acknowledged.overdue).toBe(true);
+    const unresolved = await h.db.prisma.escalation.count({
+      where: { caseId, step: 'referralAcknowledgement', resolvedAt: null },
+    });
+    expect(unresolved).toBe(0);
     await referral.executeUpdate(startUpdate, { args: [{ actorId: PARTNER }] });
     expect(await operatorView(referral)).toEqual({ province: 'DEMO', overdue: false, level: -1, next: null });
     await referral.executeUpdate(outcomeUpdate, { args: [{ actorId: PARTNER, outcome: 'completed' }] });
