@@ -6,10 +6,11 @@ import type { DeadlineRung, EscalationRecord, OpenDeadline } from './types';
 type Activities = ReturnType<typeof createActivities>;
 
 // A rung's mail goes out from a local activity: at a midnight when thousands of rungs fall at
-// once, that saves an activity task and a second workflow task per rung (issue 17's (d): the drain
-// of 1,000 deadlines went from 1.84 to 1.17 times that of bare timers). One attempt per call, each
-// bounded well under a minute per person; the workflow retries on its own timers (below), so a long
-// outage holds no workflow task open and every retry is visible in the history.
+// once, that saves an activity task and a second workflow task per rung (measured: 23 → 16 history
+// events and 0.12 → 0.06 worker CPU-s per rung; 1,000 deadlines drained in 1.84 → 1.50 times bare
+// timers). One attempt per call, each bounded well under a minute per person; the workflow retries
+// on its own timers (below), so a long outage holds no workflow task open and every retry is
+// visible in the history.
 const { notifyEscalation } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '3 minutes',
   retry: { maximumAttempts: 1 },
