@@ -8,7 +8,8 @@
  * down for a while, the case database is restarted, Temporal's history, matching and frontend
  * services are SIGKILLed and come back, and Temporal's PostgreSQL is restarted. Afterwards every
  * case must be at its expected step, every e-mail (case opened, reminders, escalations) delivered
- * exactly once, no row duplicated, the audit trail complete.
+ * exactly once (or, if its final dot went out as the mail server was killed, `unconfirmed` and
+ * perhaps never stored), no row duplicated, the audit trail complete.
  *
  * Time is real on the cluster, so the test runs a province override of the protocol (a
  * PROTOCOL_DIR of its own) whose urgent screening and referral acknowledgement are due within a
@@ -447,15 +448,19 @@ it("keeps every promise through worker crashes, restarts of the API and PostgreS
     select: { messageId: true, kind: true, status: true, caseId: true },
   });
   const missing = rows.filter((r) => (byId.get(r.messageId) ?? 0) === 0);
+  // The policy's one allowed loss: a message whose final dot went out as the mail server was killed
+  // (row `unconfirmed`, flagged on the case) may never have been stored. A `sent` row always was.
+  const lost = missing.filter((r) => r.status !== 'unconfirmed');
+  const unconfirmedMissing = missing.length - lost.length;
   const unknown = [...byId.keys()].filter((id) => !rows.some((r) => r.messageId === id));
   const delivered = rows.filter((r) => byId.get(r.messageId) === 1).length;
   expect(rows.filter((r) => r.kind === 'caseOpened')).toHaveLength(expectedCaseOpened);
   expect(rows.filter((r) => r.kind === 'referralSent')).toHaveLength(expectedReferralSent);
   expect(rows.filter((r) => ['reminder', 'escalation'].includes(r.kind))).toHaveLength(expectedEscalations);
   expect(rows).toHaveLength(expectedEmails);
-  expect({ duplicateMail, missing: missing.length, unknown: unknown.length }).toEqual({
+  expect({ duplicateMail, lost: lost.map((r) => [r.kind, r.status]), unknown: unknown.length }).toEqual({
     duplicateMail: 0,
-    missing: 0,
+    lost: [],
     unknown: 0,
   });
 
@@ -528,7 +533,7 @@ it("keeps every promise through worker crashes, restarts of the API and PostgreS
       .join(
         ' ',
       )} (+${crashes + temporalCrashes} unplanned process exits, restarted); emails expected ${expectedEmails}, ` +
-    `delivered ${delivered} (${unconfirmed} unconfirmed); duplicates ${duplicateMail + Object.keys(duplicates).length}`;
+    `delivered ${delivered} (${unconfirmed} unconfirmed, ${unconfirmedMissing} of them never stored by the killed server); duplicates ${duplicateMail + Object.keys(duplicates).length}`;
   console.log(summary);
   if (clusterInfo) recordClusterRun('faults', clusterInfo, { summary });
 });
