@@ -7,3 +7,6 @@
  * must fit in it; see the README, "Sizing a national deployment".
  */
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=256'] as const;
+
+/** Environment every worker process runs with, beside its flags (the same places hold it). */
+export const WORKER_ENV: Readonly<Record<string, string>> = {};

@@ -46,7 +46,7 @@ import { seedDemoData } from '../devstack/seed';
 import { startSmtpCapture } from '../devstack/smtp-capture';
 import { startTemporalCluster, SERVICES } from '../devstack/cluster';
 import { startTemporalDevServer } from '../devstack/temporal';
-import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../devstack/worker-flags';
 import {
   caseRowsSql,
   insertClosedCases,
@@ -82,6 +82,15 @@ const DATABASE_CASES = count('BENCH_DATABASE_CASES', 100_000);
 /** BENCH_WORKER_FLAGS='--max-old-space-size=160' to try other Node flags than the deployed ones. */
 const workerFlags: readonly string[] =
   process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? WORKER_NODE_FLAGS;
+/** BENCH_WORKER_ENV='MALLOC_ARENA_MAX=8' to try another environment than the deployed one. */
+const workerEnv: Readonly<Record<string, string>> =
+  process.env.BENCH_WORKER_ENV !== undefined
+    ? Object.fromEntries(
+        process.env.BENCH_WORKER_ENV.split(' ')
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      )
+    : WORKER_ENV;
 /** e.g. BENCH_ONLY=d to run one measure while looking into it. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,f').split(','));
 /** BENCH_ONLY=timers: only (d)'s bare-timer half, to measure it apart from a long drain. */
@@ -133,10 +142,15 @@ function spawnTs(
   });
 }
 
-function rssMb(pid: number): { rss: number; peak: number } {
+function rssMb(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  return {
+    rss: kb('VmRSS') / 1024,
+    peak: kb('VmHWM') / 1024,
+    anon: kb('RssAnon') / 1024,
+    file: kb('RssFile') / 1024,
+  };
 }
 
 /** Case rows as POST /cases writes them (child, case, report), for cases started bare. */
@@ -383,10 +397,14 @@ async function main(): Promise<void> {
     // BENCH_PROFILE=1: the worker and the API write V8 CPU profiles (.cpuprofile) into the kept directory.
     const profile = (name: string) =>
       process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profile', name)}`] : [];
-    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), [
-      ...workerFlags,
-      ...profile('worker'),
-    ]);
+    // The worker's /metrics: its heap beside its resident memory on line (c).
+    const workerMetricsPort = await freePort();
+    const worker = spawnTs(
+      'worker/main.ts',
+      { ...env, ...workerEnv, WORKER_METRICS_PORT: String(workerMetricsPort) },
+      path.join(dir, 'worker.log'),
+      [...workerFlags, ...profile('worker')],
+    );
     const apiProcess = spawnTs('api/main.ts', env, path.join(dir, 'api.log'), profile('api'));
     children.push(worker, apiProcess);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -831,7 +849,15 @@ async function main(): Promise<void> {
       }
       await sleep(10_000);
       const memory = rssMb(worker.pid as number);
-      log(`(c) worker RSS ${memory.rss.toFixed(0)} MB, peak ${memory.peak.toFixed(0)} MB`);
+      const scraped = await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
+      const gauge = (name: string) =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(scraped)?.[1] ?? NaN) / 2 ** 20;
+      log(
+        `(c) worker RSS ${memory.rss.toFixed(0)} MB (anonymous ${memory.anon.toFixed(0)}, files ${memory.file.toFixed(0)}), ` +
+          `peak ${memory.peak.toFixed(0)} MB; main thread's V8 heap ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB used ` +
+          `of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB ` +
+          `(the workflow thread's heap and native memory are the rest)`,
+      );
       rows.push([
         `(c) worker RSS, ${OPEN_CASES} open cases`,
         `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
@@ -850,7 +876,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} cores; ` +
         `${STARTS} starts, ${STEPS} steps, ${CONCURRENCY} concurrent clients, worker cache ${config.WORKER_MAX_CACHED_WORKFLOWS} workflows, ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow tasks at once, ` +
-        `worker flags ${workerFlags.join(' ')}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
+        `worker flags ${workerFlags.join(' ')}, environment ${JSON.stringify(workerEnv)}; Temporal: ${CLUSTER ? `${SERVICES.length} processes on PostgreSQL` : 'dev server'}`,
     );
   } catch (error) {
     console.error('[bench] failed:', error);

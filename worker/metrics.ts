@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import type { Context } from '@temporalio/activity';
-import { activityFailures, processRegistry } from '../lib/metrics';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { activityFailures, PROCESS_METRICS } from '../lib/metrics';
 
 /** The failure's type (ApplicationFailure type, else the error's class name): a bounded set. */
 function failureType(err: unknown): string {
@@ -34,12 +35,17 @@ export type WorkerHealth = () => { polling: boolean; detail: Record<string, unkn
 
 /**
  * Serves the process's counters at GET /metrics and its health at GET /healthz (the container's
- * health check, worker/healthcheck.mjs); resolves with the server and its port.
+ * health check, worker/healthcheck.mjs); resolves with the server and its port. The metrics carry
+ * Node's own (resident memory, heap by space, event-loop lag, GC): what an operator sizing a worker
+ * container watches.
  */
 export async function serveWorkerMetrics(
   port: number,
   health?: WorkerHealth,
 ): Promise<{ port: number; close(): Promise<void> }> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  for (const metric of PROCESS_METRICS) registry.registerMetric(metric);
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz' && health) {
       const { polling, detail } = health();
@@ -52,8 +58,8 @@ export async function serveWorkerMetrics(
       res.writeHead(404).end();
       return;
     }
-    processRegistry.metrics().then(
-      (body) => res.writeHead(200, { 'Content-Type': processRegistry.contentType }).end(body),
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
       () => res.writeHead(500).end(),
     );
   });

@@ -20,18 +20,11 @@ export async function auditRead(
     details?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await deps.prisma.auditEvent.create({
-    data: {
-      actorType: 'staff',
-      actorId: actor.id,
-      action: read.action,
-      caseId: read.caseId,
-      entity: read.entity,
-      entityId: read.entityId,
-      reason: read.route,
-      ...(read.details ? { details: JSON.parse(JSON.stringify(read.details)) } : {}),
-    },
-  });
+  // One plain INSERT (no RETURNING, no model mapping): every read pays it.
+  await deps.prisma.$executeRaw`
+    INSERT INTO "audit_events" ("actor_type", "actor_id", "action", "case_id", "entity", "entity_id", "reason", "details")
+    VALUES ('staff'::"ActorType", ${actor.id}, ${read.action}, ${read.caseId}, ${read.entity}, ${read.entityId},
+            ${read.route}, ${read.details ? JSON.stringify(read.details) : null}::jsonb)`;
 }
 
 export const caseHandle = (deps: Pick<ApiDeps, 'temporal'>, caseId: string) =>

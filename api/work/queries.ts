@@ -225,6 +225,11 @@ export interface WorkOptions {
   limit: number;
   after?: { at: Date; id: string };
   now: Date;
+  /**
+   * The read's audit row, written by the page's own statement (one round trip, and no page read
+   * without its row): the request's filters, to which the page's case ids are added in page order.
+   */
+  audit?: { actorId: string; route: string; details: Record<string, unknown> };
 }
 
 /** Counts taken a moment ago (api/work/counts.ts), for the kinds a page cannot count by itself. */
@@ -241,6 +246,8 @@ export interface WorkPage {
   countedAt: number;
   /** Every count was taken now (worth keeping for the next read). */
   fresh: boolean;
+  /** The statement wrote the read's audit row (`options.audit`); false when the role lists no source. */
+  audited: boolean;
 }
 
 /**
@@ -255,7 +262,8 @@ export async function workPage(
 ): Promise<WorkPage> {
   const sources = sourcesOf(actor, options.now);
   const nowMs = options.now.getTime();
-  if (sources.length === 0) return { rows: [], counts: [], matched: 0, countedAt: nowMs, fresh: true };
+  if (sources.length === 0)
+    return { rows: [], counts: [], matched: 0, countedAt: nowMs, fresh: true, audited: false };
   const whole =
     !options.after && !options.kind && options.overdue === undefined && !options.step && !options.risk;
   // Without the page's own tally and without earlier counts, every kind is counted in the same statement.
@@ -307,7 +315,14 @@ export async function workPage(
           n + (options.overdue === undefined ? c.total : options.overdue ? c.overdue : c.total - c.overdue),
         0,
       );
-  return { rows, counts, matched, countedAt, fresh: countedAt === nowMs };
+  return {
+    rows,
+    counts,
+    matched,
+    countedAt,
+    fresh: countedAt === nowMs,
+    audited: options.audit !== undefined,
+  };
 }
 
 const sourcesOf = (actor: Actor, now: Date) =>
@@ -380,9 +395,23 @@ export function workPageQuery(sources: SourceSql[], options: WorkOptions, countA
       : sql`(SELECT count(*)::int FROM (${unionAll(
           listed.map((source) => sql`SELECT 1 ${source.from} ${filters(source)}`),
         )}) m)`;
+  // The read's audit row: the filters, and the page's cases in the order of their first item.
+  const audited = options.audit
+    ? sql`,
+    audited AS (
+      INSERT INTO "audit_events" ("actor_type", "actor_id", "action", "entity", "reason", "details")
+      SELECT 'staff'::"ActorType", ${options.audit.actorId}, 'work.list', 'case', ${options.audit.route},
+             ${JSON.stringify(options.audit.details)}::jsonb || jsonb_build_object('caseIds', COALESCE(
+               (SELECT jsonb_agg(f.case_id ORDER BY f.first) FROM (
+                  SELECT n.case_id, min(n.at) AS first
+                    FROM (SELECT case_id, row_number() OVER (ORDER BY sort_at, item_id) AS at FROM page) n
+                   WHERE n.at <= ${options.limit} GROUP BY n.case_id) f),
+               '[]'::jsonb))
+      RETURNING 1)`
+    : empty;
   return sql`
     WITH listed AS MATERIALIZED (${pages.length ? unionAll(pages) : sql`SELECT NULL::text AS kind, NULL::text AS item_id, NULL::text AS step, NULL::timestamptz AS due_at, NULL::timestamptz AS opened_at, NULL::boolean AS overdue, NULL::timestamptz AS sort_at, NULL::text AS case_id, NULL::text AS step_record_id, NULL::text AS subject_id, NULL::text AS escalation_id, NULL::int AS level WHERE false`}),
-    page AS (SELECT * FROM listed u ORDER BY u.sort_at, u.item_id LIMIT ${options.limit + 1})
+    page AS (SELECT * FROM listed u ORDER BY u.sort_at, u.item_id LIMIT ${options.limit + 1})${audited}
     SELECT
       (SELECT json_agg(json_build_object(
                 'kind', p.kind, 'item_id', p.item_id, 'step', p.step, 'due_at', p.due_at, 'opened_at', p.opened_at,

@@ -32,7 +32,14 @@ export function workRoutes(routes: Routes, deps: ApiDeps, counted: WorkCounts): 
       authorize(actor, 'work.list', {});
       const now = new Date();
       const after = query.cursor ? decodeCursor(query.cursor, 'query.cursor') : undefined;
-      const { rows, counts, matched, countedAt, fresh } = await workPage(deps.prisma, actor, {
+      const filters = {
+        kind: query.kind ?? null,
+        step: query.step ?? null,
+        risk: query.risk ?? null,
+        overdue: query.overdue ?? null,
+      };
+      const route = 'GET /work';
+      const { rows, counts, matched, countedAt, fresh, audited } = await workPage(deps.prisma, actor, {
         earlier: counted.get(actor, now.getTime()),
         ...(query.kind ? { kind: query.kind } : {}),
         ...(query.step ? { step: query.step } : {}),
@@ -41,6 +48,7 @@ export function workRoutes(routes: Routes, deps: ApiDeps, counted: WorkCounts): 
         limit: query.limit,
         ...(after ? { after } : {}),
         now,
+        audit: { actorId: actor.id, route, details: filters },
       });
       if (fresh) counted.set(actor, counts, countedAt);
       const page = rows.slice(0, query.limit);
@@ -70,20 +78,17 @@ export function workRoutes(routes: Routes, deps: ApiDeps, counted: WorkCounts): 
         };
       });
       const last = page[page.length - 1];
-      await auditRead(deps, actor, {
-        action: 'work.list',
-        caseId: null,
-        entity: 'case',
-        entityId: null,
-        route: 'GET /work',
-        details: {
-          kind: query.kind ?? null,
-          step: query.step ?? null,
-          risk: query.risk ?? null,
-          overdue: query.overdue ?? null,
-          caseIds: [...new Set(items.map((i) => i.caseId))],
-        },
-      });
+      // A role without sources read no statement: its (empty) read is audited apart.
+      if (!audited) {
+        await auditRead(deps, actor, {
+          action: 'work.list',
+          caseId: null,
+          entity: 'case',
+          entityId: null,
+          route,
+          details: { ...filters, caseIds: [] },
+        });
+      }
       return {
         body: {
           items,

@@ -159,6 +159,9 @@ describe('/metrics', () => {
         'activity_failures_total{activity="notifyCaseOpened",type="NotificationNotDelivered"} 1',
       );
       expect(text).not.toContain('cases_open'); // the database gauges are the API's
+      // Node's own: resident memory and the heap, what a worker container is sized by.
+      expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]\d*$/m);
     } finally {
       await worker.close();
     }

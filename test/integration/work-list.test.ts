@@ -231,6 +231,29 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
   page = await work(HANDLER, '?step=screening&kind=unassignedStep&limit=2');
   expect(rows(page, names).map((r) => r[1])).toEqual(['nobodys', 'colleagues']);
   expect(page.matched).toBe(3);
+  // The read's audit row, written by the page's own statement: the filters, the page's cases.
+  const lastRead = async (actorId: string) =>
+    (
+      await api.prisma.auditEvent.findMany({
+        where: { actorId, action: 'work.list' },
+        orderBy: { id: 'desc' },
+        take: 1,
+      })
+    ).map((a) => [a.actorType, a.entity, a.entityId, a.caseId, a.reason, a.details])[0];
+  expect(await lastRead(HANDLER)).toEqual([
+    'staff',
+    'case',
+    null,
+    null,
+    'GET /work',
+    {
+      kind: 'unassignedStep',
+      step: 'screening',
+      risk: null,
+      overdue: null,
+      caseIds: [nobodys.caseId, colleagues.caseId],
+    },
+  ]);
   expect(
     rows(await work(HANDLER, `?step=screening&kind=unassignedStep&cursor=${page.nextCursor}`), names),
   ).toEqual([['unassignedStep', 'older', 'screening', true]]);
@@ -316,6 +339,15 @@ it('lists what each role must act on, soonest first, overdue marked, counted by 
       countedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       nextCursor: null,
     });
+    // Their (empty) read is audited all the same.
+    expect(await lastRead(as)).toEqual([
+      'staff',
+      'case',
+      null,
+      null,
+      'GET /work',
+      { kind: null, step: null, risk: null, overdue: null, caseIds: [] },
+    ]);
   }
 });
 
