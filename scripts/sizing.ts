@@ -30,7 +30,7 @@ import { startEmbeddedPostgres } from '../devstack/postgres';
 import { seedDemoData } from '../devstack/seed';
 import { startSmtpCapture } from '../devstack/smtp-capture';
 import { startTemporalDevServer } from '../devstack/temporal';
-import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../devstack/worker-flags';
 import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { generateEncryptionKey } from '../lib/payload-codec';
@@ -206,7 +206,12 @@ async function main(): Promise<void> {
       WORKFLOW_BUNDLE_PATH: bundle,
       LOG_LEVEL: 'warn',
     };
-    const worker = spawnTs('worker/main.ts', env, path.join(dir, 'worker.log'), WORKER_NODE_FLAGS);
+    const worker = spawnTs(
+      'worker/main.ts',
+      { ...env, ...WORKER_ENV },
+      path.join(dir, 'worker.log'),
+      WORKER_NODE_FLAGS,
+    );
     const api = spawnTs('api/main.ts', env, path.join(dir, 'api.log'));
     children.push(worker, api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;

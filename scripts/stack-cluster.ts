@@ -20,7 +20,7 @@ import { assertPortFree, StackError, waitFor } from '../devstack/ports';
 import { seedDemoData } from '../devstack/seed';
 import { startSmtpCapture } from '../devstack/smtp-capture';
 import { supervise, type Supervised } from '../devstack/supervisor';
-import { WORKER_NODE_FLAGS } from '../devstack/worker-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../devstack/worker-flags';
 import { ConfigError, loadConfig } from '../lib/config';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       tsx(
         `worker-${n}`,
         'worker/main.ts',
-        { WORKER_METRICS_PORT: String(metricsBase + n) },
+        { ...WORKER_ENV, WORKER_METRICS_PORT: String(metricsBase + n) },
         WORKER_NODE_FLAGS,
       ),
     );

@@ -16,7 +16,7 @@ import {
   TEMPORAL_UI_VERSION,
 } from '../../devstack/cluster';
 import { freePort } from '../../devstack/ports';
-import { WORKER_NODE_FLAGS } from '../../devstack/worker-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../../devstack/worker-flags';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createHarness, type Harness } from '../support/harness';
 import { TEST_PAYLOAD_KEYS } from '../support/temporal';
@@ -245,6 +245,11 @@ describe('docker-compose.yml', () => {
       'worker/main.ts',
     ]);
     expect(WORKER_NODE_FLAGS).toEqual(['--max-old-space-size=256']);
+    // And the environment beside the flags: two malloc arenas.
+    for (const [name, value] of Object.entries(WORKER_ENV)) {
+      expect([name, project().services.worker?.environment?.[name]]).toEqual([name, value]);
+    }
+    expect(WORKER_ENV).toEqual({ MALLOC_ARENA_MAX: '2' });
   });
 
   it('runs the engine in production mode, its secrets from files, none of them in the file', () => {
