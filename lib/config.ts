@@ -186,11 +186,12 @@ const schema = z.object({
    * Workflows the worker keeps in memory between their tasks. Cases sleep for hours or days between
    * tasks, so a small cache costs a short replay now and then, while the SDK's default (sized from
    * the heap, about 2,300 here) lets a worker with thousands of open cases grow past a gigabyte.
-   * Each cached run holds its own copy of the workflow modules' state in the workflow thread:
-   * 100 rather than 250 kept 74 MB off the worker's resident set after a midnight of 1,000 rungs,
-   * with the same drain time (`npm run bench`, lines (c) and (d)). At least the tasks run at once.
+   * Each cached run holds its own copy of the workflow modules' state in the workflow thread: 100
+   * kept 74 MB off the resident set after a midnight of 1,000 rungs (`npm run bench`, line (c)),
+   * but as few as the tasks run at once evicts runs whose local activity (a rung) is in flight,
+   * which then runs again, and slowed the bench's 10,000 starts threefold. Well above them, then.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /**
    * Workflow tasks a worker runs at once (the SDK's default is 40). At a midnight much of a task's
    * time is waiting on the server, not the CPU: more in flight keep the cores busy (the bench's (d)
