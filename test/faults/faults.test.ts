@@ -204,6 +204,9 @@ beforeAll(async () => {
   await apiReady(apiClient(`http://127.0.0.1:${ports.api}`));
 }, 300_000);
 
+/** Set as the test's last step: a failed run's directory is kept (afterAll). */
+let passed = false;
+
 afterAll(async () => {
   aborted = true;
   await injecting.catch(() => undefined);
@@ -213,7 +216,9 @@ afterAll(async () => {
   await smtp?.stop().catch(() => undefined);
   await cluster?.stop().catch(() => undefined);
   await postgres?.stop().catch(() => undefined);
-  if (dir && !process.env.KEEP_FAULT_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  // A failed run keeps its logs (the API's names every error it answered 500 for) to be read.
+  if (dir && !passed) console.log(`fault suite failed: its processes' logs are kept in ${dir}`);
+  else if (dir && !process.env.KEEP_FAULT_DIR) fs.rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
 function digestTimeFarFromNow(): string {
@@ -536,6 +541,7 @@ it("keeps every promise through worker crashes, restarts of the API and PostgreS
     `delivered ${delivered} (${unconfirmed} unconfirmed, ${unconfirmedMissing} of them never stored by the killed server); duplicates ${duplicateMail + Object.keys(duplicates).length}`;
   console.log(summary);
   if (clusterInfo) recordClusterRun('faults', clusterInfo, { summary });
+  passed = true;
 });
 
 async function until(timeoutMs: number, check: () => Promise<boolean>): Promise<boolean> {
