@@ -189,7 +189,7 @@ const schema = z.object({
    * Each cached run holds its own copy of the workflow modules' state in the workflow thread: 100
    * kept 74 MB off the resident set after a midnight of 1,000 rungs (`npm run bench`, line (c)),
    * but as few as the tasks run at once evicts runs whose local activity (a rung) is in flight,
-   * which then runs again, and slowed the bench's 10,000 starts threefold. Well above them, then.
+   * which then runs again, and slowed the bench's 10,000 starts several-fold. Well above them, then.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /**

@@ -1,18 +1,16 @@
 /**
  * Counters of things that happen inside the worker's activities (failures of an attempt, mail that
- * did not go), kept in one registry per process. The API adds them to its own registry, so when
- * worker and API share a process (`npm start`) one /metrics shows both; a standalone worker serves
- * them itself on WORKER_METRICS_PORT (worker/metrics.ts).
+ * did not go), one set per process and in no registry of their own: the API adds them to its
+ * registry, so when worker and API share a process (`npm start`) one /metrics shows both; a
+ * standalone worker serves them with Node's own metrics on WORKER_METRICS_PORT (worker/metrics.ts).
  */
-import { Counter, Registry, type Metric } from 'prom-client';
-
-export const processRegistry = new Registry();
+import { Counter, type Metric } from 'prom-client';
 
 export const activityFailures = new Counter({
   name: 'activity_failures_total',
   help: 'Failed activity attempts, by activity type and failure type (each attempt Temporal retries counts once)',
   labelNames: ['activity', 'type'] as const,
-  registers: [processRegistry],
+  registers: [],
 });
 
 export const mailDeliveryFailures = new Counter({
@@ -22,7 +20,7 @@ export const mailDeliveryFailures = new Counter({
     '(retry: tried again later; refused: the server said no for good; gaveUp: unreachable too long; ' +
     'unconfirmed: sent but never confirmed, not resent)',
   labelNames: ['kind', 'outcome'] as const,
-  registers: [processRegistry],
+  registers: [],
 });
 
 /** Every metric above, for registries that show them too (the API's). */
