@@ -4,7 +4,7 @@
  * registry, so when worker and API share a process (`npm start`) one /metrics shows both; a
  * standalone worker serves them with Node's own metrics on WORKER_METRICS_PORT (worker/metrics.ts).
  */
-import { Counter, type Metric } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry, type Metric } from 'prom-client';
 
 export const activityFailures = new Counter({
   name: 'activity_failures_total',
@@ -23,5 +23,12 @@ export const mailDeliveryFailures = new Counter({
   registers: [],
 });
 
-/** Every metric above, for registries that show them too (the API's). */
-export const PROCESS_METRICS: readonly Metric[] = [activityFailures, mailDeliveryFailures];
+/** Every metric above. */
+const PROCESS_METRICS: readonly Metric[] = [activityFailures, mailDeliveryFailures];
+
+/** A process's registry: Node's own metrics (memory, heap, GC, event-loop lag) and the counters above. */
+export function processMetricsRegistry(registry: Registry = new Registry()): Registry {
+  collectDefaultMetrics({ register: registry });
+  for (const metric of PROCESS_METRICS) registry.registerMetric(metric);
+  return registry;
+}

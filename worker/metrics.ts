@@ -7,8 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import type { Context } from '@temporalio/activity';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { activityFailures, PROCESS_METRICS } from '../lib/metrics';
+import { activityFailures, processMetricsRegistry } from '../lib/metrics';
 
 /** The failure's type (ApplicationFailure type, else the error's class name): a bounded set. */
 function failureType(err: unknown): string {
@@ -43,9 +42,7 @@ export async function serveWorkerMetrics(
   port: number,
   health?: WorkerHealth,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  for (const metric of PROCESS_METRICS) registry.registerMetric(metric);
+  const registry = processMetricsRegistry();
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz' && health) {
       const { polling, detail } = health();

@@ -4,8 +4,8 @@
  * committee statistics — and it is served at GET /metrics.
  */
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PROCESS_METRICS } from '../../lib/metrics';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { processMetricsRegistry } from '../../lib/metrics';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -15,9 +15,8 @@ export interface ApiMetrics {
 }
 
 export function createMetrics(registry: Registry = new Registry()): ApiMetrics {
-  collectDefaultMetrics({ register: registry });
-  // The worker's counters (activity failures, mail not delivered) when it runs in this process.
-  for (const metric of PROCESS_METRICS) registry.registerMetric(metric);
+  // Node's own, and the worker's counters (activity failures, mail not delivered) when it runs here.
+  processMetricsRegistry(registry);
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route template and status',
